@@ -1,0 +1,132 @@
+# The VS Code extension: TypeScript bundle, unit tests, per-platform .vsix packages and the end-to-end suites.
+# Included by the root Makefile, which defines GO, VERSION, deps-go and server.
+#
+#   make deps-ts         npm ci (stamped: cheap when package-lock.json is unchanged)
+#   make ext             type-check and bundle extension/src into dist/extension.js
+#   make test-ts         contract drift check + unit tests (node --test)
+#   make vsix            one .vsix per platform target under dist/
+#   make vsix-linux-x64  just that one (make run depends on it)
+#   make test-e2e        installs what it needs into .e2e/, then code-server + Playwright and Neovim suites
+
+NPM ?= npm
+E2E_DIR := .e2e
+HOST_NODE_ARCH := $(shell uname -m | sed -e 's/^x86_64$$/x64/' -e 's/^aarch64$$/arm64/')
+
+# Pinned tool versions; each is cached under .e2e/ in a folder named after its version.
+NODE24_VERSION := 24.21.0
+NPM_PIN_VERSION := 11.19.1
+CODE_SERVER_VERSION := 4.139.1
+PLAYWRIGHT_VERSION := 1.65.1
+NODE24_DIR := $(E2E_DIR)/node-$(NODE24_VERSION)-linux-$(HOST_NODE_ARCH)
+NODE24 := $(NODE24_DIR)/bin/node
+NPM_PIN_DIR := $(E2E_DIR)/npm-$(NPM_PIN_VERSION)
+CODE_SERVER_DIR := $(E2E_DIR)/code-server-$(CODE_SERVER_VERSION)
+PLAYWRIGHT_DIR := $(E2E_DIR)/playwright-core-$(PLAYWRIGHT_VERSION)
+# Node 24 first on PATH (code-server and vsce 4 need Node 22+), then the pinned npm, so a newer system npm
+# cannot change how code-server's install scripts run.
+NODE24_ENV := PATH="$(abspath $(NODE24_DIR))/bin:$(abspath $(NPM_PIN_DIR))/bin:$$PATH" npm_config_nodedir="$(abspath $(NODE24_DIR))"
+E2E_APT_PACKAGES := chromium fonts-liberation neovim build-essential python3 pkg-config \
+	libsecret-1-dev libkrb5-dev libx11-dev libxkbfile-dev
+
+EXT_NAME := go-proxy-doctor
+EXT_BUNDLE := dist/extension.js
+EXT_SOURCES := $(shell find extension/src -name '*.ts' 2>/dev/null) shared/contract.json tsconfig.json
+DEPS_TS_STAMP := node_modules/.deps-ts.stamp
+VSIX_TARGETS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64
+VSIX_STAGE := out/vsix
+vsix_file = dist/$(EXT_NAME)-$(1)-$(VERSION).vsix
+# vsce target -> GOOS/GOARCH
+goos_linux-x64 := linux
+goarch_linux-x64 := amd64
+goos_linux-arm64 := linux
+goarch_linux-arm64 := arm64
+goos_darwin-x64 := darwin
+goarch_darwin-x64 := amd64
+goos_darwin-arm64 := darwin
+goarch_darwin-arm64 := arm64
+goos_win32-x64 := windows
+goarch_win32-x64 := amd64
+
+.PHONY: deps-ts ext test-ts vsix $(addprefix vsix-,$(VSIX_TARGETS)) test-e2e deps-e2e deps-e2e-apt deps-node24 sync-contract
+
+deps-ts: $(DEPS_TS_STAMP)
+$(DEPS_TS_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ext: $(EXT_BUNDLE)
+$(EXT_BUNDLE): $(EXT_SOURCES) $(DEPS_TS_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json --noEmit
+	node extension/scripts/build.mjs
+
+# Rewrites package.json's contributes from shared/contract.json (test-ts fails while they differ).
+sync-contract:
+	node extension/scripts/sync-contract.mjs
+
+test-ts: $(DEPS_TS_STAMP)
+	node extension/scripts/sync-contract.mjs --check
+	node_modules/.bin/tsc -p tsconfig.json --noEmit
+	node extension/scripts/build.mjs --unit-tests
+	node --test out/unit/*.test.js
+
+# --- Node 24 (and a pinned npm) from the npm registry, for vsce 4 and code-server --------------------
+deps-node24: $(NODE24) $(NPM_PIN_DIR)/bin/npm
+$(NODE24):
+	rm -rf $(NODE24_DIR).tmp && mkdir -p $(NODE24_DIR).tmp $(E2E_DIR)/dl
+	$(NPM) pack --silent --pack-destination $(E2E_DIR)/dl node-linux-$(HOST_NODE_ARCH)@$(NODE24_VERSION) >/dev/null
+	tar xzf $(E2E_DIR)/dl/node-linux-$(HOST_NODE_ARCH)-$(NODE24_VERSION).tgz -C $(NODE24_DIR).tmp --strip-components=1
+	rm -rf $(NODE24_DIR) && mv $(NODE24_DIR).tmp $(NODE24_DIR)
+	$(NODE24) --version
+$(NPM_PIN_DIR)/bin/npm:
+	rm -rf $(NPM_PIN_DIR).tmp && mkdir -p $(NPM_PIN_DIR).tmp $(E2E_DIR)/dl
+	$(NPM) pack --silent --pack-destination $(E2E_DIR)/dl npm@$(NPM_PIN_VERSION) >/dev/null
+	tar xzf $(E2E_DIR)/dl/npm-$(NPM_PIN_VERSION).tgz -C $(NPM_PIN_DIR).tmp --strip-components=1
+	rm -rf $(NPM_PIN_DIR) && mv $(NPM_PIN_DIR).tmp $(NPM_PIN_DIR)
+
+# --- Packaging ------------------------------------------------------------------------------------------
+# Each target is staged in out/vsix/<target>/ with exactly the allow-listed files, so a package carries only
+# its own platform's binary, at bin/<target>/ (what the extension looks up as bin/<platform>-<arch>/).
+vsix: $(addprefix vsix-,$(VSIX_TARGETS))
+
+$(addprefix vsix-,$(VSIX_TARGETS)): vsix-%: $(EXT_BUNDLE) deps-node24 deps-go
+	@test -n "$(VERSION)" || { echo "VERSION is empty: package.json has no version" >&2; exit 2; }
+	rm -rf $(VSIX_STAGE)/$* && mkdir -p $(VSIX_STAGE)/$*/dist $(VSIX_STAGE)/$*/bin/$* dist
+	CGO_ENABLED=0 GOOS=$(goos_$*) GOARCH=$(goarch_$*) $(GO) build -trimpath \
+	  -ldflags "-s -w -X main.version=$(VERSION)" \
+	  -o $(VSIX_STAGE)/$*/bin/$*/goproxy-doctor$(if $(filter win32-%,$*),.exe,) ./server/cmd/goproxy-doctor
+	cp package.json .vscodeignore $(VSIX_STAGE)/$*/
+	cp $(EXT_BUNDLE) $(VSIX_STAGE)/$*/dist/
+	for f in README.md LICENSE CHANGELOG.md; do if [ -f $$f ]; then cp $$f $(VSIX_STAGE)/$*/; fi; done
+	cd $(VSIX_STAGE)/$* && $(NODE24_ENV) node $(abspath node_modules/@vscode/vsce/vsce) package \
+	  --target $* --no-dependencies --skip-license --allow-missing-repository \
+	  --out $(abspath $(call vsix_file,$*))
+	@echo "built $(call vsix_file,$*)"
+
+# --- End-to-end -----------------------------------------------------------------------------------------
+# Debian packages: installed only when dpkg says one is missing, so a warm machine pays nothing.
+deps-e2e-apt:
+	@missing=""; for p in $(E2E_APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install$$missing"; \
+	  apt-get update -q >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(CODE_SERVER_DIR)/.installed: | deps-node24 deps-e2e-apt
+	rm -rf $(CODE_SERVER_DIR).tmp && mkdir -p $(CODE_SERVER_DIR).tmp
+	@echo "installing code-server $(CODE_SERVER_VERSION) (native modules are compiled: a few minutes)"
+	$(NODE24_ENV) npm install --prefix $(CODE_SERVER_DIR).tmp --no-audit --no-fund --no-save --loglevel=error \
+	  code-server@$(CODE_SERVER_VERSION)
+	rm -rf $(CODE_SERVER_DIR) && mv $(CODE_SERVER_DIR).tmp $(CODE_SERVER_DIR)
+	touch $@
+
+$(PLAYWRIGHT_DIR)/.installed: | deps-node24
+	rm -rf $(PLAYWRIGHT_DIR).tmp && mkdir -p $(PLAYWRIGHT_DIR).tmp
+	$(NODE24_ENV) npm install --prefix $(PLAYWRIGHT_DIR).tmp --no-audit --no-fund --no-save --loglevel=error \
+	  playwright-core@$(PLAYWRIGHT_VERSION)
+	rm -rf $(PLAYWRIGHT_DIR) && mv $(PLAYWRIGHT_DIR).tmp $(PLAYWRIGHT_DIR)
+	touch $@
+
+deps-e2e: deps-e2e-apt deps-node24 $(CODE_SERVER_DIR)/.installed $(PLAYWRIGHT_DIR)/.installed

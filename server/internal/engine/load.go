@@ -1,0 +1,201 @@
+// Package engine is the one engine behind the CLI and the language server: it
+// loads a folder's inputs into a snapshot, resolves every consumer, asks the
+// real go command to confirm the values (cached by environment content), and
+// runs the rules.
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// Config says which folder to check and what the client knows about it.
+type Config struct {
+	Folder string
+	// WorkspaceFile is the .code-workspace of a multi-root window ("" otherwise).
+	WorkspaceFile string
+	// UserSettings is the user settings.json ("" for none).
+	UserSettings string
+	// ProcessEnv is the modelled process environment (extension host or CLI).
+	ProcessEnv map[string]string
+	// TerminalEnv is the login shell's environment when probed (nil otherwise).
+	TerminalEnv map[string]string
+	Options     sources.Options
+	// GoBinary overrides the go command used as the oracle.
+	GoBinary string
+}
+
+// Reader returns a file's content: an open editor buffer or the file on disk.
+type Reader func(path string) ([]byte, error)
+
+// DiskReader reads files from disk, refusing anything larger than maxFileSize
+// so a huge or binary file cannot stall the engine.
+func DiskReader(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, &os.PathError{Op: "read", Path: path, Err: errIsDir}
+	}
+	if st.Size() > maxFileSize {
+		return nil, &os.PathError{Op: "read", Path: path, Err: errTooLarge}
+	}
+	return os.ReadFile(path)
+}
+
+const maxFileSize = 8 << 20
+
+type constErr string
+
+func (e constErr) Error() string { return string(e) }
+
+const (
+	errIsDir    constErr = "is a directory"
+	errTooLarge constErr = "file larger than 8 MiB"
+)
+
+// Load reads every input of cfg.Folder into a snapshot.
+func Load(cfg Config, read Reader) *sources.Snapshot {
+	if read == nil {
+		read = DiskReader
+	}
+	if cfg.Options.GOOS == "" {
+		cfg.Options.GOOS = runtime.GOOS
+	}
+	cfg.Options.MultiRoot = cfg.WorkspaceFile != ""
+	s := sources.NewSnapshot(cfg.Folder, read)
+	s.Options = cfg.Options
+	s.ProcessEnv = cfg.ProcessEnv
+	s.TerminalEnv = cfg.TerminalEnv
+
+	settings := func(path string, kind sources.Kind, ws bool) *sources.Settings {
+		if path == "" {
+			return nil
+		}
+		content, err := read(path)
+		if err != nil {
+			return nil
+		}
+		return sources.ParseSettings(path, kind, content, ws)
+	}
+	s.User = settings(cfg.UserSettings, sources.VSCodeUser, false)
+	folderSettings := filepath.Join(cfg.Folder, ".vscode", "settings.json")
+	if cfg.WorkspaceFile != "" {
+		s.Workspace = settings(cfg.WorkspaceFile, sources.VSCodeWorkspace, true)
+		s.FolderSettings = settings(folderSettings, sources.VSCodeFolder, false)
+	} else {
+		s.Workspace = settings(folderSettings, sources.VSCodeWorkspace, false)
+	}
+	if content, err := read(filepath.Join(cfg.Folder, "go.mod")); err == nil {
+		s.GoMod = sources.ParseGoMod(filepath.Join(cfg.Folder, "go.mod"), content)
+	}
+	if content, err := read(filepath.Join(cfg.Folder, "go.work")); err == nil {
+		s.GoWork = sources.ParseGoWork(filepath.Join(cfg.Folder, "go.work"), content)
+	}
+	if p := filepath.Join(cfg.Folder, ".vscode", "launch.json"); true {
+		if content, err := read(p); err == nil {
+			s.Launch = sources.ParseJSONCFile(p, sources.Launch, content)
+		}
+	}
+	if p := filepath.Join(cfg.Folder, ".vscode", "tasks.json"); true {
+		if content, err := read(p); err == nil {
+			s.Tasks = sources.ParseJSONCFile(p, sources.Tasks, content)
+		}
+	}
+	s.GoBinary = cfg.GoBinary
+	if s.GoBinary == "" {
+		s.GoBinary = goBinary(s)
+	}
+	s.DefaultGOROOT = binaryGOROOT(s.GoBinary)
+	return s
+}
+
+// goBinary picks the go command the consumers run: go.alternateTools.go or
+// go.goroot from settings (workspace settings only when the workspace is
+// trusted), else go on the modelled PATH.
+func goBinary(s *sources.Snapshot) string {
+	layers := []*sources.Settings{s.FolderSettings, s.Workspace, s.User}
+	for _, st := range layers {
+		if st == nil || st.Kind != sources.VSCodeUser && !s.Options.Trusted {
+			continue
+		}
+		if alt := st.Get("go.alternateTools"); alt != nil {
+			if m := alt.Value.Get("go"); m != nil && m.Value.Kind == sources.String && filepath.IsAbs(m.Value.Str) {
+				return m.Value.Str
+			}
+		}
+		if root, _ := st.String("go.goroot"); root != "" && filepath.IsAbs(root) {
+			return filepath.Join(root, "bin", exe("go", s.Options.GOOS))
+		}
+	}
+	return lookPath("go", s.ProcessEnv["PATH"], s.Options.GOOS)
+}
+
+func exe(name, goos string) string {
+	if goos == "windows" {
+		return name + ".exe"
+	}
+	return name
+}
+
+// lookPath finds name on the given PATH (not the doctor's own).
+func lookPath(name, path, goos string) string {
+	if path == "" {
+		path = os.Getenv("PATH")
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, exe(name, goos))
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && (goos == "windows" || st.Mode()&0o111 != 0) {
+			return p
+		}
+	}
+	return ""
+}
+
+// binaryGOROOT is the GOROOT a go binary finds for itself: the directory above
+// its bin/, before and after resolving symlinks (cmd/go findGOROOT).
+func binaryGOROOT(bin string) string {
+	if bin == "" {
+		return ""
+	}
+	candidates := []string{bin}
+	if resolved, err := filepath.EvalSymlinks(bin); err == nil && resolved != bin {
+		candidates = append(candidates, resolved)
+	}
+	for _, c := range candidates {
+		root := filepath.Dir(filepath.Dir(c))
+		if isGOROOT(root) {
+			return root
+		}
+	}
+	return ""
+}
+
+func isGOROOT(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "pkg", "tool"))
+	return err == nil && st.IsDir()
+}
+
+// EnvMap turns KEY=VALUE pairs into a map; later duplicates win, as in exec.
+func EnvMap(list []string) map[string]string {
+	m := make(map[string]string, len(list))
+	for _, kv := range list {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			m[k] = v
+		}
+	}
+	return m
+}

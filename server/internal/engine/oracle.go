@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// Oracle runs `go env -json` with a consumer's environment. Results are cached
+// by the content of everything go env reads — the binary, the environment, the
+// GOENV file and go.env — so it runs once per distinct environment and again
+// only when one of those changes.
+type Oracle struct {
+	mu    sync.Mutex
+	cache map[string]oracleResult
+	// Runs counts real go env executions (for tests and benchmarks).
+	Runs int
+}
+
+type oracleResult struct {
+	vars map[string]string
+	err  error
+}
+
+// NewOracle returns an empty oracle.
+func NewOracle() *Oracle { return &Oracle{cache: map[string]oracleResult{}} }
+
+const oracleTimeout = 20 * time.Second
+
+// GoEnv returns go env -json's values of names for the consumer.
+func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Consumer, names []string) (map[string]string, error) {
+	if s.GoBinary == "" {
+		return nil, fmt.Errorf("go env: no go command found on the consumer's PATH")
+	}
+	env := oracleEnv(s, c)
+	key := o.key(s, c, env, names)
+	o.mu.Lock()
+	if r, ok := o.cache[key]; ok {
+		o.mu.Unlock()
+		return r.vars, r.err
+	}
+	o.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(ctx, oracleTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, s.GoBinary, append([]string{"env", "-json"}, names...)...)
+	cmd.Env = env
+	// A neutral directory: inside the folder a go.mod could make go env switch
+	// toolchains, which would mean a download.
+	cmd.Dir = os.TempDir()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	r := oracleResult{}
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("go env: %w", ctx.Err())
+		}
+		r.err = fmt.Errorf("go env: %v: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	} else if err := json.Unmarshal(stdout.Bytes(), &r.vars); err != nil {
+		r.err = fmt.Errorf("go env: decoding output: %w", err)
+	}
+	o.mu.Lock()
+	o.cache[key] = r
+	o.Runs++
+	o.mu.Unlock()
+	return r.vars, r.err
+}
+
+// oracleEnv is the consumer's environment for exec; a relative GOENV is made
+// absolute against the folder because go env runs elsewhere.
+func oracleEnv(s *sources.Snapshot, c *resolve.Consumer) []string {
+	env := c.Env.List()
+	if p := c.Env.Get("GOENV"); p != "" && p != "off" && !filepath.IsAbs(p) {
+		env = append(env, "GOENV="+filepath.Join(s.Folder, p))
+	}
+	return env
+}
+
+func (o *Oracle) key(s *sources.Snapshot, c *resolve.Consumer, env, names []string) string {
+	h := sha256.New()
+	write := func(b []byte) { fmt.Fprintf(h, "%d:", len(b)); h.Write(b) }
+	write([]byte(s.GoBinary))
+	if st, err := os.Stat(s.GoBinary); err == nil {
+		write([]byte(st.ModTime().String()))
+	}
+	sorted := append([]string(nil), env...)
+	sort.Strings(sorted)
+	for _, kv := range sorted {
+		write([]byte(kv))
+	}
+	for _, n := range names {
+		write([]byte(n))
+	}
+	// The files go env reads, as this snapshot saw them.
+	if f := s.EnvFile(c.GoEnvPath, sources.GoEnvFile); f != nil {
+		write(f.Content)
+	}
+	if c.GOROOT != "" {
+		write(s.EnvFile(filepath.Join(c.GOROOT, "go.env"), sources.GorootGoEnv).Content)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Disagreement is a variable whose modelled value differs from go env's.
+type Disagreement struct {
+	Consumer, Name, Model, GoEnv string
+}
+
+// Confirm runs the oracle for every consumer (one go env per distinct
+// environment, concurrently) and replaces any modelled value the go command
+// contradicts, noting the disagreement. The go command is the authority.
+func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*resolve.Consumer) ([]Disagreement, error) {
+	names := append(append([]string{}, resolve.GoVars...), "GOROOT")
+	type out struct {
+		vars map[string]string
+		err  error
+	}
+	results := make([]out, len(consumers))
+	var wg sync.WaitGroup
+	for i, c := range consumers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := o.GoEnv(ctx, s, c, names)
+			results[i] = out{v, err}
+		}()
+	}
+	wg.Wait()
+	var dis []Disagreement
+	var firstErr error
+	for i, c := range consumers {
+		if results[i].err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s: %w", c.Name, results[i].err)
+			}
+			continue
+		}
+		for _, n := range names {
+			got, ok := results[i].vars[n]
+			if !ok {
+				continue
+			}
+			v := c.Vars[n]
+			if v.Value != got {
+				dis = append(dis, Disagreement{Consumer: c.Name, Name: n, Model: v.Value, GoEnv: got})
+				v.Note = fmt.Sprintf("go env reports %q where the model read %q", got, v.Value)
+				v.Value = got
+				c.Vars[n] = v
+			}
+		}
+	}
+	return dis, firstErr
+}

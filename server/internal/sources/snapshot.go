@@ -1,0 +1,106 @@
+package sources
+
+import (
+	"sort"
+	"sync"
+)
+
+// Options are facts about the client the files cannot tell.
+type Options struct {
+	// OSFlavour selects terminal.integrated.env.<os>: linux, osx or windows.
+	OSFlavour string
+	// GOOS of the machine running the go command (for GOENV's location).
+	GOOS string
+	// Trusted is workspace trust: untrusted workspaces run no binary named by
+	// workspace settings.
+	Trusted bool
+	// MultiRoot is true for a .code-workspace window; Workspace settings then
+	// come from that file and the folder's .vscode/settings.json is folder settings.
+	MultiRoot bool
+	// VSCodeGoActive says vscode-go had activated before the client captured
+	// its environment, so GOPROXY, GOPATH, GOBIN and GOMODCACHE may be pinned.
+	VSCodeGoActive bool
+}
+
+// Snapshot is an immutable view of every input for one workspace folder.
+// Files that are only known once an environment is resolved (GOENV files,
+// $GOROOT/go.env) are read lazily through the snapshot's reader, once each.
+type Snapshot struct {
+	Folder  string
+	Options Options
+	// ProcessEnv is the environment of the process whose view is modelled: the
+	// extension host's as captured by the client, or the CLI's own.
+	ProcessEnv map[string]string
+	// TerminalEnv is the login shell's environment, when it was probed.
+	TerminalEnv map[string]string
+
+	User, Workspace, FolderSettings *Settings
+	GoMod, GoWork                   *ModFile
+	Launch, Tasks                   *JSONCFile
+	// GoBinary is the go command the consumers run ("" when none was found).
+	GoBinary string
+	// DefaultGOROOT is the GOROOT the go binary would find by itself.
+	DefaultGOROOT string
+
+	read  func(path string) ([]byte, error)
+	mu    sync.Mutex
+	files map[string]*EnvFile
+}
+
+// NewSnapshot returns a snapshot whose lazily read files come from read.
+func NewSnapshot(folder string, read func(string) ([]byte, error)) *Snapshot {
+	return &Snapshot{Folder: folder, read: read, files: map[string]*EnvFile{}}
+}
+
+// EnvFile returns the GOENV file or go.env at path, read once per snapshot.
+// A missing or unreadable file yields an EnvFile with Exists false, which
+// cmd/go treats as empty.
+func (s *Snapshot) EnvFile(path string, kind Kind) *EnvFile {
+	if path == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := string(kind) + "\x00" + path
+	if f, ok := s.files[key]; ok {
+		return f
+	}
+	var f *EnvFile
+	if content, err := s.read(path); err == nil {
+		f = ParseEnvFile(path, kind, content)
+	} else {
+		f = &EnvFile{Path: path, Kind: kind}
+	}
+	s.files[key] = f
+	return f
+}
+
+// EnvFiles returns every GOENV file and go.env read so far.
+func (s *Snapshot) EnvFiles() []*EnvFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*EnvFile, 0, len(s.files))
+	for _, f := range s.files {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Path < out[j].Path || out[i].Path == out[j].Path && out[i].Kind < out[j].Kind
+	})
+	return out
+}
+
+// SettingsLayers returns the settings sources in VS Code's precedence order
+// (user < workspace < folder), skipping absent ones.
+func (s *Snapshot) SettingsLayers() []*Settings {
+	var out []*Settings
+	for _, st := range []*Settings{s.User, s.Workspace, s.FolderSettings} {
+		if st != nil {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// ReadFile reads a file through the snapshot's reader (open editor buffers
+// first, then disk).
+func (s *Snapshot) ReadFile(path string) ([]byte, error) { return s.read(path) }

@@ -1,0 +1,69 @@
+// Package sources reads every input the doctor looks at — VS Code settings
+// files (JSONC), the GOENV file, $GOROOT/go.env, go.mod/go.work, launch.json and
+// tasks.json — into plain values that keep exact byte positions, so that every
+// effective value can name the file, line and key it came from.
+package sources
+
+import (
+	"bytes"
+	"sort"
+)
+
+// Kind is where a value came from (SPEC §3).
+type Kind string
+
+// The source kinds of SPEC §3.
+const (
+	ProcessEnv      Kind = "process-env"
+	GoEnvFile       Kind = "goenv-file"
+	GorootGoEnv     Kind = "goroot-go.env"
+	Default         Kind = "default"
+	VSCodeUser      Kind = "vscode-user"
+	VSCodeWorkspace Kind = "vscode-workspace"
+	VSCodeFolder    Kind = "vscode-folder"
+	Launch          Kind = "launch"
+	Tasks           Kind = "tasks"
+	// Derived marks a value the doctor computed from another (e.g. http.proxy
+	// copied into HTTPS_PROXY by vscode-go, GOTOOLCHAIN=auto for installs).
+	Derived Kind = "derived"
+)
+
+// Span is a half-open byte range [Start, End) in a file's content.
+type Span struct{ Start, End int }
+
+// Provenance says where one value was set.
+type Provenance struct {
+	Source Kind   `json:"source"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"` // 1-based; 0 when unknown
+	Key    string `json:"key,omitempty"`  // key path, e.g. go.toolsEnvVars.GOPROXY
+	// KeySpan and ValueSpan locate the key and the value in File (zero when
+	// the source is not a file).
+	KeySpan   Span `json:"-"`
+	ValueSpan Span `json:"-"`
+}
+
+// InFile reports whether the provenance points into a file.
+func (p Provenance) InFile() bool { return p.File != "" && p.ValueSpan.End > 0 }
+
+// Lines indexes line starts of content for 1-based line numbers.
+type Lines []int
+
+// NewLines indexes content.
+func NewLines(content []byte) Lines {
+	l := Lines{0}
+	for i := bytes.IndexByte(content, '\n'); i >= 0; {
+		l = append(l, l[len(l)-1]+i+1)
+		next := bytes.IndexByte(content[l[len(l)-1]:], '\n')
+		if next < 0 {
+			break
+		}
+		i = next
+	}
+	return l
+}
+
+// Line returns the 1-based line of offset.
+func (l Lines) Line(offset int) int {
+	return sort.Search(len(l), func(i int) bool { return l[i] > offset })
+}
