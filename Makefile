@@ -17,13 +17,15 @@ deps-go:
 server: deps-go
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./server/cmd/goproxy-doctor
 
-# The example workspace is checked with its own GOENV file and a clean process environment so
-# the output does not depend on the machine it runs on.
+# The example workspace is checked with a clean, fixed environment so the output is the same on
+# every machine: GOENV is the example's own `go env -w` file, user settings come from the example.
+EXAMPLE_ENV = env -i HOME=$(CURDIR)/$(EXAMPLE)/.home PATH="$(PATH)" GOENV=$(CURDIR)/$(EXAMPLE)/goenv
+EXAMPLE_ARGS = --folder $(EXAMPLE) --settings $(EXAMPLE)/user-settings.json
 run: server vsix-linux-x64
-	@echo; echo "== goproxy-doctor env --folder $(EXAMPLE)"; \
-	$(EXAMPLE)/doctor.sh $(BIN) env; \
-	echo; echo "== goproxy-doctor check --folder $(EXAMPLE)"; \
-	$(EXAMPLE)/doctor.sh $(BIN) check || test $$? -eq 1
+	@echo; echo "== goproxy-doctor env $(EXAMPLE_ARGS)"
+	@$(EXAMPLE_ENV) $(BIN) env $(EXAMPLE_ARGS)
+	@echo; echo "== goproxy-doctor check $(EXAMPLE_ARGS)"
+	@$(EXAMPLE_ENV) $(BIN) check $(EXAMPLE_ARGS) || test $$? -eq 1
 
 test: test-go test-ts test-e2e
 

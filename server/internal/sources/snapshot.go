@@ -104,3 +104,29 @@ func (s *Snapshot) SettingsLayers() []*Settings {
 // ReadFile reads a file through the snapshot's reader (open editor buffers
 // first, then disk).
 func (s *Snapshot) ReadFile(path string) ([]byte, error) { return s.read(path) }
+
+// Content returns the content this snapshot used for path (nil when the
+// snapshot did not read it), so positions can be computed on the same bytes.
+func (s *Snapshot) Content(path string) []byte {
+	for _, st := range []*Settings{s.User, s.Workspace, s.FolderSettings} {
+		if st != nil && st.Path == path {
+			return st.Content
+		}
+	}
+	for _, m := range []*ModFile{s.GoMod, s.GoWork} {
+		if m != nil && m.Path == path {
+			return m.Content
+		}
+	}
+	for _, f := range []*JSONCFile{s.Launch, s.Tasks} {
+		if f != nil && f.Path == path {
+			return f.Content
+		}
+	}
+	for _, f := range s.EnvFiles() {
+		if f.Path == path && f.Exists {
+			return f.Content
+		}
+	}
+	return nil
+}

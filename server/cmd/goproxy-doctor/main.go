@@ -1,0 +1,215 @@
+// Command goproxy-doctor shows, per workspace folder and per process that runs
+// the go command (terminal, gopls, tools, install, debug, tasks), the effective
+// Go proxy environment and where each value comes from, and reports settings
+// that diverge or are wrong. `serve` runs the same engine as a language server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// version is set by the build (-ldflags -X main.version=...).
+var version = "dev"
+
+const usage = `goproxy-doctor: the effective Go proxy environment per editor and terminal process
+
+Usage:
+  goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]...
+  goproxy-doctor check  [--format text|json|sarif] [--folder DIR] [--settings FILE]...
+  goproxy-doctor serve | --stdio
+  goproxy-doctor version
+
+--folder defaults to the current directory. User settings are read from VS Code's
+user settings.json unless --settings is given; a --settings FILE ending in
+.code-workspace is read as the multi-root workspace file.
+Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
+}
+
+// exit statuses (SPEC §8).
+const (
+	exitOK      = 0
+	exitFinding = 1
+	exitUsage   = 2
+)
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "goproxy-doctor %s\n", version)
+		return exitOK
+	case "serve", "--stdio":
+		return serve(ctx, stdin, stdout, stderr)
+	case "env", "check":
+		return runCheck(ctx, cmd, rest, stdout, stderr, environ)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "goproxy-doctor: unknown command %q\n\n%s", cmd, usage)
+	return exitUsage
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, environ []string) int {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	folder := fs.String("folder", ".", "workspace folder to examine")
+	var settings stringList
+	fs.Var(&settings, "settings", "VS Code settings file to use as user settings (or a .code-workspace file); repeatable")
+	asJSON := fs.Bool("json", false, "print JSON (env)")
+	format := fs.String("format", "text", "output format: text, json or sarif (check)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "goproxy-doctor %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return exitUsage
+	}
+	if cmd == "check" && *format != "text" && *format != "json" && *format != "sarif" {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
+		return exitUsage
+	}
+	dir, err := filepath.Abs(*folder)
+	if err == nil {
+		var st os.FileInfo
+		if st, err = os.Stat(dir); err == nil && !st.IsDir() {
+			err = errors.New("not a directory")
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor %s: --folder %s: %v\n", cmd, *folder, err)
+		return exitUsage
+	}
+
+	env := engine.EnvMap(environ)
+	cfg := engine.Config{
+		Folder:     dir,
+		ProcessEnv: env,
+		Options: sources.Options{
+			GOOS: runtime.GOOS, OSFlavour: engine.OSFlavour(runtime.GOOS),
+			// The CLI runs what the user asked it to run, in their own terminal.
+			Trusted: true,
+		},
+		UserSettings: engine.DefaultUserSettings(runtime.GOOS, func(k string) string { return env[k] }),
+	}
+	if len(settings) > 0 {
+		cfg.UserSettings = ""
+	}
+	for _, s := range settings {
+		abs, err := filepath.Abs(s)
+		if err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
+			return exitUsage
+		}
+		if _, err := os.Stat(abs); err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
+			return exitUsage
+		}
+		if strings.HasSuffix(abs, ".code-workspace") {
+			cfg.WorkspaceFile = abs
+		} else {
+			cfg.UserSettings = abs
+		}
+	}
+
+	snap := engine.Load(cfg, nil)
+	consumers := engine.Resolve(snap)
+	// The go command is the authority on effective values: confirm the model
+	// with go env (one run per distinct environment) before judging.
+	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %v\n", err)
+	}
+
+	if cmd == "env" {
+		e := report.EnvJSON(dir, consumers)
+		if *asJSON {
+			if err := report.WriteJSON(stdout, e); err != nil {
+				fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
+				return exitUsage
+			}
+			return exitOK
+		}
+		fmt.Fprint(stdout, e.Text())
+		return exitOK
+	}
+
+	findings := engine.Diagnose(snap, consumers)
+	c := report.CheckJSON(snap, findings)
+	switch *format {
+	case "json":
+		err = report.WriteJSON(stdout, c)
+	case "sarif":
+		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
+	default:
+		report.CheckText(stdout, dir, c)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor check: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range findings {
+		if f.Severity == rules.Error {
+			return exitFinding
+		}
+	}
+	return exitOK
+}
+
+func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
+	err := lsp.Serve(ctx, stdio{stdin, stdout}, lsp.Options{Logger: logger, Oracle: engine.NewOracle()})
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+		logger.Error("serve", "err", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// logLevel reads GOPROXY_DOCTOR_LOG (debug, info, warn, error); default info.
+func logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(os.Getenv("GOPROXY_DOCTOR_LOG"))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// stdio joins stdin and stdout into the connection the server speaks over.
+type stdio struct {
+	io.Reader
+	io.Writer
+}
+
+func (stdio) Close() error { return nil }
