@@ -148,7 +148,8 @@ func TestEnvJSONAgreesWithGoEnv(t *testing.T) {
 	}
 	names := []string{"GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOFLAGS", "GOTOOLCHAIN", "GOAUTH"}
 	cmd := exec.Command("go", append([]string{"env", "-json"}, names...)...)
-	cmd.Env = env
+	// The terminal also gets the user's terminal.integrated.env.linux.
+	cmd.Env = append(env, "GOFLAGS=-mod=mod")
 	cmd.Dir = t.TempDir()
 	out, err := cmd.Output()
 	if err != nil {

@@ -27,6 +27,10 @@ type Config struct {
 	Options     sources.Options
 	// GoBinary overrides the go command used as the oracle.
 	GoBinary string
+	// ModFiles lists the nested go.mod files to read; nil means find them
+	// with FindModFiles (the language server keeps the list up to date from
+	// file events instead of walking on every change).
+	ModFiles []string
 }
 
 // Reader returns a file's content: an open editor buffer or the file on disk.
@@ -98,6 +102,18 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 	}
 	if content, err := read(filepath.Join(cfg.Folder, "go.mod")); err == nil {
 		s.GoMod = sources.ParseGoMod(filepath.Join(cfg.Folder, "go.mod"), content)
+	}
+	nested := cfg.ModFiles
+	if nested == nil {
+		nested = FindModFiles(cfg.Folder)
+	}
+	for _, p := range nested {
+		if filepath.Dir(p) == filepath.Clean(cfg.Folder) {
+			continue
+		}
+		if content, err := read(p); err == nil {
+			s.NestedMods = append(s.NestedMods, sources.ParseGoMod(p, content))
+		}
 	}
 	if content, err := read(filepath.Join(cfg.Folder, "go.work")); err == nil {
 		s.GoWork = sources.ParseGoWork(filepath.Join(cfg.Folder, "go.work"), content)

@@ -82,8 +82,10 @@ func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Cons
 // absolute against the folder because go env runs elsewhere.
 func oracleEnv(s *sources.Snapshot, c *resolve.Consumer) []string {
 	env := c.Env.List()
-	if p := c.Env.Get("GOENV"); p != "" && p != "off" && !filepath.IsAbs(p) {
-		env = append(env, "GOENV="+filepath.Join(s.Folder, p))
+	if p := c.Env.Get("GOENV"); p != "" && p != "off" && !filepath.IsAbs(p) && c.GoEnvPath != "" {
+		// c.GoEnvPath is the folder joined with p, not cleaned: "sub/../env"
+		// only resolves when sub exists, for go as for the model.
+		env = append(env, "GOENV="+c.GoEnvPath)
 	}
 	return env
 }
@@ -107,8 +109,8 @@ func (o *Oracle) key(s *sources.Snapshot, c *resolve.Consumer, env, names []stri
 	if f := s.EnvFile(c.GoEnvPath, sources.GoEnvFile); f != nil {
 		write(f.Content)
 	}
-	if c.GOROOT != "" {
-		write(s.EnvFile(filepath.Join(c.GOROOT, "go.env"), sources.GorootGoEnv).Content)
+	if c.GoEnvGOROOT != "" {
+		write(s.EnvFile(filepath.Join(c.GoEnvGOROOT, "go.env"), sources.GorootGoEnv).Content)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

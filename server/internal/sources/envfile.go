@@ -3,6 +3,7 @@ package sources
 import (
 	"bytes"
 	"errors"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -82,14 +83,15 @@ var ErrNoConfigDir = errors.New("cannot find go env config: neither $XDG_CONFIG_
 
 // GoEnvPath returns the GOENV file a go command with environment env would
 // read (cmd/go/internal/cfg EnvFile + os.UserConfigDir), for the given GOOS.
-// off is true for GOENV=off. A relative GOENV is resolved against dir.
+// off is true for GOENV=off. A relative GOENV is resolved against dir, without
+// cleaning it: the OS resolves "sub/../env" only when sub exists.
 func GoEnvPath(getenv func(string) string, goos, dir string) (path string, off bool, err error) {
 	if v := getenv("GOENV"); v != "" {
 		if v == "off" {
 			return "", true, nil
 		}
 		if !filepath.IsAbs(v) && dir != "" {
-			v = filepath.Join(dir, v)
+			v = strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator) + v
 		}
 		return v, false, nil
 	}
@@ -140,9 +142,11 @@ func userConfigDir(getenv func(string) string, goos string) (string, error) {
 	}
 }
 
+// joinFor joins like cmd/go's filepath.Join(dir, "go/env"), which cleans the
+// result (a $HOME of "/home/u/" gives "/home/u/.config/go/env").
 func joinFor(goos string, elems ...string) string {
 	if goos == "windows" {
 		return strings.Join(elems, `\`)
 	}
-	return strings.Join(elems, "/")
+	return path.Join(elems...)
 }

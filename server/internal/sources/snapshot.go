@@ -36,6 +36,9 @@ type Snapshot struct {
 
 	User, Workspace, FolderSettings *Settings
 	GoMod, GoWork                   *ModFile
+	// NestedMods are the go.mod files below the folder (a monorepo's other
+	// modules), in path order; GoMod is the folder's own.
+	NestedMods []*ModFile
 	Launch, Tasks                   *JSONCFile
 	// GoBinary is the go command the consumers run ("" when none was found).
 	GoBinary string
@@ -113,8 +116,8 @@ func (s *Snapshot) Content(path string) []byte {
 			return st.Content
 		}
 	}
-	for _, m := range []*ModFile{s.GoMod, s.GoWork} {
-		if m != nil && m.Path == path {
+	for _, m := range s.ModFiles() {
+		if m.Path == path {
 			return m.Content
 		}
 	}
@@ -129,4 +132,16 @@ func (s *Snapshot) Content(path string) []byte {
 		}
 	}
 	return nil
+}
+
+// ModFiles returns every go.mod and go.work of the folder: its own go.mod,
+// its go.work, then the nested modules.
+func (s *Snapshot) ModFiles() []*ModFile {
+	var out []*ModFile
+	for _, m := range []*ModFile{s.GoMod, s.GoWork} {
+		if m != nil {
+			out = append(out, m)
+		}
+	}
+	return append(out, s.NestedMods...)
 }

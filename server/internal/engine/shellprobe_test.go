@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestProbeLoginShell(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatalf("bash is required: %v", err)
+	}
+	home := t.TempDir()
+	// A profile that exports a proxy and prints noise, as real rc files do.
+	profile := "echo 'welcome to the shell'\nexport GOPROXY=https://shell.example.com,direct\n"
+	if err := os.WriteFile(filepath.Join(home, ".bash_profile"), []byte(profile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"HOME": home, "SHELL": bash, "PATH": os.Getenv("PATH"), "KEEP": "a\nb"}
+	got, err := ProbeLoginShell(context.Background(), env, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["GOPROXY"] != "https://shell.example.com,direct" {
+		t.Errorf("GOPROXY = %q", got["GOPROXY"])
+	}
+	if got["KEEP"] != "a\nb" {
+		t.Errorf("a value with a newline was not kept: %q", got["KEEP"])
+	}
+	if _, ok := got["SHLVL"]; ok {
+		t.Errorf("shell bookkeeping leaked: %v", got["SHLVL"])
+	}
+}
+
+func TestProbeLoginShellTimeout(t *testing.T) {
+	home := t.TempDir()
+	if err := os.WriteFile(filepath.Join(home, ".bash_profile"), []byte("read -r _ </dev/zero; exec sleep 30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bash, _ := exec.LookPath("bash")
+	start := time.Now()
+	_, err := ProbeLoginShell(context.Background(), map[string]string{"HOME": home, "SHELL": bash, "PATH": os.Getenv("PATH")}, 300*time.Millisecond)
+	if err == nil {
+		t.Fatal("a hanging profile did not fail the probe")
+	}
+	if !strings.Contains(err.Error(), "did not finish within") {
+		t.Errorf("error = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("probe took %s despite its 300ms timeout", d)
+	}
+}
+
+func TestProbeLoginShellNoShell(t *testing.T) {
+	if _, err := ProbeLoginShell(context.Background(), map[string]string{}, time.Second); err == nil {
+		t.Fatal("no error without $SHELL")
+	}
+}
