@@ -43,7 +43,7 @@ fuzz: deps-go
 	done
 
 bench: server
-	$(GO) run ./test/bench
+	$(GO) run ./server/internal/bench -bin $(BIN) -example $(EXAMPLE)
 
 clean:
 	rm -rf bin dist out

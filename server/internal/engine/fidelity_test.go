@@ -262,6 +262,7 @@ func genScenario(t testing.TB, r *rand.Rand, n int, base string) *scenario {
 	home := filepath.Join(sc.root, "home")
 	sc.env["HOME"] = home
 	homeFile := filepath.Join(home, ".config", "go", "env")
+	quietTelemetry(t, filepath.Join(home, ".config"))
 	sc.gorootEnv, sc.gorootLines, sc.gorootValues = realGoEnv(t)
 
 	for _, name := range fidelityVars {
@@ -301,6 +302,7 @@ func genScenario(t testing.TB, r *rand.Rand, n int, base string) *scenario {
 	case modeXDG:
 		xdg := filepath.Join(sc.root, "xdg")
 		sc.env["XDG_CONFIG_HOME"] = xdg
+		quietTelemetry(t, xdg)
 		useFile(filepath.Join(xdg, "go", "env"))
 		writeFile(t, homeFile, decoy)
 	case modeXDGRelative:

@@ -100,6 +100,13 @@ func runGoEnv(t testing.TB, dir string, env map[string]string, names []string) (
 	return vars, nil
 }
 
+// quietTelemetry turns Go telemetry off in a user config dir: otherwise go
+// env writes counters there and starts a detached child that keeps writing
+// after it exits (and races with the removal of temporary directories).
+func quietTelemetry(t testing.TB, configDir string) {
+	writeFile(t, filepath.Join(configDir, "go", "telemetry", "mode"), []byte("off"))
+}
+
 func writeFile(t testing.TB, path string, content []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -25,6 +25,9 @@ import (
 type Oracle struct {
 	mu    sync.Mutex
 	cache map[string]oracleResult
+	// pending holds the runs in flight, so concurrent asks for one
+	// environment share a single go env.
+	pending map[string]chan struct{}
 	// Runs counts real go env executions (for tests and benchmarks).
 	Runs int
 }
@@ -35,7 +38,9 @@ type oracleResult struct {
 }
 
 // NewOracle returns an empty oracle.
-func NewOracle() *Oracle { return &Oracle{cache: map[string]oracleResult{}} }
+func NewOracle() *Oracle {
+	return &Oracle{cache: map[string]oracleResult{}, pending: map[string]chan struct{}{}}
+}
 
 const oracleTimeout = 20 * time.Second
 
@@ -46,12 +51,31 @@ func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Cons
 	}
 	env := oracleEnv(s, c)
 	key := o.key(s, c, env, names)
-	o.mu.Lock()
-	if r, ok := o.cache[key]; ok {
+	for {
+		o.mu.Lock()
+		if r, ok := o.cache[key]; ok {
+			o.mu.Unlock()
+			return r.vars, r.err
+		}
+		wait, running := o.pending[key]
+		if !running {
+			o.pending[key] = make(chan struct{})
+			o.mu.Unlock()
+			break
+		}
 		o.mu.Unlock()
-		return r.vars, r.err
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("go env: %w", ctx.Err())
+		}
 	}
-	o.mu.Unlock()
+	defer func() {
+		o.mu.Lock()
+		close(o.pending[key])
+		delete(o.pending, key)
+		o.mu.Unlock()
+	}()
 
 	ctx, cancel := context.WithTimeout(ctx, oracleTimeout)
 	defer cancel()

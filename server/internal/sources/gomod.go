@@ -27,13 +27,18 @@ type ModFile struct {
 	Err       error
 }
 
-// ParseGoMod parses a go.mod with x/mod/modfile.
+// ParseGoMod parses a go.mod with x/mod/modfile. It is the main module's, so
+// its toolchain and replace directives count: ParseLax ignores both (it is
+// meant for dependencies' go.mod files) and is only the fallback for a file
+// the strict parser rejects (e.g. a directive of a newer Go).
 func ParseGoMod(path string, content []byte) *ModFile {
 	mf := &ModFile{Path: path, Content: content}
-	f, err := modfile.ParseLax(path, content, nil)
+	f, err := modfile.Parse(path, content, nil)
 	if err != nil {
-		mf.Err = err
-		return mf
+		if f, err = modfile.ParseLax(path, content, nil); err != nil {
+			mf.Err = err
+			return mf
+		}
 	}
 	if f.Module != nil {
 		mf.Module = f.Module.Mod.Path
@@ -45,12 +50,12 @@ func ParseGoMod(path string, content []byte) *ModFile {
 		mf.Toolchain = f.Toolchain.Name
 	}
 	for _, r := range f.Require {
-		mf.Require = append(mf.Require, requirement(content, path, r.Mod.Path, r.Mod.Version, r.Indirect, r.Syntax))
+		mf.Require = append(mf.Require, requirement(content, path, r.Mod.Path, r.Mod.Version, r.Indirect, r.Syntax, ""))
 	}
 	for _, r := range f.Replace {
 		// A replacement by another module is fetched like a requirement.
 		if r.New.Version != "" {
-			mf.Require = append(mf.Require, requirement(content, path, r.New.Path, r.New.Version, false, r.Syntax))
+			mf.Require = append(mf.Require, requirement(content, path, r.New.Path, r.New.Version, false, r.Syntax, "=>"))
 		}
 	}
 	return mf
@@ -72,13 +77,15 @@ func ParseGoWork(path string, content []byte) *ModFile {
 	}
 	for _, r := range f.Replace {
 		if r.New.Version != "" {
-			mf.Require = append(mf.Require, requirement(content, path, r.New.Path, r.New.Version, false, r.Syntax))
+			mf.Require = append(mf.Require, requirement(content, path, r.New.Path, r.New.Version, false, r.Syntax, "=>"))
 		}
 	}
 	return mf
 }
 
-func requirement(content []byte, file, path, version string, indirect bool, line *modfile.Line) Requirement {
+// requirement locates path on its line, searching after the first after
+// ("=>" for a replacement, whose old path may contain the new one).
+func requirement(content []byte, file, path, version string, indirect bool, line *modfile.Line, after string) Requirement {
 	r := Requirement{Path: path, Version: version, File: file, Indirect: indirect}
 	if line != nil {
 		r.Line = line.Start.Line
@@ -86,8 +93,12 @@ func requirement(content []byte, file, path, version string, indirect bool, line
 		r.PathSpan = r.Span
 		if r.Span.End <= len(content) {
 			// modfile keeps no token offsets: find the module path on its line.
-			if i := bytes.Index(content[r.Span.Start:r.Span.End], []byte(path)); i >= 0 {
-				r.PathSpan = Span{r.Span.Start + i, r.Span.Start + i + len(path)}
+			from := r.Span.Start
+			if i := bytes.Index(content[from:r.Span.End], []byte(after)); after != "" && i >= 0 {
+				from += i + len(after)
+			}
+			if i := bytes.Index(content[from:r.Span.End], []byte(path)); i >= 0 {
+				r.PathSpan = Span{from + i, from + i + len(path)}
 			}
 		}
 	}

@@ -79,7 +79,13 @@ func ParseJSONC(content []byte) (*Value, *ParseError) {
 		return &Value{Kind: Object, Span: Span{base, base}}, nil
 	}
 	// hujson.Parse keeps the input's bytes; copy so callers may reuse content.
-	root, err := hujson.Parse(append([]byte(nil), body...))
+	// hujson wants a "\n" after a line comment, which VS Code does not: a
+	// file that ends in "// comment" is valid. Appending one moves no offset.
+	buf := append(make([]byte, 0, len(body)+1), body...)
+	if body[len(body)-1] != '\n' {
+		buf = append(buf, '\n')
+	}
+	root, err := hujson.Parse(buf)
 	if err != nil {
 		return nil, &ParseError{Offset: base + errorOffset(body, err), Msg: cleanHujsonError(err)}
 	}

@@ -1,0 +1,208 @@
+package goenv
+
+import (
+	"fmt"
+	"net/url"
+	pathpkg "path"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// cmdGoProxyList is cmd/go's proxyList (modfetch/proxy.go) without the
+// implicit noproxy entry, copied as the reference for differential fuzzing.
+func cmdGoProxyList(goproxy string) ([]string, error) {
+	var list []string
+	for goproxy != "" {
+		var u string
+		if i := strings.IndexAny(goproxy, ",|"); i >= 0 {
+			u = goproxy[:i]
+			goproxy = goproxy[i+1:]
+		} else {
+			u = goproxy
+			goproxy = ""
+		}
+		u = strings.TrimSpace(u)
+		if u == "" {
+			continue
+		}
+		if u == "off" || u == "direct" {
+			list = append(list, u)
+			break
+		}
+		if strings.ContainsAny(u, ".:/") && !strings.Contains(u, ":/") && !filepath.IsAbs(u) && !pathpkg.IsAbs(u) {
+			u = "https://" + u
+		}
+		base, err := url.Parse(u)
+		if err != nil {
+			return nil, err
+		}
+		switch base.Scheme {
+		case "http", "https":
+		case "file":
+			if *base != (url.URL{Scheme: base.Scheme, Path: base.Path, RawPath: base.RawPath}) {
+				return nil, fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", base.Redacted())
+			}
+		case "":
+			return nil, fmt.Errorf("invalid proxy URL missing scheme: %s", base.Redacted())
+		default:
+			return nil, fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", base.Redacted())
+		}
+		list = append(list, "url")
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("GOPROXY list is not the empty string, but contains no entries")
+	}
+	return list, nil
+}
+
+// quotedSplit is cmd/internal/quoted.Split, the reference for GOFLAGS.
+func quotedSplit(s string) ([]string, error) {
+	var f []string
+	for len(s) > 0 {
+		for len(s) > 0 && isSpaceByte(s[0]) {
+			s = s[1:]
+		}
+		if len(s) == 0 {
+			break
+		}
+		if s[0] == '"' || s[0] == '\'' {
+			quote := s[0]
+			s = s[1:]
+			i := 0
+			for i < len(s) && s[i] != quote {
+				i++
+			}
+			if i >= len(s) {
+				return nil, fmt.Errorf("unterminated %c string", quote)
+			}
+			f = append(f, s[:i])
+			s = s[i+1:]
+			continue
+		}
+		i := 0
+		for i < len(s) && !isSpaceByte(s[i]) {
+			i++
+		}
+		f = append(f, s[:i])
+		s = s[i:]
+	}
+	return f, nil
+}
+
+func FuzzParseGOPROXY(f *testing.F) {
+	for _, s := range []string{
+		"https://goproxy.example.com,direct", "https://a.example.com|https://b.example.com,off", " , ", ",", "",
+		"DIRECT", "direct,https://x.example.com", "file:///srv/mods", "file://127.0.0.1/srv", "ftp://h:1",
+		"http://127.0.0.1:18404;direct", "http://127.0.0.1:18404 direct", "https://user:secret@127.0.0.1:x",
+		"localhost:8080", "https://[::1", "a\u00a0,\u3000b", "'http://127.0.0.1:18404,off'", "https://h.example.com\r",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		entries, err := ParseGOPROXY(value)
+		var kinds []string
+		for _, e := range entries {
+			if e.Start < 0 || e.End > len(value) || e.Start >= e.End || value[e.Start:e.End] != e.Text {
+				t.Fatalf("entry %q has offsets [%d,%d) outside or not matching %q", e.Text, e.Start, e.End, value)
+			}
+			if e.Sep != 0 && (e.End >= len(value) || strings.IndexByte(value[e.End:], e.Sep) < 0) {
+				t.Fatalf("entry %q: separator %q not after it in %q", e.Text, e.Sep, value)
+			}
+			if !e.Ignored {
+				kinds = append(kinds, map[ProxyKind]string{ProxyURL: "url", ProxyDirect: "direct", ProxyOff: "off"}[e.Kind])
+			}
+		}
+		want, wantErr := cmdGoProxyList(value)
+		if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			t.Fatalf("ParseGOPROXY(%q) error %v, cmd/go %v", value, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(kinds, want) {
+			t.Fatalf("ParseGOPROXY(%q) live entries %v, cmd/go %v", value, kinds, want)
+		}
+	})
+}
+
+func FuzzParseGOSUMDB(f *testing.F) {
+	for _, s := range []string{
+		"off", "OFF", "sumdb.example.com", "sumdb.example.com+bogus", "a b c", "x 127.0.0.1:1", "", " \t",
+		"sumdb.example.com+12345678+AAAA", "known.example.com https://mirror.example.com", "known.example.com\r",
+	} {
+		f.Add(s)
+	}
+	known := []string{"known.example.com"}
+	f.Fuzz(func(t *testing.T, value string) {
+		db, err := ParseGOSUMDB(value, known)
+		for _, fl := range db.Fields {
+			if fl.Start < 0 || fl.End > len(value) || fl.Start >= fl.End || value[fl.Start:fl.End] != fl.Text {
+				t.Fatalf("field %q has offsets [%d,%d) outside or not matching %q", fl.Text, fl.Start, fl.End, value)
+			}
+		}
+		if got, want := len(db.Fields), len(strings.Fields(value)); got != want {
+			t.Fatalf("%d fields, strings.Fields gives %d", got, want)
+		}
+		if se, ok := err.(*SumDBError); ok && se.Field >= len(db.Fields) {
+			t.Fatalf("error %v names field %d of %d", err, se.Field, len(db.Fields))
+		}
+		if err == nil && !db.Off && db.Name == "" {
+			t.Fatalf("accepted %q without a name", value)
+		}
+	})
+}
+
+func FuzzPatterns(f *testing.F) {
+	for _, s := range []string{
+		"corp.example.com,github.com/org/", "foo.com, github.com/org", "*", "none", ",,", "/", "https://h/x",
+		"github.com/[org", "*.corp.example.com", "example.com\r", "a;b c",
+	} {
+		f.Add(s, "github.com/org/repo")
+		f.Add(s, "git.corp.example.com/x/y")
+	}
+	f.Fuzz(func(t *testing.T, list, target string) {
+		any := false
+		for _, p := range SplitPatterns(list) {
+			if p.Start < 0 || p.End > len(list) || p.Start > p.End || list[p.Start:p.End] != p.Raw {
+				t.Fatalf("pattern %q has offsets [%d,%d) outside or not matching %q", p.Raw, p.Start, p.End, list)
+			}
+			if strings.Contains(p.Raw, ",") || p.Glob == "" {
+				t.Fatalf("bad pattern %+v from %q", p, list)
+			}
+			_ = p.Problem()
+			_ = p.SampleHost()
+			any = any || p.Matches(target)
+		}
+		if got := Match(list, target); got != any {
+			t.Fatalf("Match(%q, %q) = %v, but the split patterns say %v", list, target, got, any)
+		}
+	})
+}
+
+func FuzzGOFLAGS(f *testing.F) {
+	for _, s := range []string{
+		"-mod=mod -modcacherw", "--mod=vendor", "mod=mod", "-bogus", `-ldflags="-s -w"`, `'-ldflags=-s -w' -x`,
+		"'-mod=mod", "- -- --- -=x", "-test.v", "\t-x\r\n", `"" ''`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		flags, err := ParseGOFLAGS(value)
+		want, wantErr := quotedSplit(value)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("ParseGOFLAGS(%q) error %v, quoted.Split %v", value, err, wantErr)
+		}
+		var words []string
+		for _, fl := range flags {
+			if fl.Start < 0 || fl.End > len(value) || fl.Start > fl.End {
+				t.Fatalf("word %q has offsets [%d,%d) outside %q", fl.Word, fl.Start, fl.End, value)
+			}
+			if raw := value[fl.Start:fl.End]; raw != fl.Word && raw[1:len(raw)-1] != fl.Word {
+				t.Fatalf("word %q at [%d,%d) holds %q", fl.Word, fl.Start, fl.End, raw)
+			}
+			words = append(words, fl.Word)
+		}
+		if err == nil && !reflect.DeepEqual(words, want) && !(len(words) == 0 && len(want) == 0) {
+			t.Fatalf("ParseGOFLAGS(%q) words %q, quoted.Split %q", value, words, want)
+		}
+	})
+}

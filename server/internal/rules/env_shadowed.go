@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "env-shadowed", Severity: Information, Check: checkEnvShadowed})
+}
+
+// checkEnvShadowed reports GOENV file lines that a non-empty OS environment
+// variable hides (cmd/go: a non-empty environment value wins over the file;
+// `go env -w` only warns once, when it writes). The finding sits on the
+// GOENV file line, the value that has no effect; values that settings layers
+// override are env-divergence's business.
+func checkEnvShadowed(in *Input) []Finding {
+	type key struct {
+		pl           place
+		name, winner string
+		goenvValue   string
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		for _, name := range resolve.GoVars {
+			v := c.Vars[name]
+			if v.Prov.Source != sources.ProcessEnv {
+				continue
+			}
+			for _, cand := range v.Chain {
+				if cand.Prov.Source != sources.GoEnvFile || cand.Value == v.Value {
+					continue
+				}
+				pl := valuePlace(cand.Prov)
+				if pl.File == "" {
+					continue
+				}
+				k := key{pl, name, v.Value, cand.Value}
+				g.add(placeKey(pl)+"\x00"+name+"\x00"+v.Value, k, c.Name)
+			}
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		out = append(out, finding(k.pl, k.name+" "+quote(k.goenvValue)+" in the GOENV file has no effect"+forConsumers(consumers)+
+			" because the process environment sets "+k.name+" to "+quote(k.winner)+", and a non-empty environment variable wins over the GOENV file.", consumers))
+	})
+	return out
+}

@@ -1,0 +1,65 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+)
+
+func init() {
+	register(Rule{Code: "goproxy-dead-entries", Severity: Warning, Check: checkGoproxyDeadEntries})
+}
+
+// checkGoproxyDeadEntries reports GOPROXY entries cmd/go never uses: those
+// after "direct" or "off" (it stops reading the list there), and a proxy
+// listed twice (cmd/go does not remove duplicates, so a module the proxy
+// lacks is requested from it again).
+func checkGoproxyDeadEntries(in *Input) []Finding {
+	type key struct {
+		pl         place
+		dead, stop string // entries after stop, or a duplicate when stop is ""
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		v := c.Vars["GOPROXY"]
+		entries, _ := goenv.ParseGOPROXY(v.Value)
+		var stop string
+		first, last := -1, -1
+		seen := map[string]bool{}
+		for i, e := range entries {
+			switch {
+			case e.Ignored:
+				if first < 0 {
+					first = i
+				}
+				last = i
+			case e.Kind != goenv.ProxyURL:
+				stop = e.Text
+			case e.URL != nil:
+				norm := strings.TrimSuffix(e.URL.String(), "/")
+				if seen[norm] {
+					pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+					g.add(placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text}, c.Name)
+				}
+				seen[norm] = true
+			}
+		}
+		if first >= 0 {
+			a, b := entries[first], entries[last]
+			pl := in.subPlace(v.Prov, v.Value, a.Start, b.End)
+			g.add(placeKey(pl)+"\x00after", key{pl, v.Value[a.Start:b.End], stop}, c.Name)
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		var msg string
+		if k.stop == "" {
+			msg = "GOPROXY lists " + quote(k.dead) + " twice" + forConsumers(consumers) + ", so a module that proxy lacks is requested from it again."
+		} else {
+			msg = "GOPROXY entries " + quote(k.dead) + " after " + quote(k.stop) + " are never used" + forConsumers(consumers) +
+				", because the go command stops reading the list at " + quote(k.stop) + "."
+		}
+		out = append(out, finding(k.pl, msg, consumers))
+	})
+	return out
+}

@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"errors"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "gosumdb-empty", Severity: Error, Check: checkGosumdbEmpty})
+}
+
+// checkGosumdbEmpty reports an effective GOSUMDB that is empty: a GOENV file
+// "GOSUMDB=" line (it masks go.env) or a missing $GOROOT/go.env. An empty OS
+// environment value is not one: cmd/go treats it as unset.
+func checkGosumdbEmpty(in *Input) []Finding {
+	type key struct {
+		pl   place
+		prov sources.Provenance
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		v := c.Vars["GOSUMDB"]
+		if _, err := goenv.ParseGOSUMDB(v.Value, nil); !errors.Is(err, goenv.ErrMissingGOSUMDB) {
+			continue
+		}
+		g.add(provKey(v.Prov), key{valuePlace(v.Prov), v.Prov}, c.Name)
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		msg := "GOSUMDB is empty" + forConsumers(consumers)
+		if k.prov.Source == sources.Default {
+			msg += " because neither the environment, the GOENV file nor $GOROOT/go.env sets it"
+		} else {
+			msg += " (" + where(k.prov, "GOSUMDB") + ")"
+		}
+		out = append(out, finding(k.pl, msg+`, so every checksum verification fails with "missing GOSUMDB".`, consumers))
+	})
+	return out
+}

@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"errors"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+)
+
+func init() {
+	register(Rule{Code: "gosumdb-invalid", Severity: Error, Check: checkGosumdbInvalid})
+}
+
+// checkGosumdbInvalid reports a GOSUMDB value cmd/go rejects (dbDial): not
+// "off", not a name it has a key for, not name+hash+key, more than two
+// fields, or a URL that does not parse. Quotes copied from `go env` output
+// and upper-case OFF are the usual causes. cmd/go reports it lazily, at the
+// first checksum verification.
+func checkGosumdbInvalid(in *Input) []Finding {
+	known := in.knownSumDBs()
+	type key struct {
+		pl         place
+		value, err string
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		v := c.Vars["GOSUMDB"]
+		db, err := goenv.ParseGOSUMDB(v.Value, known)
+		var se *goenv.SumDBError
+		if !errors.As(err, &se) || errors.Is(err, goenv.ErrMissingGOSUMDB) {
+			continue
+		}
+		pl := valuePlace(v.Prov)
+		if se.Field >= 0 && se.Field < len(db.Fields) {
+			f := db.Fields[se.Field]
+			end := f.End
+			if se.Field == 2 {
+				end = db.Fields[len(db.Fields)-1].End
+			}
+			pl = in.subPlace(v.Prov, v.Value, f.Start, end)
+		}
+		g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+err.Error(), key{pl, v.Value, err.Error()}, c.Name)
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		out = append(out, finding(k.pl, "GOSUMDB "+quote(k.value)+forConsumers(consumers)+" is rejected by the go command ("+
+			quote(k.err)+"), so every checksum verification fails.", consumers))
+	})
+	return out
+}

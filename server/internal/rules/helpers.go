@@ -1,0 +1,377 @@
+package rules
+
+import (
+	"net"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// place is where a finding goes: a span of a file, or the environment (File "").
+type place struct {
+	File string
+	Span sources.Span
+}
+
+// valuePlace is the value a provenance points at; an empty value (a GOENV
+// file's "GOPROXY=") is shown on its key so that it stays visible.
+func valuePlace(p sources.Provenance) place {
+	if p.File == "" || p.ValueSpan.End == 0 && p.KeySpan.End == 0 {
+		return place{}
+	}
+	if p.ValueSpan.Start == p.ValueSpan.End {
+		return place{p.File, p.KeySpan}
+	}
+	return place{p.File, p.ValueSpan}
+}
+
+// keyPlace is the key a provenance points at (its value when it has no key).
+func keyPlace(p sources.Provenance) place {
+	if p.File == "" {
+		return place{}
+	}
+	if p.KeySpan.End > p.KeySpan.Start {
+		return place{p.File, p.KeySpan}
+	}
+	return valuePlace(p)
+}
+
+// subPlace is the part [start, end) of value where value is what the
+// provenance's value span holds: the raw bytes of a GOENV file line, or a JSON
+// string without escapes. When the file's text is not the value verbatim
+// (escapes, ${env:} substitution) the whole value span is used.
+func (in *Input) subPlace(p sources.Provenance, value string, start, end int) place {
+	pl := valuePlace(p)
+	if pl.File == "" || p.ValueSpan.End <= p.ValueSpan.Start {
+		return pl
+	}
+	content := in.content(p.File)
+	vs := p.ValueSpan
+	if content == nil || vs.End > len(content) {
+		return pl
+	}
+	raw := string(content[vs.Start:vs.End])
+	switch {
+	case raw == value:
+		return place{p.File, sources.Span{Start: vs.Start + start, End: vs.Start + end}}
+	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && raw[1:len(raw)-1] == value:
+		return place{p.File, sources.Span{Start: vs.Start + 1 + start, End: vs.Start + 1 + end}}
+	}
+	return pl
+}
+
+// content returns the text of a file the snapshot has read.
+func (in *Input) content(file string) []byte {
+	s := in.Snap
+	for _, st := range s.SettingsLayers() {
+		if st.Path == file {
+			return st.Content
+		}
+	}
+	for _, f := range []*sources.JSONCFile{s.Launch, s.Tasks} {
+		if f != nil && f.Path == file {
+			return f.Content
+		}
+	}
+	for _, m := range []*sources.ModFile{s.GoMod, s.GoWork} {
+		if m != nil && m.Path == file {
+			return m.Content
+		}
+	}
+	for _, f := range s.EnvFiles() {
+		if f.Path == file && f.Exists {
+			return f.Content
+		}
+	}
+	return nil
+}
+
+// finding builds a finding at a place.
+func finding(pl place, msg string, consumers []string) Finding {
+	return Finding{File: pl.File, Span: pl.Span, Message: msg, Consumers: consumers}
+}
+
+// related points at the other side of a finding, when it is in a file.
+func related(p sources.Provenance, msg string) []Related {
+	pl := valuePlace(p)
+	if pl.File == "" {
+		return nil
+	}
+	return []Related{{File: pl.File, Span: pl.Span, Message: msg}}
+}
+
+// where names the source of a value for a message: the setting's key path for
+// settings, launch and tasks files, else the source kind (SPEC §3).
+func where(p sources.Provenance, name string) string {
+	switch p.Source {
+	case "":
+		return string(sources.Default)
+	case sources.ProcessEnv, sources.GoEnvFile, sources.GorootGoEnv, sources.Default:
+		return string(p.Source)
+	case sources.Derived:
+		if p.Key == "GOTOOLCHAIN" {
+			return "tool installation"
+		}
+		return string(sources.Derived)
+	}
+	key := strings.TrimSuffix(p.Key, "."+name)
+	switch p.Source {
+	case sources.Launch:
+		return "launch.json " + key
+	case sources.Tasks:
+		return "tasks.json " + key
+	}
+	return key
+}
+
+// overlay reports whether a source applies to some consumers only (settings,
+// launch and tasks files, values derived by vscode-go), as opposed to the
+// base every consumer shares (environment, GOENV file, go.env, defaults).
+func overlay(k sources.Kind) bool {
+	switch k {
+	case sources.ProcessEnv, sources.GoEnvFile, sources.GorootGoEnv, sources.Default, "":
+		return false
+	}
+	return true
+}
+
+// quote quotes a value for a message, credentials masked.
+func quote(v string) string { return strconv.Quote(redact.RedactText(v)) }
+
+// shown is a value for a message: quoted, or "unset" for a default empty value.
+func shown(v string, p sources.Provenance) string {
+	if v == "" && (p.Source == sources.Default || p.Source == "") {
+		return "unset"
+	}
+	return quote(v)
+}
+
+// andList joins names as "a", "a and b", "a, b and c".
+func andList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// forConsumers is " for a and b", or "" when no consumer is affected.
+func forConsumers(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " for " + andList(names)
+}
+
+// groups collects consumers under keys, keeping first-seen order, so that a
+// rule emits one finding per place and lists every consumer it affects.
+type groups[T any] struct {
+	order []string
+	m     map[string]*group[T]
+}
+
+type group[T any] struct {
+	val       T
+	consumers []string
+}
+
+func (g *groups[T]) add(key string, val T, consumer string) {
+	if g.m == nil {
+		g.m = map[string]*group[T]{}
+	}
+	gr, ok := g.m[key]
+	if !ok {
+		gr = &group[T]{val: val}
+		g.m[key] = gr
+		g.order = append(g.order, key)
+	}
+	for _, c := range gr.consumers {
+		if c == consumer {
+			return
+		}
+	}
+	gr.consumers = append(gr.consumers, consumer)
+}
+
+func (g *groups[T]) each(fn func(val T, consumers []string)) {
+	for _, k := range g.order {
+		gr := g.m[k]
+		fn(gr.val, gr.consumers)
+	}
+}
+
+// placeKey identifies a place in a map key.
+func placeKey(pl place) string {
+	return pl.File + "\x00" + itoa(pl.Span.Start) + "\x00" + itoa(pl.Span.End)
+}
+
+// provKey identifies where a value was set: its place in a file, or its
+// source kind and key for values without a file.
+func provKey(p sources.Provenance) string {
+	if pl := valuePlace(p); pl.File != "" {
+		return placeKey(pl)
+	}
+	return string(p.Source) + "\x00" + p.Key
+}
+
+// consumersWithEntry lists the consumers whose final environment holds the
+// variable as set at p (same file and key span): a later layer that
+// overrides or removes it takes the consumer off the list.
+func (in *Input) consumersWithEntry(name string, p sources.Provenance) []string {
+	var out []string
+	for _, c := range in.Consumers {
+		if s, ok := c.Env[name]; ok && s.Prov.File == p.File && s.Prov.KeySpan == p.KeySpan {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// consumersWithLayer lists the consumers built with a layer of that name.
+func (in *Input) consumersWithLayer(name string) []string {
+	var out []string
+	for _, c := range in.Consumers {
+		for _, l := range c.Layers {
+			if l.Name == name {
+				out = append(out, c.Name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// consumersReading lists the consumers whose go reads the GOENV file at path.
+func (in *Input) consumersReading(path string) []string {
+	var out []string
+	for _, c := range in.Consumers {
+		if c.GoEnvPath == path && !c.GoEnvOff {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// knownSumDBs are the checksum database names cmd/go has built-in keys for:
+// the default named by each $GOROOT/go.env the snapshot read.
+func (in *Input) knownSumDBs() []string {
+	var out []string
+	for _, f := range in.Snap.EnvFiles() {
+		if f.Kind != sources.GorootGoEnv {
+			continue
+		}
+		if l, ok := f.Lookup("GOSUMDB"); ok {
+			if n := goenv.DefaultSumDBName(l.Value); n != "" && !contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// effectiveVar returns the value net/http or git would use for a network
+// variable with an upper- and lower-case form (upper case wins when non-empty).
+func effectiveVar(c *resolve.Consumer, upper, lower string) resolve.Value {
+	if v := c.Vars[upper]; v.Value != "" {
+		return v
+	}
+	if v := c.Vars[lower]; v.Value != "" {
+		return v
+	}
+	return c.Vars[upper]
+}
+
+// publicCodeHosts are hosts where anyone has repositories: a module there is
+// never "own" because the main module is there too.
+var publicCodeHosts = []string{
+	"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "sr.ht",
+	"launchpad.net", "gopkg.in", "dev.azure.com", "visualstudio.com", "huggingface.co", "golang.org",
+	"go.googlesource.com", "googlesource.com", "k8s.io", "sigs.k8s.io", "go.uber.org", "google.golang.org",
+	"cloud.google.com", "go.opentelemetry.io", "go.etcd.io", "honnef.co", "mvdan.cc", "rsc.io",
+}
+
+func isPublicCodeHost(host string) bool {
+	host = strings.ToLower(host)
+	if contains(publicCodeHosts, host) {
+		return true
+	}
+	// Per-organisation subdomains of shared hosting (<org>.visualstudio.com, <x>.googlesource.com).
+	return strings.HasSuffix(host, ".visualstudio.com") || strings.HasSuffix(host, ".googlesource.com")
+}
+
+// registrable is a host's registrable domain (eTLD+1, golang.org/x/net/publicsuffix),
+// or the host itself when it has none (IP addresses, single labels).
+func registrable(host string) string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if net.ParseIP(strings.Trim(host, "[]")) != nil {
+		return host
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return host
+	}
+	return d
+}
+
+// internalHost reports whether a host can only be an internal one: a private
+// or link-local IP address, or a name under a top-level domain no public
+// registry serves (".corp", ".internal", ".lan", single labels).
+func internalHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if ip := net.ParseIP(strings.Trim(host, "[]")); ip != nil {
+		return ip.IsPrivate() || ip.IsLinkLocalUnicast()
+	}
+	suffix, icann := publicsuffix.PublicSuffix(host)
+	return !icann && !strings.Contains(suffix, ".")
+}
+
+// ownDomains are the registrable domains the user's own modules live under:
+// the main module's host (unless it is a public code host) and the hosts named
+// by any consumer's GOPRIVATE, GONOPROXY or GONOSUMDB patterns.
+func (in *Input) ownDomains() map[string]string {
+	own := map[string]string{} // registrable domain -> why
+	if m := in.Snap.GoMod; m != nil && m.Module != "" {
+		host, _, _ := strings.Cut(m.Module, "/")
+		if strings.Contains(host, ".") && !isPublicCodeHost(host) {
+			own[registrable(host)] = "the main module's domain"
+		}
+	}
+	for _, c := range in.Consumers {
+		for _, name := range []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB"} {
+			for _, p := range goenv.SplitPatterns(c.Vars[name].Value) {
+				h := p.SampleHost()
+				if h == "" || isPublicCodeHost(h) {
+					continue
+				}
+				d := registrable(h)
+				if _, ok := own[d]; !ok {
+					own[d] = "a domain marked private in " + name
+				}
+			}
+		}
+	}
+	return own
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

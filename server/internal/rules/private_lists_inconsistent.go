@@ -1,0 +1,106 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "private-lists-inconsistent", Severity: Warning, Check: checkPrivateListsInconsistent})
+}
+
+// checkPrivateListsInconsistent reports an explicit GONOPROXY or GONOSUMDB
+// that does not cover every GOPRIVATE pattern: the explicit list replaces
+// GOPRIVATE for its decision, it does not add to it (golang/go#32184). It
+// also reports GONOPROXY set alone, which fetches those modules directly but
+// still checks them against the public checksum database. GONOPROXY=none is
+// the documented idiom for "a private proxy serves my private modules" and
+// is not reported; GONOSUMDB set alone is the matching idiom for the
+// checksum database and is not reported either.
+func checkPrivateListsInconsistent(in *Input) []Finding {
+	type key struct {
+		pl          place
+		name, value string
+		missing     []string
+		private     string
+		privateProv sources.Provenance
+		alone       bool
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		priv := c.Vars["GOPRIVATE"]
+		for _, name := range []string{"GONOPROXY", "GONOSUMDB"} {
+			v := c.Vars[name]
+			if v.Prov.Source == sources.Default || v.Value == "" {
+				continue
+			}
+			pl := valuePlace(v.Prov)
+			if priv.Value == "" {
+				if name == "GONOPROXY" && c.Vars["GONOSUMDB"].Value == "" && !onlyNone(v.Value) {
+					g.add(provKey(v.Prov)+"\x00alone", key{pl: pl, name: name, value: v.Value, alone: true}, c.Name)
+				}
+				continue
+			}
+			if name == "GONOPROXY" && onlyNone(v.Value) {
+				continue
+			}
+			missing := uncovered(priv, v.Value)
+			if len(missing) == 0 {
+				continue
+			}
+			k := key{pl: pl, name: name, value: v.Value, missing: missing, private: priv.Value, privateProv: priv.Prov}
+			g.add(provKey(v.Prov)+"\x00"+name+"\x00"+priv.Value, k, c.Name)
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		if k.alone {
+			out = append(out, finding(k.pl, "GONOPROXY "+quote(k.value)+forConsumers(consumers)+
+				" is set without GOPRIVATE or GONOSUMDB, so those modules are fetched directly but still checked against the public checksum database.", consumers))
+			return
+		}
+		consequence := "still fetched through the proxy"
+		if k.name == "GONOSUMDB" {
+			consequence = "still checked against the checksum database"
+		}
+		quoted := make([]string, len(k.missing))
+		for i, m := range k.missing {
+			quoted[i] = quote(m)
+		}
+		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+" replaces GOPRIVATE "+quote(k.private)+
+			" but does not cover "+andList(quoted)+", so those modules are "+consequence+".", consumers)
+		f.Related = related(k.privateProv, "GOPRIVATE is "+quote(k.private)+" here.")
+		out = append(out, f)
+	})
+	return out
+}
+
+// uncovered lists the GOPRIVATE patterns the explicit list does not cover: a
+// pattern is covered when the list holds it or matches it as a module path.
+func uncovered(priv resolve.Value, list string) []string {
+	var out []string
+	explicit := goenv.SplitPatterns(list)
+	for _, p := range goenv.SplitPatterns(priv.Value) {
+		covered := false
+		for _, q := range explicit {
+			covered = covered || q.Glob == p.Glob || q.Matches(p.Glob)
+		}
+		if !covered {
+			out = append(out, p.Raw)
+		}
+	}
+	return out
+}
+
+func onlyNone(list string) bool {
+	ps := goenv.SplitPatterns(list)
+	for _, p := range ps {
+		if strings.TrimSpace(p.Glob) != "none" && strings.TrimSpace(p.Glob) != "off" {
+			return false
+		}
+	}
+	return len(ps) > 0
+}

@@ -1,0 +1,63 @@
+package rules
+
+import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "proxy-env-conflict", Severity: Warning, Check: checkProxyEnvConflict})
+}
+
+// checkProxyEnvConflict reports network proxy variables that do not do what
+// they seem to (golang.org/x/net/http/httpproxy): upper and lower case
+// spellings that disagree (Go takes the upper case one, git and curl may
+// take the other), a proxy value that does not parse even with "http://"
+// prepended (net/http silently ignores it and connects directly), and
+// ALL_PROXY as the only proxy variable (Go ignores it, git uses it).
+func checkProxyEnvConflict(in *Input) []Finding {
+	type key struct {
+		pl            place
+		subject, rest string
+		rel           []Related
+	}
+	var g groups[key]
+	add := func(p sources.Provenance, consumer, subject, rest string, rel []Related) {
+		pl := valuePlace(p)
+		g.add(placeKey(pl)+"\x00"+provKey(p)+"\x00"+subject+rest, key{pl, subject, rest, rel}, consumer)
+	}
+	for _, c := range in.Consumers {
+		for _, pair := range [][2]string{{"HTTPS_PROXY", "https_proxy"}, {"HTTP_PROXY", "http_proxy"}, {"NO_PROXY", "no_proxy"}} {
+			up, low := c.Vars[pair[0]], c.Vars[pair[1]]
+			if up.Value != "" && low.Value != "" && up.Value != low.Value {
+				add(low.Prov, c.Name, pair[1]+" "+quote(low.Value), " differs from "+pair[0]+" "+quote(up.Value)+
+					"; Go uses "+pair[0]+" while git and curl may use "+pair[1]+", so module downloads and VCS fetches can take different routes.",
+					related(up.Prov, pair[0]+" is "+quote(up.Value)+" here."))
+			}
+		}
+		np := goenv.NetProxyFrom(c.Env.Get)
+		for _, pv := range []struct{ value, name string }{{np.HTTPSProxy, np.HTTPSProxyVar}, {np.HTTPProxy, np.HTTPProxyVar}} {
+			if pv.value == "" {
+				continue
+			}
+			if _, err := goenv.ParseNetProxy(pv.value); err != nil {
+				add(c.Vars[pv.name].Prov, c.Name, pv.name+" "+quote(pv.value), " does not parse as a proxy URL ("+quote(err.Error())+
+					"), so Go silently ignores it and connects directly.", nil)
+			}
+		}
+		if np.HTTPSProxy == "" && np.HTTPProxy == "" {
+			all := effectiveVar(c, "ALL_PROXY", "all_proxy")
+			if all.Value != "" {
+				add(all.Prov, c.Name, all.Name+" "+quote(all.Value), " is the only proxy variable, but Go ignores ALL_PROXY while git uses it, "+
+					"so the go command's own requests (proxy, checksum database, go-get lookups) connect directly.", nil)
+			}
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
+		f.Related = k.rel
+		out = append(out, f)
+	})
+	return out
+}

@@ -1,0 +1,107 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "setting-ignored-scope", Severity: Warning, Check: checkSettingIgnoredScope})
+}
+
+// checkSettingIgnoredScope reports settings VS Code ignores where they are
+// written: http.proxy is application-scoped (user settings only), and
+// terminal.integrated.env.* is window-scoped (ignored in the folder settings
+// of a multi-root window).
+func checkSettingIgnoredScope(in *Input) []Finding {
+	var out []Finding
+	s := in.Snap
+	for _, st := range s.SettingsLayers() {
+		if st.Kind == sources.VSCodeUser || st.Object == nil {
+			continue
+		}
+		if m := st.Get("http.proxy"); m != nil {
+			consumers := in.consumersWithLayer("http.proxy")
+			value := ""
+			if m.Value.Kind == sources.String {
+				value = " " + quote(m.Value.Str)
+			}
+			out = append(out, finding(keyPlace(st.Prov("http.proxy", m)), "http.proxy in "+scopeName(st)+
+				" is ignored because VS Code reads it from user settings only, so vscode-go does not pass"+value+" to "+
+				orNone(consumers)+" as HTTP_PROXY and HTTPS_PROXY.", consumers))
+		}
+	}
+	if fs := s.FolderSettings; s.Options.MultiRoot && fs != nil && fs.Object != nil {
+		for _, m := range fs.Object.Members {
+			os, ok := strings.CutPrefix(m.Key, "terminal.integrated.env.")
+			if !ok {
+				continue
+			}
+			var consumers []string
+			if os == osFlavour(s) {
+				consumers = append(consumers, "terminal")
+				for _, c := range in.Consumers {
+					if strings.HasPrefix(c.Name, "task:") {
+						consumers = append(consumers, c.Name)
+					}
+				}
+			}
+			var names []string
+			if m.Value.Kind == sources.Object {
+				for _, e := range m.Value.Members {
+					names = append(names, e.Key)
+				}
+			}
+			msg := m.Key + " in the folder settings of a multi-root window is ignored because VS Code applies it only from user or workspace settings"
+			if len(names) > 0 {
+				msg += ", so " + andList(names) + " " + pluralVerb(len(names), "is", "are") + " not set"
+				if len(consumers) > 0 {
+					msg += forConsumers(consumers)
+				}
+			}
+			out = append(out, finding(keyPlace(fs.Prov(m.Key, m)), msg+".", consumers))
+		}
+	}
+	return out
+}
+
+func scopeName(st *sources.Settings) string {
+	switch st.Kind {
+	case sources.VSCodeFolder:
+		return "folder settings"
+	case sources.VSCodeWorkspace:
+		if st.IsWorkspaceFile {
+			return "the workspace file's settings"
+		}
+		return "workspace settings"
+	}
+	return "user settings"
+}
+
+func osFlavour(s *sources.Snapshot) string {
+	if f := s.Options.OSFlavour; f != "" {
+		return f
+	}
+	switch s.Options.GOOS {
+	case "darwin":
+		return "osx"
+	case "windows":
+		return "windows"
+	}
+	return "linux"
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "any process"
+	}
+	return andList(names)
+}
+
+func pluralVerb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,76 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "toolchain-download-blocked", Severity: Warning, Check: checkToolchainDownloadBlocked})
+}
+
+// toolchainModule is the module toolchain downloads fetch through GOPROXY.
+const toolchainModule = "golang.org/toolchain"
+
+// checkToolchainDownloadBlocked reports a GOTOOLCHAIN that may download a
+// toolchain (auto, <name>+auto, or a version) while downloads cannot work:
+// GOSUMDB=off (toolchains always need the checksum database, unless GOPROXY
+// is a single file:// URL) or GOPROXY=off for golang.org/toolchain (unless a
+// GONOPROXY pattern sends it direct), which fails with the misleading
+// "toolchain not available". The finding is on the value that blocks.
+func checkToolchainDownloadBlocked(in *Input) []Finding {
+	type key struct {
+		pl                     place
+		name, value, toolchain string
+		toolchainProv          sources.Provenance
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		tc := c.Vars["GOTOOLCHAIN"]
+		if !mayDownload(tc.Value) {
+			continue
+		}
+		proxy := c.Vars["GOPROXY"]
+		entries, err := goenv.ParseGOPROXY(proxy.Value)
+		live := goenv.Live(entries)
+		singleFile := err == nil && len(live) == 1 && live[0].URL != nil && live[0].URL.Scheme == "file" && !strings.ContainsAny(proxy.Value, ",|")
+		block := func(v resolve.Value) {
+			pl := valuePlace(v.Prov)
+			g.add(provKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value, key{pl, v.Name, v.Value, tc.Value, tc.Prov}, c.Name)
+		}
+		if sum := c.Vars["GOSUMDB"]; sum.Value == "off" && !singleFile {
+			block(sum)
+		}
+		if err == nil && len(live) > 0 && live[0].Kind == goenv.ProxyOff && !goenv.Match(c.Vars["GONOPROXY"].Value, toolchainModule) {
+			block(proxy)
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		symptom := "checksum database disabled by GOSUMDB=off"
+		if k.name == "GOPROXY" {
+			symptom = "toolchain not available"
+		}
+		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+" blocks the toolchain downloads GOTOOLCHAIN "+quote(k.toolchain)+
+			" ("+where(k.toolchainProv, "GOTOOLCHAIN")+") allows, so switching to the Go version a go.mod asks for fails with "+quote(symptom)+".", consumers)
+		f.Related = related(k.toolchainProv, "GOTOOLCHAIN is "+quote(k.toolchain)+" here.")
+		out = append(out, f)
+	})
+	return out
+}
+
+// mayDownload reports whether a GOTOOLCHAIN value can make the go command
+// download a toolchain: auto or <min>+auto, or a specific version (which it
+// fetches unless it is the running one). local, path and <min>+path never do.
+func mayDownload(v string) bool {
+	switch {
+	case v == "auto" || strings.HasSuffix(v, "+auto"):
+		return true
+	case v == "" || v == "local" || v == "path" || strings.HasSuffix(v, "+path"):
+		return false
+	}
+	return strings.HasPrefix(v, "go1") || strings.HasPrefix(v, "go2")
+}

@@ -1,0 +1,43 @@
+package rules
+
+import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "toolsenv-null", Severity: Error, Check: checkToolsEnvNull})
+}
+
+// checkToolsEnvNull reports null values in go.toolsEnvVars: vscode-go copies
+// non-string values raw and Node stringifies them, so the child process sees
+// the literal string "null" instead of the variable being removed (use ""
+// to fall back to the GOENV file).
+func checkToolsEnvNull(in *Input) []Finding {
+	type key struct {
+		pl   place
+		name string
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		for _, l := range c.Layers {
+			if l.Name != "go.toolsEnvVars" {
+				continue
+			}
+			for _, e := range l.Entries {
+				// Only where the null survives: install removes some
+				// variables, and debug and tasks unset null values.
+				if final, ok := c.Env[e.Name]; e.Kind != sources.Null || !ok || final.Prov.KeySpan != e.Prov.KeySpan || final.Prov.File != e.Prov.File {
+					continue
+				}
+				pl := valuePlace(e.Prov)
+				g.add(placeKey(pl), key{pl, e.Name}, c.Name)
+			}
+		}
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		out = append(out, finding(k.pl, k.name+` is null in go.toolsEnvVars, which vscode-go passes to `+orNone(consumers)+
+			` as the literal string "null" instead of removing it, so the go command uses `+k.name+`="null" rather than the GOENV file or its default.`, consumers))
+	})
+	return out
+}
