@@ -5,12 +5,12 @@ package position
 
 import (
 	"sort"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // Mapper maps byte offsets of one file's content to LSP positions and back.
-// Lines end at "\n"; a "\r" before it belongs to the line's text, as in LSP.
+// Lines end at "\n"; a "\r" before it is part of the line ending, as in LSP
+// (a client's line text never includes it).
 type Mapper struct {
 	content    []byte
 	lineStarts []int // byte offset of the first byte of each line
@@ -51,11 +51,23 @@ func (m *Mapper) Position(offset int) Position {
 	offset = m.clamp(offset)
 	line := m.Line(offset)
 	start := m.lineStarts[line]
-	// Step back to a rune boundary so a split rune is not counted twice.
-	for offset > start && !utf8.RuneStart(m.content[offset]) {
+	// Between the "\r" and the "\n" of a line ending is the end of the line.
+	if offset > start && offset < len(m.content) && m.content[offset] == '\n' && m.content[offset-1] == '\r' {
 		offset--
 	}
-	return Position{Line: line, Character: utf16Len(m.content[start:offset])}
+	// Count the runes that end at or before offset, decoding from the line's
+	// start as Offset does (an invalid byte is one U+FFFD): an offset inside
+	// a multi-byte rune maps to the rune's start.
+	units := 0
+	for i := start; i < offset; {
+		r, size := utf8.DecodeRune(m.content[i:])
+		if i+size > offset {
+			break
+		}
+		units += utf16Units(r)
+		i += size
+	}
+	return Position{Line: line, Character: units}
 }
 
 // Range converts a half-open byte range.
@@ -64,8 +76,8 @@ func (m *Mapper) Range(start, end int) Range {
 }
 
 // Offset converts an LSP position back to a byte offset. A character past the
-// end of its line maps to the end of the line (before "\n"), as LSP requires;
-// a line past the end maps to the end of the file.
+// end of its line maps to the end of the line (before "\r\n" or "\n"), as LSP
+// requires; a line past the end maps to the end of the file.
 func (m *Mapper) Offset(p Position) int {
 	if p.Line < 0 {
 		return 0
@@ -77,6 +89,9 @@ func (m *Mapper) Offset(p Position) int {
 	end := len(m.content)
 	if p.Line+1 < len(m.lineStarts) {
 		end = m.lineStarts[p.Line+1] - 1 // the "\n"
+		if end > start && m.content[end-1] == '\r' {
+			end-- // the "\r" of "\r\n"
+		}
 	}
 	units := 0
 	for i := start; i < end; {
@@ -84,11 +99,7 @@ func (m *Mapper) Offset(p Position) int {
 			return i
 		}
 		r, size := utf8.DecodeRune(m.content[i:end])
-		if r >= 0x10000 {
-			units += 2
-		} else {
-			units++
-		}
+		units += utf16Units(r)
 		i += size
 	}
 	return end
@@ -107,16 +118,11 @@ func (m *Mapper) clamp(offset int) int {
 	return offset
 }
 
-func utf16Len(b []byte) int {
-	n := 0
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
-			n++ // an invalid byte is one U+FFFD: one unit
-		} else {
-			n += len(utf16.Encode([]rune{r}))
-		}
-		b = b[size:]
+// utf16Units is the length of r in UTF-16 (utf8.RuneError, which stands for
+// an invalid byte, is one unit).
+func utf16Units(r rune) int {
+	if r >= 0x10000 {
+		return 2
 	}
-	return n
+	return 1
 }

@@ -16,9 +16,17 @@ func (r resolver) effective(c *Consumer) {
 	// GOROOT first: its go.env supplies the defaults of the other variables.
 	c.Vars["GOROOT"] = r.goroot(c, user)
 	c.GOROOT = c.Vars["GOROOT"].Value
+	// cmd/go finds go.env with findGOROOT(the GOENV file's GOROOT): there the
+	// file's GOROOT beats the environment's, unlike for Getenv("GOROOT").
+	c.GoEnvGOROOT = c.GOROOT
+	if l, ok := user.Lookup("GOROOT"); ok && l.Value != "" {
+		c.GoEnvGOROOT = filepath.Clean(l.Value)
+	} else if v := c.Env.Get("GOROOT"); v != "" {
+		c.GoEnvGOROOT = filepath.Clean(v)
+	}
 	var goroot *sources.EnvFile
-	if c.GOROOT != "" {
-		goroot = r.s.EnvFile(filepath.Join(c.GOROOT, "go.env"), sources.GorootGoEnv)
+	if c.GoEnvGOROOT != "" {
+		goroot = r.s.EnvFile(filepath.Join(c.GoEnvGOROOT, "go.env"), sources.GorootGoEnv)
 	}
 
 	for _, name := range GoVars {
@@ -117,7 +125,8 @@ func (r resolver) goroot(c *Consumer, user *sources.EnvFile) Value {
 		return v
 	}
 	if l, ok := user.Lookup("GOROOT"); ok && l.Value != "" {
-		v.Value, v.Prov = l.Value, user.Prov(l)
+		// initEnvCache stores findGOROOT's result, which is cleaned.
+		v.Value, v.Prov = filepath.Clean(l.Value), user.Prov(l)
 		v.Chain = []Candidate{{Value: l.Value, Prov: v.Prov, Used: true}}
 		return v
 	}

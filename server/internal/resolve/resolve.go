@@ -6,7 +6,9 @@
 package resolve
 
 import (
+	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -109,7 +111,11 @@ type Consumer struct {
 	GoEnvPath string
 	GoEnvOff  bool
 	GoEnvErr  error
-	GOROOT    string
+	// GOROOT is the effective GOROOT (what go env prints).
+	GOROOT string
+	// GoEnvGOROOT is the root whose go.env this consumer's go reads: a
+	// GOROOT line in the GOENV file wins over the environment's GOROOT here.
+	GoEnvGOROOT string
 }
 
 // Var returns the effective value of a modelled variable.
@@ -204,28 +210,43 @@ func (r resolver) toolsEnvVars() Layer {
 	return Layer{Name: "go.toolsEnvVars", Entries: entries}
 }
 
-// substitute applies vscode-go's substituteEnv and resolvePath (util.ts).
+// substitute applies vscode-go's substituteEnv and resolvePath (util.ts):
+// one pass of /\${env:([^}]+)}/g with the name trimmed (an unset variable
+// gives ""; substituted text is not scanned again), then the workspace folder
+// variables, then a leading "~" joined to the home directory with Node's
+// path.join, which normalizes.
 func (r resolver) substitute(v string) string {
-	for {
-		i := strings.Index(v, "${env:")
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(v[i:], '}')
-		if j < 0 {
-			break
-		}
-		v = v[:i] + r.s.ProcessEnv[v[i+6:i+j]] + v[i+j+1:]
+	v = envRef.ReplaceAllStringFunc(v, func(m string) string {
+		return r.s.ProcessEnv[strings.TrimSpace(m[len("${env:"):len(m)-1])]
+	})
+	if strings.TrimSpace(v) == "" {
+		return v
 	}
 	v = strings.ReplaceAll(v, "${workspaceFolder}", r.s.Folder)
 	v = strings.ReplaceAll(v, "${workspaceRoot}", r.s.Folder)
 	v = strings.ReplaceAll(v, "${workspaceFolderBasename}", filepath.Base(r.s.Folder))
 	if strings.HasPrefix(v, "~") {
 		if home := r.s.ProcessEnv["HOME"]; home != "" {
-			v = home + v[1:]
+			v = nodeJoin(home, v[1:])
 		}
 	}
 	return v
+}
+
+var envRef = regexp.MustCompile(`\$\{env:([^}]+)\}`)
+
+// nodeJoin is Node's POSIX path.join(a, b): empty segments are skipped, the
+// result is normalized, and a trailing "/" is kept.
+func nodeJoin(a, b string) string {
+	joined := a
+	if b != "" {
+		joined = a + "/" + b
+	}
+	out := path.Clean(joined)
+	if strings.HasSuffix(joined, "/") && out != "/" {
+		out += "/"
+	}
+	return out
 }
 
 // httpProxy is vscode-go's bridge of http.proxy (application scope: user
@@ -246,7 +267,8 @@ func (r resolver) httpProxy() Layer {
 
 // terminalEnv is terminal.integrated.env.<os>: window scope (ignored in
 // multi-root folder settings) and restricted (ignored from the workspace when
-// it is not trusted). null deletes a variable.
+// it is not trusted). null deletes a variable, as does any other non-string
+// value (mergeEnvironments keeps strings only).
 func (r resolver) terminalEnv() Layer {
 	key := "terminal.integrated.env." + r.osFlavour()
 	entries := r.merged(func(st *sources.Settings) []sources.EnvEntry { return st.Env(key) }, func(st *sources.Settings) bool {
@@ -258,15 +280,7 @@ func (r resolver) terminalEnv() Layer {
 		}
 		return true
 	})
-	l := Layer{Name: key}
-	for _, e := range entries {
-		if e.Kind == sources.Null {
-			l.Unset = append(l.Unset, e.Name)
-			continue
-		}
-		l.Entries = append(l.Entries, e)
-	}
-	return l
+	return unsetIf(Layer{Name: key, Entries: entries}, notString)
 }
 
 func (r resolver) osFlavour() string {
@@ -323,8 +337,11 @@ func (r resolver) debug() []*Consumer {
 	for _, lc := range r.s.Launch.LaunchConfigs() {
 		c := &Consumer{Name: "debug:" + lc.Name, Env: r.processBase()}
 		c.Layers = append(c.Layers, Layer{Name: "process env"})
-		r.apply(c, r.toolsEnvVars())
+		r.apply(c, unsetIf(r.toolsEnvVars(), isNull))
 		r.apply(c, r.httpProxy())
+		// Each envFile's ${VAR} sees its own earlier lines, then the tool
+		// environment — not the other env files (parseEnvFiles).
+		tools := c.Env.clone()
 		for _, f := range lc.EnvFile {
 			path := r.substitute(f)
 			if !filepath.IsAbs(path) {
@@ -334,13 +351,33 @@ func (r resolver) debug() []*Consumer {
 			if err != nil {
 				continue
 			}
-			r.apply(c, Layer{Name: "envFile", Entries: sources.ParseDotEnv(path, sources.Launch, "envFile", content, c.Env.Get)})
+			r.apply(c, Layer{Name: "envFile", Entries: sources.ParseDotEnv(path, sources.Launch, "envFile", content, tools.Get)})
 		}
-		r.apply(c, Layer{Name: "launch.json env", Entries: lc.Env})
+		r.apply(c, unsetIf(Layer{Name: "launch.json env", Entries: lc.Env}, isNull))
 		out = append(out, c)
 	}
 	return out
 }
+
+// unsetIf turns the entries whose kind matches into removals. The debug env
+// (tool env, envFile, launch env) reaches delve as launch arguments, and
+// delve unsets a variable whose value is null (os.Unsetenv) before it builds;
+// VS Code's terminal (and so every task) deletes a variable whose value is
+// not a string.
+func unsetIf(l Layer, drop func(sources.ValueKind) bool) Layer {
+	out := Layer{Name: l.Name, Unset: l.Unset}
+	for _, e := range l.Entries {
+		if drop(e.Kind) {
+			out.Unset = append(out.Unset, e.Name)
+			continue
+		}
+		out.Entries = append(out.Entries, e)
+	}
+	return out
+}
+
+func isNull(k sources.ValueKind) bool    { return k == sources.Null }
+func notString(k sources.ValueKind) bool { return k != sources.String }
 
 // tasks models tasks.json tasks that set options.env. A "go" task adds the
 // tool environment to the terminal's; shell and process tasks do not.
@@ -348,11 +385,13 @@ func (r resolver) tasks(terminal *Consumer) []*Consumer {
 	var out []*Consumer
 	for _, t := range r.s.Tasks.Tasks() {
 		c := &Consumer{Name: "task:" + t.Label, Env: terminal.Env.clone(), Layers: append([]Layer{}, terminal.Layers...)}
+		// The task's env reaches VS Code's terminal as shellLaunchConfig.env,
+		// whose non-string values delete the variable (mergeEnvironments).
 		if t.Type == "go" {
-			r.apply(c, r.toolsEnvVars())
+			r.apply(c, unsetIf(r.toolsEnvVars(), notString))
 			r.apply(c, r.httpProxy())
 		}
-		r.apply(c, Layer{Name: "tasks.json options.env", Entries: t.Env})
+		r.apply(c, unsetIf(Layer{Name: "tasks.json options.env", Entries: t.Env}, notString))
 		out = append(out, c)
 	}
 	return out

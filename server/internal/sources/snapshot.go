@@ -38,8 +38,8 @@ type Snapshot struct {
 	GoMod, GoWork                   *ModFile
 	// NestedMods are the go.mod files below the folder (a monorepo's other
 	// modules), in path order; GoMod is the folder's own.
-	NestedMods []*ModFile
-	Launch, Tasks                   *JSONCFile
+	NestedMods    []*ModFile
+	Launch, Tasks *JSONCFile
 	// GoBinary is the go command the consumers run ("" when none was found).
 	GoBinary string
 	// DefaultGOROOT is the GOROOT the go binary would find by itself.
