@@ -379,3 +379,56 @@ func baseEnv(t testing.TB, dir string) map[string]string {
 func quietTelemetry(t testing.TB, configDir string) {
 	writeFile(t, filepath.Join(configDir, "go", "telemetry", "mode"), []byte("off"))
 }
+
+// VS Code resolves ${env:...}, ${workspaceFolder} and ${userHome} in
+// terminal.integrated.env, launch.json env and tasks.json env itself.
+func TestVSCodeVariablesResolved(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(".vscode/settings.json", `{"terminal.integrated.env.linux": {"GOPROXY": "${env:CORP_PROXY},direct", "GOFLAGS": "-modfile=${workspaceFolder}/alt.mod"}}`)
+	write(".vscode/launch.json", `{"configurations": [{"name": "app", "type": "go", "request": "launch", "env": {"GOPROXY": "${env:CORP_PROXY}", "GOENV": "${userHome}/goenv"}}]}`)
+	write(".vscode/tasks.json", `{"tasks": [{"label": "build", "type": "shell", "options": {"env": {"GOPRIVATE": "${workspaceFolderBasename}.example.com"}}}]}`)
+	snap := sources.NewSnapshot(dir, os.ReadFile)
+	snap.Options = sources.Options{GOOS: "linux", OSFlavour: "linux", Trusted: true}
+	snap.ProcessEnv = map[string]string{"CORP_PROXY": "https://goproxy.example.com", "HOME": "/home/dev", "GOENV": "off"}
+	snap.Workspace = sources.ParseSettings(filepath.Join(dir, ".vscode/settings.json"), sources.VSCodeWorkspace, mustRead(t, dir, ".vscode/settings.json"), false)
+	snap.Launch = sources.ParseJSONCFile(filepath.Join(dir, ".vscode/launch.json"), sources.Launch, mustRead(t, dir, ".vscode/launch.json"))
+	snap.Tasks = sources.ParseJSONCFile(filepath.Join(dir, ".vscode/tasks.json"), sources.Tasks, mustRead(t, dir, ".vscode/tasks.json"))
+	byName := map[string]*resolve.Consumer{}
+	for _, c := range resolve.Resolve(snap) {
+		byName[c.Name] = c
+	}
+	for _, tc := range []struct{ consumer, name, want string }{
+		{"terminal", "GOPROXY", "https://goproxy.example.com,direct"},
+		{"terminal", "GOFLAGS", "-modfile=" + dir + "/alt.mod"},
+		{"debug:app", "GOPROXY", "https://goproxy.example.com"},
+		{"debug:app", "GOENV", "/home/dev/goenv"},
+		{"task:build", "GOPRIVATE", filepath.Base(dir) + ".example.com"},
+	} {
+		c := byName[tc.consumer]
+		if c == nil {
+			t.Fatalf("no consumer %s", tc.consumer)
+		}
+		if got := c.Env.Get(tc.name); got != tc.want {
+			t.Errorf("%s %s = %q, want %q", tc.consumer, tc.name, got, tc.want)
+		}
+	}
+}
+
+func mustRead(t *testing.T, dir, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -280,7 +280,37 @@ func (r resolver) terminalEnv() Layer {
 		}
 		return true
 	})
-	return unsetIf(Layer{Name: key, Entries: entries}, notString)
+	return unsetIf(Layer{Name: key, Entries: r.resolveVariables(entries)}, notString)
+}
+
+// resolveVariables applies VS Code's own variable resolver, which runs on
+// terminal.integrated.env, launch.json and tasks.json before any process
+// starts: ${env:NAME} reads VS Code's environment (not the terminal's),
+// ${workspaceFolder}, ${workspaceFolderBasename}, ${userHome}, ${pathSeparator}.
+func (r resolver) resolveVariables(entries []sources.EnvEntry) []sources.EnvEntry {
+	out := make([]sources.EnvEntry, len(entries))
+	sep := "/"
+	if r.s.Options.GOOS == "windows" {
+		sep = `\`
+	}
+	home := r.s.ProcessEnv["HOME"]
+	if r.s.Options.GOOS == "windows" {
+		home = r.s.ProcessEnv["USERPROFILE"]
+	}
+	repl := strings.NewReplacer(
+		"${workspaceFolder}", r.s.Folder, "${workspaceRoot}", r.s.Folder,
+		"${workspaceFolderBasename}", filepath.Base(r.s.Folder),
+		"${userHome}", home, "${pathSeparator}", sep, "${/}", sep,
+	)
+	for i, e := range entries {
+		if e.Kind == sources.String {
+			e.Value = repl.Replace(envRef.ReplaceAllStringFunc(e.Value, func(m string) string {
+				return r.s.ProcessEnv[strings.TrimSpace(m[len("${env:"):len(m)-1])]
+			}))
+		}
+		out[i] = e
+	}
+	return out
 }
 
 func (r resolver) osFlavour() string {
@@ -353,7 +383,7 @@ func (r resolver) debug() []*Consumer {
 			}
 			r.apply(c, Layer{Name: "envFile", Entries: sources.ParseDotEnv(path, sources.Launch, "envFile", content, tools.Get)})
 		}
-		r.apply(c, unsetIf(Layer{Name: "launch.json env", Entries: lc.Env}, isNull))
+		r.apply(c, unsetIf(Layer{Name: "launch.json env", Entries: r.resolveVariables(lc.Env)}, isNull))
 		out = append(out, c)
 	}
 	return out
@@ -391,7 +421,7 @@ func (r resolver) tasks(terminal *Consumer) []*Consumer {
 			r.apply(c, unsetIf(r.toolsEnvVars(), notString))
 			r.apply(c, r.httpProxy())
 		}
-		r.apply(c, unsetIf(Layer{Name: "tasks.json options.env", Entries: t.Env}, notString))
+		r.apply(c, unsetIf(Layer{Name: "tasks.json options.env", Entries: r.resolveVariables(t.Env)}, notString))
 		out = append(out, c)
 	}
 	return out
