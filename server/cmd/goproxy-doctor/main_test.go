@@ -21,6 +21,15 @@ var exampleDir = filepath.Join("..", "..", "..", "examples", "corp-proxy")
 func cleanEnv(t *testing.T, extra ...string) []string {
 	t.Helper()
 	home := t.TempDir()
+	// With telemetry on, go env starts a detached child that keeps writing
+	// into HOME while the test removes it.
+	telemetry := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(telemetry, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(telemetry, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	env := []string{
 		"HOME=" + home, "PATH=" + os.Getenv("PATH"),
 		"GOPATH=" + filepath.Join(home, "go"), "GOCACHE=" + filepath.Join(home, "cache"),

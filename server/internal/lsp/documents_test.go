@@ -1,0 +1,112 @@
+package lsp
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"go.lsp.dev/protocol"
+)
+
+func partial(sl, sc, el, ec int, text string) *protocol.TextDocumentContentChangePartial {
+	return &protocol.TextDocumentContentChangePartial{
+		Range: protocol.Range{
+			Start: protocol.Position{Line: uint32(sl), Character: uint32(sc)},
+			End:   protocol.Position{Line: uint32(el), Character: uint32(ec)},
+		},
+		Text: text,
+	}
+}
+
+func TestApplyChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		changes  []protocol.TextDocumentContentChangeEvent
+		want     string
+	}{
+		{"insert", "ab\ncd", []protocol.TextDocumentContentChangeEvent{partial(1, 1, 1, 1, "X")}, "ab\ncXd"},
+		{"delete across lines", "ab\r\ncd\nef", []protocol.TextDocumentContentChangeEvent{partial(0, 1, 2, 1, "")}, "af"},
+		// 😀 is two UTF-16 units: character 3 is after it.
+		{"after an astral rune", `"😀x"`, []protocol.TextDocumentContentChangeEvent{partial(0, 3, 0, 4, "y")}, `"😀y"`},
+		{"past the end of a line", "ab\ncd", []protocol.TextDocumentContentChangeEvent{partial(0, 99, 1, 0, "-")}, "ab-cd"},
+		{"in order", "abc", []protocol.TextDocumentContentChangeEvent{
+			&protocol.TextDocumentContentChangeWholeDocument{Text: "xyz"},
+			partial(0, 0, 0, 1, "W"),
+			partial(0, 3, 0, 3, "!"),
+		}, "Wyz!"},
+	} {
+		got, err := applyChanges([]byte(tc.in), tc.changes)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: applyChanges(%q) = %q, %v; want %q", tc.name, tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := applyChanges([]byte("abc"), []protocol.TextDocumentContentChangeEvent{partial(0, 2, 0, 1, "")}); err == nil {
+		t.Errorf("a reversed range: no error")
+	}
+}
+
+func TestApplyChangesKeepsTheOldContent(t *testing.T) {
+	old := []byte("abcdef")
+	if _, err := applyChanges(old, []protocol.TextDocumentContentChangeEvent{partial(0, 1, 0, 2, "XYZ")}); err != nil {
+		t.Fatal(err)
+	}
+	if string(old) != "abcdef" {
+		t.Errorf("the old content was modified: %q", old)
+	}
+}
+
+// FuzzApplyChanges checks that any edit keeps the text outside its range.
+func FuzzApplyChanges(f *testing.F) {
+	f.Add("ab\ncd", 0, 1, 1, 1, "X")
+	f.Add("😀\r\n𝔾o", 0, 1, 1, 2, "")
+	f.Fuzz(func(t *testing.T, text string, sl, sc, el, ec int, insert string) {
+		if !utf8.ValidString(text) || sl < 0 || sc < 0 || el < 0 || ec < 0 || sl > 1<<20 || el > 1<<20 || sc > 1<<20 || ec > 1<<20 {
+			return
+		}
+		got, err := applyChanges([]byte(text), []protocol.TextDocumentContentChangeEvent{partial(sl, sc, el, ec, insert)})
+		if err != nil {
+			return
+		}
+		if !strings.Contains(string(got), insert) {
+			t.Fatalf("%q lacks the inserted %q", got, insert)
+		}
+		if len(got) > len(text)+len(insert) {
+			t.Fatalf("%q grew by more than the insertion into %q", got, text)
+		}
+	})
+}
+
+func TestModFileIncluded(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/ws/go.mod":              true,
+		"/ws/sub/go.mod":          true,
+		"/ws/vendor/x/go.mod":     false,
+		"/ws/a/testdata/go.mod":   false,
+		"/ws/.hidden/go.mod":      false,
+		"/ws/_tmp/go.mod":         false,
+		"/ws/node_modules/go.mod": false,
+		"/elsewhere/go.mod":       false,
+		"/ws/sub/go.sum":          false,
+	} {
+		if got := modFileIncluded("/ws", path); got != want {
+			t.Errorf("modFileIncluded(/ws, %s) = %v; want %v", path, got, want)
+		}
+	}
+}
+
+func TestClientStateDefaults(t *testing.T) {
+	cs, err := decodeClientState(nil)
+	if err != nil || !cs.Trusted || cs.ProcessEnv == nil || cs.OSFlavour == "" {
+		t.Errorf("defaults = %+v, %v; want trusted, the server's environment and an OS flavour", cs, err)
+	}
+	cs, err = decodeClientState([]byte(`{"processEnv": {"HOME": "/h"}, "trusted": false, "osFlavour": "osx", "workspaceFile": "file:///w/a.code-workspace"}`))
+	if err != nil || cs.Trusted || cs.OSFlavour != "osx" || cs.ProcessEnv["HOME"] != "/h" || cs.WorkspaceFile != "/w/a.code-workspace" {
+		t.Errorf("decoded = %+v, %v", cs, err)
+	}
+	if cs.UserSettingsPath == "" {
+		t.Errorf("no default user settings path from HOME=/h")
+	}
+	if _, err := decodeClientState([]byte(`{"processEnv": 3}`)); err == nil {
+		t.Errorf("malformed client state: no error")
+	}
+}

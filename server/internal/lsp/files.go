@@ -1,0 +1,116 @@
+package lsp
+
+import (
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+)
+
+// view is a consistent copy of what the handlers maintain, taken at the start
+// of a diagnosis. Documents are immutable, so sharing them is safe.
+type view struct {
+	modified uint64
+	cs       clientState
+	folders  []folder
+	docs     map[string]*document
+	watchDyn bool
+	watchRel bool
+}
+
+// touch advances the modification count; called after each change is applied.
+func (s *server) touch() {
+	s.mu.Lock()
+	s.modified++
+	s.mu.Unlock()
+}
+
+func (s *server) view() view {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return view{
+		modified: s.modified,
+		cs:       s.cs,
+		folders:  slices.Clone(s.folders),
+		docs:     maps.Clone(s.docs),
+		watchDyn: s.watchDyn,
+		watchRel: s.watchRel,
+	}
+}
+
+// readCache is the engine's reader for one diagnosis: open buffers first,
+// then disk, each path read once so that every folder, and the conversion of
+// byte spans to positions, sees the same bytes.
+type readCache struct {
+	docs  map[string]*document
+	mu    sync.Mutex
+	files map[string]readResult
+}
+
+type readResult struct {
+	content []byte
+	err     error
+}
+
+func newReadCache(docs map[string]*document) *readCache {
+	return &readCache{docs: docs, files: map[string]readResult{}}
+}
+
+func (c *readCache) read(path string) ([]byte, error) {
+	if doc, ok := c.docs[path]; ok {
+		return doc.content, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r, ok := c.files[path]; ok {
+		return r.content, r.err
+	}
+	content, err := engine.DiskReader(path)
+	c.files[path] = readResult{content, err}
+	return content, err
+}
+
+// fileSet records every path one folder's snapshot tried to read (present or
+// not): a change to any of them invalidates the folder, and the ones outside
+// the workspace globs are watched by absolute path.
+type fileSet struct {
+	cache *readCache
+	mu    sync.Mutex
+	paths map[string]bool
+}
+
+func (c *readCache) fileSet() *fileSet {
+	return &fileSet{cache: c, paths: map[string]bool{}}
+}
+
+func (f *fileSet) read(path string) ([]byte, error) {
+	path = normPath(path)
+	f.mu.Lock()
+	f.paths[path] = true
+	f.mu.Unlock()
+	return f.cache.read(path)
+}
+
+// content is the file's content as the snapshot saw it (empty when unreadable).
+func (f *fileSet) content(path string) []byte {
+	b, _ := f.read(path)
+	return b
+}
+
+func (f *fileSet) readAny(paths map[string]bool) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for p := range paths {
+		if f.paths[p] {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *fileSet) list() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Sorted(maps.Keys(f.paths))
+}

@@ -1,0 +1,392 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+const serverName = "goproxy-doctor"
+
+// codeServerNotInitialized is LSP's ServerNotInitialized error code.
+const codeServerNotInitialized jsonrpc2.Code = -32002
+
+// serverState is the lifecycle: created → initializing (initialize answered)
+// → initialized (initialized received) → shutDown (shutdown answered); exit
+// ends the connection from any state.
+type serverState int
+
+const (
+	stateCreated serverState = iota
+	stateInitializing
+	stateInitialized
+	stateShutDown
+)
+
+func (st serverState) String() string {
+	switch st {
+	case stateCreated:
+		return "created"
+	case stateInitializing:
+		return "initializing"
+	case stateInitialized:
+		return "initialized"
+	case stateShutDown:
+		return "shut down"
+	}
+	return fmt.Sprintf("serverState(%d)", int(st))
+}
+
+// folder is a workspace folder.
+type folder struct {
+	path string // normalised
+	uri  uri.URI
+	name string
+}
+
+// server is the state of one connection. It embeds UnimplementedServer, so
+// every method it does not override answers MethodNotFound (requests) or is
+// ignored (notifications).
+type server struct {
+	protocol.UnimplementedServer
+
+	ctx    context.Context // the connection's lifetime
+	client protocol.Client
+	log    *slog.Logger
+	opts   Options
+	diag   *diagnoser
+	bg     sync.WaitGroup // background goroutines Serve waits for
+	exit   *signal
+
+	stateMu sync.Mutex
+	state   serverState
+
+	mu sync.Mutex // guards the fields below
+	// modified counts every change a diagnosis must see (buffers, client
+	// state, folders, watched files): a result computed at the current count
+	// is up to date.
+	modified uint64
+	cs       clientState
+	folders  []folder
+	docs     map[string]*document // open buffers by normalised path
+	watchDyn bool                 // the client registers file watchers dynamically
+	watchRel bool                 // ... and understands RelativePattern
+}
+
+var _ protocol.Server = (*server)(nil)
+
+func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
+	s := &server{
+		ctx:    ctx,
+		client: protocol.ClientDispatcher(conn),
+		log:    opts.Logger,
+		opts:   opts,
+		exit:   newSignal(),
+		docs:   map[string]*document{},
+	}
+	s.diag = newDiagnoser(s)
+	return s
+}
+
+func (s *server) lifecycle() serverState {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	return s.state
+}
+
+// transition moves from one state to the next, reporting whether the server
+// was in from.
+func (s *server) transition(from, to serverState) bool {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	if s.state != from {
+		return false
+	}
+	s.state = to
+	return true
+}
+
+func (s *server) exitedWithoutShutdown() bool {
+	select {
+	case <-s.exit.ch:
+		return s.lifecycle() != stateShutDown
+	default:
+		return false
+	}
+}
+
+// customMethods are the server's own notifications and requests.
+var customMethods = map[string]func(*server, context.Context, json.RawMessage) (any, error){
+	methodClientState: (*server).setClientState,
+}
+
+// serverMethods are the LSP methods a client may send to a server.
+var serverMethods = func() map[string]bool {
+	m := map[string]bool{}
+	for _, info := range protocol.Methods {
+		if info.Direction != protocol.DirectionServerToClient {
+			m[info.Method] = true
+		}
+	}
+	return m
+}()
+
+// gate enforces the lifecycle and routes custom and unknown methods: before
+// initialize only initialize and exit are served; after shutdown only exit.
+func (s *server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		method := req.Method()
+		switch {
+		case method == protocol.MethodExit:
+			return next(ctx, req)
+		case method == protocol.MethodInitialize:
+			if !s.transition(stateCreated, stateInitializing) {
+				return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "initialize: the server is %s", s.lifecycle())
+			}
+			return next(ctx, req)
+		}
+		switch st := s.lifecycle(); st {
+		case stateCreated:
+			if req.IsCall() {
+				return nil, jsonrpc2.Errorf(codeServerNotInitialized, "%s: the server is not initialized", method)
+			}
+			return nil, nil
+		case stateShutDown:
+			if req.IsCall() {
+				return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "%s: the server is shut down", method)
+			}
+			return nil, nil
+		}
+		if h, ok := customMethods[method]; ok {
+			return h(s, ctx, json.RawMessage(req.Params()))
+		}
+		if !serverMethods[method] {
+			if req.IsCall() {
+				return nil, jsonrpc2.Errorf(jsonrpc2.MethodNotFound, "%s: method not found", method)
+			}
+			s.log.Debug("ignoring notification", "method", method)
+			return nil, nil
+		}
+		return next(ctx, req)
+	}
+}
+
+// -- Lifecycle
+
+func (s *server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
+	cs, err := decodeClientState(params.InitializationOptions)
+	if err != nil {
+		s.log.Warn("initialize: ignoring initializationOptions", "err", err)
+	}
+	var folders []folder
+	if wf, ok := params.WorkspaceFolders.Get(); ok {
+		for _, f := range wf {
+			folders = appendFolder(folders, f.URI, f.Name)
+		}
+	} else if params.RootURI != nil && *params.RootURI != "" {
+		folders = appendFolder(folders, *params.RootURI, "")
+	} else if root, ok := params.RootPath.Get(); ok && root != "" {
+		folders = appendFolder(folders, uri.File(root), "")
+	}
+	var watchDyn, watchRel bool
+	if w := params.Capabilities.Workspace; w != nil && w.DidChangeWatchedFiles != nil {
+		watchDyn = isTrue(w.DidChangeWatchedFiles.DynamicRegistration)
+		watchRel = isTrue(w.DidChangeWatchedFiles.RelativePatternSupport)
+	}
+
+	s.mu.Lock()
+	s.cs, s.folders = cs, folders
+	s.watchDyn, s.watchRel = watchDyn, watchRel
+	s.mu.Unlock()
+	s.log.Info("initialize", "folders", len(folders), "trusted", cs.Trusted, "userSettings", cs.UserSettingsPath)
+
+	openClose := true
+	change := protocol.TextDocumentSyncKindIncremental
+	supported := true
+	return &protocol.InitializeResult{
+		Capabilities: protocol.ServerCapabilities{
+			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
+				Commands: []string{CommandEnvironment},
+			},
+			Workspace: &protocol.WorkspaceOptions{
+				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
+					Supported:           &supported,
+					ChangeNotifications: protocol.Boolean(true),
+				},
+			},
+		},
+		ServerInfo: protocol.ServerInfo{Name: serverName},
+	}, nil
+}
+
+func (s *server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
+	if !s.transition(stateInitializing, stateInitialized) {
+		s.log.Warn("initialized: unexpected", "state", s.lifecycle())
+	}
+	s.diag.changedAll()
+	return nil
+}
+
+func (s *server) Shutdown(ctx context.Context) error {
+	s.stateMu.Lock()
+	s.state = stateShutDown
+	s.stateMu.Unlock()
+	s.diag.stop()
+	return nil
+}
+
+func (s *server) Exit(ctx context.Context) error {
+	s.exit.fire()
+	return nil
+}
+
+func (s *server) setClientState(ctx context.Context, params json.RawMessage) (any, error) {
+	cs, err := decodeClientState(params)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", methodClientState, err)
+	}
+	s.mu.Lock()
+	s.cs = cs
+	s.mu.Unlock()
+	s.diag.changedAll()
+	return nil, nil
+}
+
+// -- Document sync
+
+func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
+	td := params.TextDocument
+	path := uriPath(td.URI)
+	if path == "" {
+		return fmt.Errorf("didOpen: %s is not a file", td.URI)
+	}
+	s.mu.Lock()
+	s.docs[path] = &document{uri: td.URI, path: path, version: td.Version, content: []byte(td.Text)}
+	s.mu.Unlock()
+	s.diag.changed(path)
+	return nil
+}
+
+func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
+	td := params.TextDocument
+	path := uriPath(td.URI)
+	s.mu.Lock()
+	doc, ok := s.docs[path]
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("didChange: %s is not open", td.URI)
+	}
+	content, err := applyChanges(doc.content, params.ContentChanges)
+	if err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("didChange: %s version %d: %w", td.URI, td.Version, err)
+	}
+	s.docs[path] = &document{uri: doc.uri, path: path, version: td.Version, content: content}
+	s.mu.Unlock()
+	s.diag.changed(path)
+	return nil
+}
+
+func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocumentParams) error {
+	path := uriPath(params.TextDocument.URI)
+	s.mu.Lock()
+	_, ok := s.docs[path]
+	delete(s.docs, path)
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("didClose: %s is not open", params.TextDocument.URI)
+	}
+	s.diag.changed(path) // the file on disk takes over
+	return nil
+}
+
+// -- Workspace
+
+func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol.DidChangeWorkspaceFoldersParams) error {
+	s.mu.Lock()
+	removed := map[string]bool{}
+	for _, f := range params.Event.Removed {
+		removed[uriPath(f.URI)] = true
+	}
+	var folders []folder
+	for _, f := range s.folders {
+		if !removed[f.path] {
+			folders = append(folders, f)
+		}
+	}
+	for _, f := range params.Event.Added {
+		folders = appendFolder(folders, f.URI, f.Name)
+	}
+	s.folders = folders
+	s.mu.Unlock()
+	s.diag.changedAll()
+	return nil
+}
+
+func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	for _, ch := range params.Changes {
+		path := uriPath(ch.URI)
+		switch {
+		case path == "":
+		case filepath.Base(path) == "go.mod" && ch.Type != protocol.FileChangeTypeChanged:
+			s.diag.modFileEvent(path, ch.Type == protocol.FileChangeTypeCreated)
+		default:
+			s.diag.changed(path)
+		}
+	}
+	return nil
+}
+
+func (s *server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
+	// The settings files are read directly (and watched); nothing to pull.
+	return nil
+}
+
+func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
+	args := make([]json.RawMessage, len(params.Arguments))
+	for i, a := range params.Arguments {
+		args[i] = json.RawMessage(a)
+	}
+	var run CommandFunc
+	switch params.Command {
+	case CommandEnvironment:
+		run = s.environment
+	default:
+		run = s.opts.Commands[params.Command]
+	}
+	if run == nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "executeCommand: unknown command %q", params.Command)
+	}
+	result, err := run(ctx, args)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", params.Command, err)
+	}
+	b, err := json.Marshal(result)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encoding the result: %w", params.Command, err)
+	}
+	return protocol.LSPAny(b), nil
+}
+
+func appendFolder(folders []folder, u uri.URI, name string) []folder {
+	path := uriPath(u)
+	if path == "" {
+		return folders
+	}
+	for _, f := range folders {
+		if f.path == path {
+			return folders
+		}
+	}
+	return append(folders, folder{path: path, uri: u, name: name})
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
