@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"go.lsp.dev/uri"
 
@@ -42,6 +43,9 @@ type clientState struct {
 	OSFlavour        string
 	RemoteName       string
 	Trusted          bool
+	// Captured is true when the client sent its own environment: then the
+	// terminal's may differ from it, and a login-shell probe tells how.
+	Captured bool
 }
 
 // decodeClientState decodes raw (absent or null means all defaults). A
@@ -66,6 +70,7 @@ func (p clientStateParams) withDefaults() clientState {
 		OSFlavour:      p.OSFlavour,
 		RemoteName:     p.RemoteName,
 		Trusted:        p.Trusted == nil || *p.Trusted,
+		Captured:       p.ProcessEnv != nil,
 	}
 	if st.ProcessEnv == nil {
 		st.ProcessEnv = engine.EnvMap(os.Environ())
@@ -118,4 +123,16 @@ func uriPath(u uri.URI) string {
 		return ""
 	}
 	return normPath(u.FsPath())
+}
+
+// shellProbeTimeout bounds the login-shell probe; VS Code waits about as long
+// for its own shell environment resolution.
+const shellProbeTimeout = 10 * time.Second
+
+// wantsShellProbe says whether the terminal's environment should come from a
+// login-shell probe (SPEC §4): only when the client captured its own
+// environment, did not send the terminal's, trusts the workspace (the shell
+// runs the user's startup files) and runs on a system with login shells.
+func (cs clientState) wantsShellProbe() bool {
+	return cs.Captured && cs.TerminalEnv == nil && cs.Trusted && runtime.GOOS != "windows" && cs.ProcessEnv["SHELL"] != ""
 }

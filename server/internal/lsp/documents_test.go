@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -108,5 +109,29 @@ func TestClientStateDefaults(t *testing.T) {
 	}
 	if _, err := decodeClientState([]byte(`{"processEnv": 3}`)); err == nil {
 		t.Errorf("malformed client state: no error")
+	}
+}
+
+// The login shell runs the user's startup files: only for a client that
+// captured its own environment, in a trusted workspace, when the terminal's
+// environment is not already known.
+func TestWantsShellProbe(t *testing.T) {
+	for _, tc := range []struct {
+		json string
+		want bool
+	}{
+		{`{"processEnv": {"SHELL": "/bin/bash"}, "trusted": true}`, true},
+		{`{"processEnv": {"SHELL": "/bin/bash"}, "trusted": false}`, false},
+		{`{"processEnv": {"SHELL": "/bin/bash"}, "trusted": true, "terminalEnv": {"A": "b"}}`, false},
+		{`{"processEnv": {"HOME": "/h"}, "trusted": true}`, false},
+		{`{"trusted": true}`, false}, // the server's own environment is already a shell's
+	} {
+		cs, err := decodeClientState([]byte(tc.json))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cs.wantsShellProbe(); got != tc.want && runtime.GOOS != "windows" {
+			t.Errorf("%s: wantsShellProbe = %v, want %v", tc.json, got, tc.want)
+		}
 	}
 }

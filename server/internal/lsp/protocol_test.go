@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -330,3 +331,39 @@ func TestRegistersFileWatchers(t *testing.T) {
 			slices.Contains(globs, "**/go.mod") && slices.Contains(globs, "**/.vscode/*.json")
 	})
 }
+
+// The terminal's environment comes from a login-shell probe when the client
+// captured its own (SPEC §4): a proxy exported only in the shell profile
+// shows up as a divergence between the terminal and the editor's processes.
+func TestTerminalEnvironmentFromLoginShell(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatalf("bash is required: %v", err)
+	}
+	h := start(t, withInitOptions(func(h *harness) any {
+		h.write(filepath.Join(h.home, ".bash_profile"), "export GOPROXY=https://shell.example.com,direct\n")
+		env := map[string]string{"SHELL": bash}
+		for k, v := range h.env {
+			env[k] = v
+		}
+		return map[string]any{
+			"processEnv": env, "vscodeGoActive": false, "osFlavour": "linux", "trusted": true,
+			"userSettingsPath": filepath.Join(h.home, "settings.json"),
+		}
+	}))
+	// The divergence sits on the GOENV file line the terminal no longer reads.
+	h.awaitDiagnostics(0, h.goenv, "env-divergence naming the login shell's GOPROXY", func(p publish) bool {
+		for _, d := range p.Diagnostics {
+			if d.Code == "env-divergence" && strings.Contains(d.Message, "shell.example.com") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, c := range h.environment().Folders[0].Consumers {
+		if c.Name == "terminal" && c.Vars["GOPROXY"].Value != "https://shell.example.com,direct" {
+			t.Errorf("terminal GOPROXY = %+v", c.Vars["GOPROXY"])
+		}
+	}
+}
+

@@ -11,6 +11,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 )
 
 const serverName = "goproxy-doctor"
@@ -205,6 +207,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.cs, s.folders = cs, folders
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.mu.Unlock()
+	s.probeShell(cs)
 	s.log.Info("initialize", "folders", len(folders), "trusted", cs.Trusted, "userSettings", cs.UserSettingsPath)
 
 	openClose := true
@@ -256,8 +259,49 @@ func (s *server) setClientState(ctx context.Context, params json.RawMessage) (an
 	s.mu.Lock()
 	s.cs = cs
 	s.mu.Unlock()
+	s.probeShell(cs)
 	s.diag.changedAll()
 	return nil, nil
+}
+
+// probeShell resolves the terminal's environment from the user's login shell
+// in the background, then re-diagnoses with it. The state it completes must
+// still be current: a newer clientState wins.
+func (s *server) probeShell(cs clientState) {
+	if !cs.wantsShellProbe() {
+		return
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		env, err := engine.ProbeLoginShell(s.ctx, cs.ProcessEnv, shellProbeTimeout)
+		if err != nil {
+			s.log.Info("terminal environment: keeping the captured one", "err", err)
+			return
+		}
+		s.mu.Lock()
+		current := s.cs.Captured && s.cs.TerminalEnv == nil && sameEnv(s.cs.ProcessEnv, cs.ProcessEnv)
+		if current {
+			s.cs.TerminalEnv = env
+		}
+		s.mu.Unlock()
+		if current {
+			s.log.Debug("terminal environment from the login shell", "vars", len(env))
+			s.diag.changedAll()
+		}
+	}()
+}
+
+func sameEnv(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // -- Document sync
