@@ -171,3 +171,11 @@ func trimSpan(s string, start, end int) (int, int) {
 	right := strings.TrimRightFunc(left, unicode.IsSpace)
 	return start, start + len(right)
 }
+
+// MisSeparated reports an entry cmd/go accepts as one URL although it holds
+// a ";" or whitespace, which users write as separators: url.Parse lets
+// "https://a.example.com;direct" through with the ";" in the host, so every
+// request to that "proxy" fails.
+func (e ProxyEntry) MisSeparated() bool {
+	return e.Kind == ProxyURL && e.Err == nil && strings.ContainsAny(e.Text, "; \t")
+}

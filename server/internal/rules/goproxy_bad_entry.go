@@ -23,18 +23,26 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 		v := c.Vars["GOPROXY"]
 		entries, _ := goenv.ParseGOPROXY(v.Value)
 		for _, e := range entries {
-			if e.Err == nil || e.Ignored {
+			if e.Ignored {
+				continue
+			}
+			reason := ""
+			switch {
+			case e.Err != nil:
+				reason = "rejected by the go command (" + quote(e.Err.Error()) + ")"
+			case e.MisSeparated():
+				reason = "read by the go command as one URL because GOPROXY entries are separated by ',' or '|', not ';' or spaces"
+			default:
 				continue
 			}
 			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
-			k := key{pl, e.Text, e.Err.Error()}
+			k := key{pl, e.Text, reason}
 			g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+k.err, k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+" is rejected by the go command ("+
-			quote(k.err)+"), so no module can be downloaded.", consumers))
+		out = append(out, finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+" is "+k.err+", so no module can be downloaded.", consumers))
 	})
 	return out
 }

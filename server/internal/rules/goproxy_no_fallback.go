@@ -27,7 +27,9 @@ func checkGoproxyNoFallback(in *Input) []Finding {
 		live := goenv.Live(entries)
 		fallback := false
 		for _, e := range live {
-			fallback = fallback || e.Kind != goenv.ProxyURL || e.Sep == '|'
+			// A mis-separated "a;direct" is reported as a bad entry; its
+			// missing fallback is the same mistake.
+			fallback = fallback || e.Kind != goenv.ProxyURL || e.Sep == '|' || e.MisSeparated()
 		}
 		if fallback {
 			continue
