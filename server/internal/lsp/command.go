@@ -68,7 +68,7 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 			if r != nil {
 				mods = r.mods
 			}
-			r = diagnoseFolder(f, v, newReadCache(v.docs), mods)
+			r = diagnoseFolder(f, v, s.newReadCache(v), mods)
 		}
 		consumers := engine.Resolve(r.snap)
 		if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {

@@ -206,7 +206,7 @@ func (d *diagnoser) run() (outpaced bool) {
 		d.oracleCancel()
 		d.oracleCancel = nil
 	}
-	reads := newReadCache(v.docs)
+	reads := d.s.newReadCache(v)
 	d.resMu.Lock()
 	old := d.results
 	d.resMu.Unlock()

@@ -2,8 +2,10 @@ package lsp
 
 import (
 	"maps"
+	"os"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 )
@@ -44,6 +46,8 @@ func (s *server) view() view {
 // byte spans to positions, sees the same bytes.
 type readCache struct {
 	docs  map[string]*document
+	disk  *diskCache
+	trust bool // the client's file watchers report every change to disk
 	mu    sync.Mutex
 	files map[string]readResult
 }
@@ -53,8 +57,8 @@ type readResult struct {
 	err     error
 }
 
-func newReadCache(docs map[string]*document) *readCache {
-	return &readCache{docs: docs, files: map[string]readResult{}}
+func (s *server) newReadCache(v view) *readCache {
+	return &readCache{docs: v.docs, disk: s.disk, trust: v.watchDyn, files: map[string]readResult{}}
 }
 
 func (c *readCache) read(path string) ([]byte, error) {
@@ -66,9 +70,57 @@ func (c *readCache) read(path string) ([]byte, error) {
 	if r, ok := c.files[path]; ok {
 		return r.content, r.err
 	}
-	content, err := engine.DiskReader(path)
+	content, err := c.disk.read(path, c.trust)
 	c.files[path] = readResult{content, err}
 	return content, err
+}
+
+// diskCache keeps file contents across diagnoses, so that a keystroke in one
+// file reads no other file from disk. With client file watchers an entry
+// stays valid until a watched-file event (or didClose/didSave) invalidates
+// it; without them, one stat per file and diagnosis revalidates it.
+type diskCache struct {
+	mu      sync.Mutex
+	entries map[string]diskEntry
+}
+
+type diskEntry struct {
+	content []byte
+	err     error
+	exists  bool
+	modTime time.Time
+	size    int64
+}
+
+func newDiskCache() *diskCache { return &diskCache{entries: map[string]diskEntry{}} }
+
+func (c *diskCache) read(path string, trustWatchers bool) ([]byte, error) {
+	c.mu.Lock()
+	e, cached := c.entries[path]
+	c.mu.Unlock()
+	if cached && trustWatchers {
+		return e.content, e.err
+	}
+	st, statErr := os.Stat(path)
+	if cached && (statErr != nil && !e.exists || statErr == nil && e.exists && st.ModTime().Equal(e.modTime) && st.Size() == e.size) {
+		return e.content, e.err
+	}
+	e = diskEntry{exists: statErr == nil}
+	if e.exists {
+		e.modTime, e.size = st.ModTime(), st.Size()
+	}
+	e.content, e.err = engine.DiskReader(path)
+	c.mu.Lock()
+	c.entries[path] = e
+	c.mu.Unlock()
+	return e.content, e.err
+}
+
+// invalidate forgets path; the next diagnosis reads it again.
+func (c *diskCache) invalidate(path string) {
+	c.mu.Lock()
+	delete(c.entries, path)
+	c.mu.Unlock()
 }
 
 // fileSet records every path one folder's snapshot tried to read (present or

@@ -366,4 +366,3 @@ func TestTerminalEnvironmentFromLoginShell(t *testing.T) {
 		}
 	}
 }
-

@@ -64,6 +64,7 @@ type server struct {
 	log    *slog.Logger
 	opts   Options
 	diag   *diagnoser
+	disk   *diskCache     // file contents across diagnoses
 	bg     sync.WaitGroup // background goroutines Serve waits for
 	exit   *signal
 
@@ -92,6 +93,7 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
 		opts:   opts,
 		exit:   newSignal(),
 		docs:   map[string]*document{},
+		disk:   newDiskCache(),
 	}
 	s.diag = newDiagnoser(s)
 	return s
@@ -348,7 +350,8 @@ func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if !ok {
 		return fmt.Errorf("didClose: %s is not open", params.TextDocument.URI)
 	}
-	s.diag.changed(path) // the file on disk takes over
+	s.disk.invalidate(path) // the editor may have saved it
+	s.diag.changed(path)    // the file on disk takes over
 	return nil
 }
 
@@ -378,11 +381,13 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
 	for _, ch := range params.Changes {
 		path := uriPath(ch.URI)
-		switch {
-		case path == "":
-		case filepath.Base(path) == "go.mod" && ch.Type != protocol.FileChangeTypeChanged:
+		if path == "" {
+			continue
+		}
+		s.disk.invalidate(path)
+		if filepath.Base(path) == "go.mod" && ch.Type != protocol.FileChangeTypeChanged {
 			s.diag.modFileEvent(path, ch.Type == protocol.FileChangeTypeCreated)
-		default:
+		} else {
 			s.diag.changed(path)
 		}
 	}
