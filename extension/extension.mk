@@ -24,7 +24,7 @@ CODE_SERVER_DIR := $(E2E_DIR)/code-server-$(CODE_SERVER_VERSION)
 PLAYWRIGHT_DIR := $(E2E_DIR)/playwright-core-$(PLAYWRIGHT_VERSION)
 # Node 24 first on PATH (code-server and vsce 4 need Node 22+), then the pinned npm, so a newer system npm
 # cannot change how code-server's install scripts run.
-NODE24_ENV := PATH="$(abspath $(NODE24_DIR))/bin:$(abspath $(NPM_PIN_DIR))/bin:$$PATH" npm_config_nodedir="$(abspath $(NODE24_DIR))"
+NODE24_ENV := PATH="$(abspath $(NODE24_DIR))/bin:$(abspath $(NPM_PIN_DIR))/shim:$$PATH" npm_config_nodedir="$(abspath $(NODE24_DIR))"
 E2E_APT_PACKAGES := chromium fonts-liberation neovim build-essential python3 pkg-config \
 	libsecret-1-dev libkrb5-dev libx11-dev libxkbfile-dev
 
@@ -67,20 +67,25 @@ test-ts: $(DEPS_TS_STAMP)
 	node extension/scripts/sync-contract.mjs --check
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
 	node extension/scripts/build.mjs --unit-tests
-	node --test out/unit/*.test.js
+	node --test --test-reporter=spec out/unit/*.test.js
 
 # --- Node 24 (and a pinned npm) from the npm registry, for vsce 4 and code-server --------------------
-deps-node24: $(NODE24) $(NPM_PIN_DIR)/bin/npm
+deps-node24: $(NODE24) $(NPM_PIN_DIR)/shim/npm
 $(NODE24):
 	rm -rf $(NODE24_DIR).tmp && mkdir -p $(NODE24_DIR).tmp $(E2E_DIR)/dl
 	$(NPM) pack --silent --pack-destination $(E2E_DIR)/dl node-linux-$(HOST_NODE_ARCH)@$(NODE24_VERSION) >/dev/null
 	tar xzf $(E2E_DIR)/dl/node-linux-$(HOST_NODE_ARCH)-$(NODE24_VERSION).tgz -C $(NODE24_DIR).tmp --strip-components=1
 	rm -rf $(NODE24_DIR) && mv $(NODE24_DIR).tmp $(NODE24_DIR)
 	$(NODE24) --version
-$(NPM_PIN_DIR)/bin/npm:
-	rm -rf $(NPM_PIN_DIR).tmp && mkdir -p $(NPM_PIN_DIR).tmp $(E2E_DIR)/dl
+# npm's own bin/npm looks for npm next to node, so the pinned one is reached through shims.
+$(NPM_PIN_DIR)/shim/npm:
+	rm -rf $(NPM_PIN_DIR).tmp && mkdir -p $(NPM_PIN_DIR).tmp/shim $(E2E_DIR)/dl
 	$(NPM) pack --silent --pack-destination $(E2E_DIR)/dl npm@$(NPM_PIN_VERSION) >/dev/null
 	tar xzf $(E2E_DIR)/dl/npm-$(NPM_PIN_VERSION).tgz -C $(NPM_PIN_DIR).tmp --strip-components=1
+	for t in npm npx; do \
+	  printf '#!/bin/sh\nexec node "$$(dirname "$$0")/../bin/%s-cli.js" "$$@"\n' $$t > $(NPM_PIN_DIR).tmp/shim/$$t; \
+	  chmod +x $(NPM_PIN_DIR).tmp/shim/$$t; \
+	done
 	rm -rf $(NPM_PIN_DIR) && mv $(NPM_PIN_DIR).tmp $(NPM_PIN_DIR)
 
 # --- Packaging ------------------------------------------------------------------------------------------
@@ -109,24 +114,38 @@ deps-e2e-apt:
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "apt-get install$$missing"; \
-	  apt-get update -q >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null; \
+	  echo "apt-get install$$missing"; mkdir -p $(E2E_DIR); \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; } \
+	    > $(E2E_DIR)/apt.log 2>&1 || { cat $(E2E_DIR)/apt.log; exit 1; }; \
 	fi
 
 $(CODE_SERVER_DIR)/.installed: | deps-node24 deps-e2e-apt
-	rm -rf $(CODE_SERVER_DIR).tmp && mkdir -p $(CODE_SERVER_DIR).tmp
-	@echo "installing code-server $(CODE_SERVER_VERSION) (native modules are compiled: a few minutes)"
-	$(NODE24_ENV) npm install --prefix $(CODE_SERVER_DIR).tmp --no-audit --no-fund --no-save --loglevel=error \
+	@echo "installing code-server $(CODE_SERVER_VERSION) (its native modules are compiled: a few minutes)"
+	rm -rf $(CODE_SERVER_DIR) && mkdir -p $(CODE_SERVER_DIR)
+	$(NODE24_ENV) npm install --prefix $(CODE_SERVER_DIR) --no-audit --no-fund --no-save --loglevel=error \
 	  code-server@$(CODE_SERVER_VERSION)
-	rm -rf $(CODE_SERVER_DIR) && mv $(CODE_SERVER_DIR).tmp $(CODE_SERVER_DIR)
 	touch $@
 
 $(PLAYWRIGHT_DIR)/.installed: | deps-node24
-	rm -rf $(PLAYWRIGHT_DIR).tmp && mkdir -p $(PLAYWRIGHT_DIR).tmp
-	$(NODE24_ENV) npm install --prefix $(PLAYWRIGHT_DIR).tmp --no-audit --no-fund --no-save --loglevel=error \
+	rm -rf $(PLAYWRIGHT_DIR) && mkdir -p $(PLAYWRIGHT_DIR)
+	$(NODE24_ENV) npm install --prefix $(PLAYWRIGHT_DIR) --no-audit --no-fund --no-save --loglevel=error \
 	  playwright-core@$(PLAYWRIGHT_VERSION)
-	rm -rf $(PLAYWRIGHT_DIR) && mv $(PLAYWRIGHT_DIR).tmp $(PLAYWRIGHT_DIR)
 	touch $@
 
 deps-e2e: deps-e2e-apt deps-node24 $(CODE_SERVER_DIR)/.installed $(PLAYWRIGHT_DIR)/.installed
+
+# The code-server suite installs the linux-x64 .vsix; the Neovim suite runs the binary packaged in it.
+E2E_RUN_ENV = GO="$(GO)" \
+	E2E_NODE24_BIN="$(abspath $(NODE24_DIR))/bin" \
+	E2E_CODE_SERVER="$(abspath $(CODE_SERVER_DIR))/node_modules/code-server/out/node/entry.js" \
+	E2E_PLAYWRIGHT="$(abspath $(PLAYWRIGHT_DIR))/node_modules/playwright-core" \
+	E2E_VSIX="$(abspath $(call vsix_file,linux-x64))" \
+	E2E_SERVER_BIN="$(abspath $(VSIX_STAGE))/linux-x64/bin/linux-x64/goproxy-doctor" \
+	E2E_OUT="$(abspath test-results/e2e)"
+# E2E_SUITES and E2E_NODE_ARGS (e.g. --test-name-pattern=...) narrow a run while working on one step.
+E2E_SUITES ?= test/e2e/vscode.test.mjs test/e2e/vscode-restricted.test.mjs test/e2e/neovim.test.mjs
+
+test-e2e: deps-e2e vsix-linux-x64
+	rm -rf test-results/e2e && mkdir -p test-results/e2e
+	$(E2E_RUN_ENV) $(NODE24) --test --test-concurrency=1 --test-timeout=600000 \
+	  --test-reporter=./test/e2e/reporter.mjs --test-reporter-destination=stdout $(E2E_NODE_ARGS) $(E2E_SUITES)

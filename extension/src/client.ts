@@ -1,0 +1,272 @@
+// The language client: finds the binary, starts `goproxy-doctor serve` over stdio, keeps the server told
+// about client state, and calls the server's commands (goproxy-doctor.*) on behalf of the palette commands.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+  WorkDoneProgress,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
+} from 'vscode-languageclient/node';
+import { ClientState, describeClientState } from './clientState';
+import { clientId, displayName, Notifications, ServerCommands, Settings } from './contract';
+import { EnvironmentResult, VerifyResult } from './render';
+import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
+import { schemeFromServer, schemeToServer } from './uris';
+
+/** The files the server diagnoses. The GOENV file's location is known only to the server: match its usual name. */
+export const documentSelector = [
+  { scheme: 'file', pattern: '**/settings.json' },
+  { scheme: 'vscode-userdata', pattern: '**/settings.json' },
+  { scheme: 'file', pattern: '**/*.code-workspace' },
+  { scheme: 'file', pattern: '**/.vscode/launch.json' },
+  { scheme: 'file', pattern: '**/.vscode/tasks.json' },
+  { scheme: 'file', pattern: '**/go.mod' },
+  { scheme: 'file', pattern: '**/go.work' },
+  { scheme: 'file', pattern: '**/go/env' },
+];
+
+const watchedGlobs = ['**/.vscode/*.json', '**/*.code-workspace', '**/go.mod', '**/go.work'];
+
+export type SessionState = { kind: 'stopped' } | { kind: 'starting' } | { kind: 'running'; version: string } | { kind: 'failed'; message: string };
+
+export interface VerifyOptions {
+  timeout: string;
+  concurrency: number;
+}
+
+export interface ProgressUpdate {
+  message?: string;
+  percentage?: number;
+}
+
+export class ServerSession implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private watchers: vscode.Disposable[] = [];
+  private current: SessionState = { kind: 'stopped' };
+  private lastSent = '';
+  private readonly changed = new vscode.EventEmitter<SessionState>();
+  readonly onDidChangeState = this.changed.event;
+  readonly log: vscode.LogOutputChannel;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly clientState: () => ClientState,
+  ) {
+    this.log = vscode.window.createOutputChannel(`${displayName} Server`, { log: true });
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  private setState(s: SessionState): void {
+    this.current = s;
+    this.changed.fire(s);
+  }
+
+  async start(): Promise<void> {
+    this.setState({ kind: 'starting' });
+    const configured = vscode.workspace.getConfiguration().get<string>(Settings.serverPath, '');
+    const lookup = await findServer(
+      serverCandidates({
+        configuredPath: configured,
+        extensionPath: this.context.extensionPath,
+        platform: process.platform,
+        arch: process.arch,
+        envPath: process.env.PATH,
+        homeDir: os.homedir(),
+      }),
+      { exists: isFile, runVersion },
+    );
+    if (!lookup.ok) {
+      const message = notFoundMessage(lookup.rejected, process.platform, process.arch);
+      this.log.appendLine(message);
+      this.setState({ kind: 'failed', message });
+      void vscode.window.showErrorMessage(message, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', Settings.serverPath);
+      });
+      return;
+    }
+    const warning = fallbackWarning(lookup);
+    if (warning) {
+      this.log.appendLine(warning);
+      void vscode.window.showWarningMessage(warning);
+    }
+    this.log.info(`Starting ${lookup.path} serve (goproxy-doctor ${lookup.version}, from ${lookup.origin}).`);
+
+    const settingsPath = this.clientState().userSettingsPath;
+    this.watchers = [
+      ...watchedGlobs.map((g) => vscode.workspace.createFileSystemWatcher(g)),
+      // The user settings file is outside the workspace: watch its folder explicitly.
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(settingsPath)), path.basename(settingsPath))),
+    ];
+    const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
+    // No transport: vscode-languageclient then talks stdio without appending --stdio to the arguments.
+    const serverOptions: ServerOptions = { command: lookup.path, args: ['serve'] };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector,
+      synchronize: { fileEvents: this.watchers as vscode.FileSystemWatcher[] },
+      initializationOptions: () => {
+        const state = this.clientState();
+        this.lastSent = JSON.stringify(state);
+        this.log.info(`initializationOptions: ${describeClientState(state)}`);
+        return state;
+      },
+      outputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      uriConverters: {
+        code2Protocol: (uri) => uri.with({ scheme: schemeToServer(uri) }).toString(),
+        protocol2Code: (value) => {
+          const uri = vscode.Uri.parse(value);
+          return uri.with({ scheme: schemeFromServer(uri, this.clientState().userSettingsPath, caseInsensitive) });
+        },
+      },
+      initializationFailedHandler: (error) => {
+        const message = `${displayName}: the server failed to initialize: ${error instanceof Error ? error.message : String(error)}`;
+        this.log.appendLine(message);
+        void vscode.window.showErrorMessage(message);
+        return false;
+      },
+      errorHandler: boundedRestarts(this.log),
+    };
+    const client = new LanguageClient(clientId, `${displayName} Server`, serverOptions, clientOptions);
+    // The error handler restarts a crashed server: follow the client through Stopped and back to Running.
+    client.onDidChangeState((e) => {
+      if (this.client !== client) return;
+      if (e.newState === State.Running) this.setState({ kind: 'running', version: lookup.version });
+      else if (e.newState === State.Stopped && this.current.kind === 'running') this.setState({ kind: 'stopped' });
+    });
+    this.client = client;
+    try {
+      await client.start();
+    } catch (err) {
+      const message = `${displayName}: could not start ${lookup.path}: ${err instanceof Error ? err.message : String(err)}`;
+      this.log.appendLine(message);
+      this.setState({ kind: 'failed', message });
+      return;
+    }
+    this.setState({ kind: 'running', version: lookup.version });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.stop(5000);
+      } catch (err) {
+        this.log.appendLine(`Stopping the server: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await client.dispose().catch(() => undefined);
+    }
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    this.setState({ kind: 'stopped' });
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Re-sends the initializationOptions shape after trust, folders or the captured environment changed. */
+  async sendClientState(): Promise<void> {
+    if (!this.client || this.current.kind !== 'running') return;
+    const state = this.clientState();
+    // Granting trust also fires the extensions and folders events: tell the server once per change.
+    const text = JSON.stringify(state);
+    if (text === this.lastSent) return;
+    this.lastSent = text;
+    this.log.info(`${Notifications.clientState}: ${describeClientState(state)}`);
+    await this.client.sendNotification(Notifications.clientState, state);
+  }
+
+  private running(): LanguageClient {
+    if (!this.client || this.current.kind !== 'running') {
+      throw new Error(this.current.kind === 'failed' ? this.current.message : `${displayName}: the server is not running`);
+    }
+    return this.client;
+  }
+
+  async environment(folderUri?: string, token?: vscode.CancellationToken): Promise<EnvironmentResult> {
+    const result = await this.running().sendRequest(
+      ExecuteCommandRequest.type,
+      { command: ServerCommands.environment, arguments: [folderUri ? { folder: folderUri } : {}] },
+      token,
+    );
+    return result as EnvironmentResult;
+  }
+
+  /** Runs goproxy-doctor.verify with a work-done token of our own, forwarding its reports to onProgress. */
+  async verify(folderUri: string, options: VerifyOptions, onProgress: (p: ProgressUpdate) => void, token: vscode.CancellationToken): Promise<VerifyResult> {
+    const client = this.running();
+    const workDoneToken = `goProxy.verify/${Date.now()}/${Math.random().toString(36).slice(2)}`;
+    const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+      if (value.kind === 'end') onProgress({ message: value.message });
+      else onProgress({ message: value.message, percentage: value.percentage });
+    });
+    try {
+      const result = await client.sendRequest(
+        ExecuteCommandRequest.type,
+        { command: ServerCommands.verify, arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency }], workDoneToken },
+        token,
+      );
+      return result as VerifyResult;
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  /** Stops the server (awaited by deactivate), then releases the channel and the event. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.changed.dispose();
+    this.log.dispose();
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function runVersion(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, ['version'], { timeout: 10_000, windowsHide: true }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}${stderr ? `: ${stderr.trim()}` : ''}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Restart a crashed server up to 4 times in 3 minutes, then stay down with a message. */
+function boundedRestarts(log: vscode.LogOutputChannel) {
+  const crashes: number[] = [];
+  return {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      const now = Date.now();
+      crashes.push(now);
+      while (crashes.length > 0 && now - crashes[0] > 3 * 60_000) crashes.shift();
+      if (crashes.length <= 4) return { action: CloseAction.Restart };
+      const message = `${displayName}: the server stopped 5 times in 3 minutes; run Go Proxy: Restart Server after fixing it (details in this channel).`;
+      log.appendLine(message);
+      return { action: CloseAction.DoNotRestart, message };
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// The palette commands (goProxy.*). They call the server's goproxy-doctor.* commands through the session;
+// the server's own ids are registered by vscode-languageclient and never here.
+import * as vscode from 'vscode';
+import { ServerSession } from './client';
+import { Commands, Settings } from './contract';
+import { renderEnvironment, renderVerify } from './render';
+
+/** Read-only documents with the rendered environment, under the go-proxy-doctor: scheme. */
+export class EnvironmentDocuments implements vscode.TextDocumentContentProvider {
+  static readonly scheme = 'go-proxy-doctor';
+  static readonly uri = vscode.Uri.from({ scheme: EnvironmentDocuments.scheme, path: '/Effective Go Environment.md' });
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(text: string): void {
+    this.text = text;
+    this.changed.fire(EnvironmentDocuments.uri);
+  }
+
+  provideTextDocumentContent(): string {
+    return this.text;
+  }
+}
+
+/** The folder a command is about: the active editor's, else the only or first one. */
+export function activeFolder(): vscode.WorkspaceFolder | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  const fromEditor = doc ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
+  return fromEditor ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function registerCommands(session: ServerSession, output: vscode.OutputChannel, docs: EnvironmentDocuments): vscode.Disposable[] {
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(EnvironmentDocuments.scheme, docs),
+    vscode.commands.registerCommand(Commands.verify, () => verify(session, output)),
+    vscode.commands.registerCommand(Commands.showEnvironment, () => showEnvironment(session, docs)),
+    vscode.commands.registerCommand(Commands.restartServer, async () => {
+      await session.restart();
+      if (session.state.kind === 'running') void vscode.window.showInformationMessage(`Go Proxy Doctor server restarted (goproxy-doctor ${session.state.version}).`);
+    }),
+  ];
+}
+
+async function verify(session: ServerSession, output: vscode.OutputChannel): Promise<void> {
+  const folder = activeFolder();
+  if (!folder) {
+    void vscode.window.showWarningMessage('Go Proxy: Verify needs an open workspace folder.');
+    return;
+  }
+  const config = vscode.workspace.getConfiguration(undefined, folder.uri);
+  const options = {
+    timeout: config.get<string>(Settings.verifyTimeout, '10s'),
+    concurrency: config.get<number>(Settings.verifyConcurrency, 8),
+  };
+  const started = new Date();
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Go Proxy: Verify', cancellable: true },
+    async (progress, token) => {
+      progress.report({ message: `probing the proxies and modules of ${folder.name}…` });
+      let done = 0;
+      try {
+        const result = await session.verify(
+          folder.uri.toString(),
+          options,
+          (p) => {
+            const increment = p.percentage !== undefined && p.percentage > done ? p.percentage - done : undefined;
+            if (p.percentage !== undefined) done = Math.max(done, p.percentage);
+            progress.report({ message: p.message, increment });
+          },
+          token,
+        );
+        output.appendLine(renderVerify(result, `Go Proxy: Verify: ${folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`));
+        output.show(true);
+      } catch (err) {
+        if (token.isCancellationRequested) {
+          output.appendLine(`Go Proxy: Verify: ${folder.uri.fsPath}: cancelled.\n`);
+          return;
+        }
+        output.appendLine(`Go Proxy: Verify: ${folder.uri.fsPath}: failed: ${errorText(err)}\n`);
+        output.show(true);
+        void vscode.window.showErrorMessage(`Go Proxy: Verify failed: ${errorText(err)}`);
+      }
+    },
+  );
+}
+
+async function showEnvironment(session: ServerSession, docs: EnvironmentDocuments): Promise<void> {
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: 'Go Proxy: reading the effective environment' },
+      (_progress, token) => session.environment(undefined, token),
+    );
+    docs.set(renderEnvironment(result));
+    const doc = await vscode.workspace.openTextDocument(EnvironmentDocuments.uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Go Proxy: Show Effective Environment failed: ${errorText(err)}`);
+  }
+}

@@ -1,0 +1,51 @@
+// Ids and names from shared/contract.json, the single source shared with the Go server. Each lookup throws
+// at load time when the contract lacks the name, so a rename there cannot leave a stale id here.
+import contract from '../../shared/contract.json';
+
+function paletteCommand(id: string): string {
+  if (!contract.paletteCommands.some((c) => c.id === id)) throw new Error(`shared/contract.json has no palette command ${id}`);
+  return id;
+}
+
+function serverCommand(id: string): string {
+  if (!contract.serverCommands.some((c) => c.id === id)) throw new Error(`shared/contract.json has no server command ${id}`);
+  return id;
+}
+
+function setting(name: string): string {
+  if (!contract.settings.some((s) => s.name === name)) throw new Error(`shared/contract.json has no setting ${name}`);
+  return name;
+}
+
+function notification(method: string): string {
+  if (!contract.clientNotifications.some((n) => n.method === method)) throw new Error(`shared/contract.json has no notification ${method}`);
+  return method;
+}
+
+export const Commands = {
+  verify: paletteCommand('goProxy.verify'),
+  showEnvironment: paletteCommand('goProxy.showEnvironment'),
+  restartServer: paletteCommand('goProxy.restartServer'),
+} as const;
+
+export const ServerCommands = {
+  environment: serverCommand('goproxy-doctor.environment'),
+  verify: serverCommand('goproxy-doctor.verify'),
+} as const;
+
+export const Settings = {
+  serverPath: setting('goProxy.server.path'),
+  verifyTimeout: setting('goProxy.verify.timeout'),
+  verifyConcurrency: setting('goProxy.verify.concurrency'),
+  traceServer: setting('goProxy.trace.server'),
+} as const;
+
+export const Notifications = {
+  clientState: notification('goproxy-doctor/clientState'),
+} as const;
+
+export const diagnosticSource: string = contract.diagnosticSource;
+export const extensionId = `${contract.extension.publisher}.${contract.extension.name}`;
+export const displayName: string = contract.extension.displayName;
+/** The LanguageClient id: vscode-languageclient reads `<id>.trace.server`, so it must prefix that setting. */
+export const clientId = Settings.traceServer.slice(0, -'.trace.server'.length);

@@ -1,0 +1,90 @@
+// The status bar item: the gopls consumer's GOPROXY host for the active folder, a warning while consumers
+// diverge. Refreshed (debounced) when the server starts, our diagnostics change, or the active editor moves.
+import * as vscode from 'vscode';
+import { ServerSession } from './client';
+import { activeFolder } from './commands';
+import { Commands, diagnosticSource } from './contract';
+import { pickFolder, statusSummary } from './render';
+
+export class EnvironmentStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('goProxy.status', vscode.StatusBarAlignment.Left, 10);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private readonly withDiagnostics = new Set<string>();
+
+  constructor(private readonly session: ServerSession) {
+    this.item.name = 'Go Proxy';
+    this.item.command = Commands.showEnvironment;
+    this.subscriptions.push(
+      session.onDidChangeState(() => this.schedule()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        // Only our diagnostics matter: a file that has them now, or had them before this change.
+        let ours = false;
+        for (const uri of e.uris) {
+          const key = uri.toString();
+          const has = vscode.languages.getDiagnostics(uri).some((d) => d.source === diagnosticSource);
+          if (has || this.withDiagnostics.has(key)) ours = true;
+          if (has) this.withDiagnostics.add(key);
+          else this.withDiagnostics.delete(key);
+        }
+        if (ours) this.schedule();
+      }),
+    );
+  }
+
+  /** Coalesces bursts of events (a save publishes diagnostics for several files) into one request. */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), 300);
+  }
+
+  private async refresh(): Promise<void> {
+    const generation = ++this.generation;
+    const state = this.session.state;
+    if (state.kind === 'failed') {
+      this.show('$(error) Go Proxy', state.message, true);
+      return;
+    }
+    if (state.kind !== 'running') {
+      this.item.hide();
+      return;
+    }
+    const folder = activeFolder();
+    if (!folder) {
+      this.item.hide();
+      return;
+    }
+    try {
+      const result = await this.session.environment(folder.uri.toString());
+      if (generation !== this.generation) return;
+      const env = pickFolder(result, folder.uri.toString());
+      if (!env) {
+        this.item.hide();
+        return;
+      }
+      const summary = statusSummary(env);
+      this.show(summary.text, summary.tooltip, summary.warning);
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this.show('$(error) Go Proxy', `Could not read the effective environment: ${err instanceof Error ? err.message : String(err)}`, true);
+    }
+  }
+
+  private show(text: string, tooltip: string, warning: boolean): void {
+    this.item.text = text;
+    const md = new vscode.MarkdownString(tooltip);
+    md.supportThemeIcons = true;
+    this.item.tooltip = md;
+    this.item.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subscriptions) s.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+// Drives a code-server workbench in Debian's Chromium the way a person does: the command palette, Quick
+// Open, the Problems panel. Selectors are those of VS Code 1.139 (code-server 4.139.1, pinned in the Makefile).
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireEnv } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+
+export async function launchBrowser() {
+  const { chromium } = require(requireEnv('E2E_PLAYWRIGHT'));
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'gpd-e2e-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Monaco renders spaces as no-break spaces; compare text the way it reads. */
+export function normalise(text) {
+  return text.replace(/\u00a0/g, ' ');
+}
+
+/** The command palette: F1, type the command's title, wait for its row, Enter. */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Quick Open (Ctrl+P) a workspace file and wait until its editor is active. */
+export async function openFile(page, relativePath, tabLabel) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relativePath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: tabLabel }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: tabLabel }).waitFor();
+}
+
+/** The text of the active editor in the editor area (only what Monaco has rendered: the visible lines). */
+export async function activeEditorText(page) {
+  return normalise(await page.locator('.editor-group-container.active .editor-instance .view-lines').first().innerText());
+}

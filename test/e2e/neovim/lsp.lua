@@ -1,0 +1,75 @@
+-- Neovim 0.7 (Debian) as a second LSP client of goproxy-doctor: open the fixture's .vscode/settings.json,
+-- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
+-- first that carries an edit. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
+local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
+local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
+local result = { diagnostics = {}, actions = {}, applied = false }
+
+local function text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+end
+
+local function code_of(d)
+  if d.code ~= nil then return d.code end
+  local lsp = d.user_data and d.user_data.lsp
+  return lsp and lsp.code or nil
+end
+
+local ok, err = pcall(function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.vscode/settings.json'))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].filetype = 'jsonc'
+  local client_id = vim.lsp.start_client({
+    name = 'goproxy-doctor',
+    cmd = { bin, 'serve' },
+    root_dir = ws,
+    workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'divergence' } },
+  })
+  assert(client_id, 'vim.lsp.start_client failed')
+  vim.lsp.buf_attach_client(buf, client_id)
+  result.got_diagnostic = vim.wait(20000, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if code_of(d) == 'env-divergence' then return true end
+    end
+    return false
+  end, 20)
+  result.before = text(buf)
+  local target
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local entry = { lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col,
+      severity = d.severity, source = d.source, code = code_of(d), message = d.message }
+    table.insert(result.diagnostics, entry)
+    if entry.code == 'env-divergence' and not target then target = entry end
+  end
+  if target then
+    local range = {
+      start = { line = target.lnum, character = target.col },
+      ['end'] = { line = target.end_lnum, character = target.end_col },
+    }
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      range = range,
+      context = { diagnostics = { { range = range, severity = target.severity, code = target.code,
+        source = target.source, message = target.message } } },
+    }
+    local responses, request_err = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 10000)
+    result.request_error = request_err
+    for _, resp in pairs(responses or {}) do
+      if resp.error then result.response_error = resp.error.message end
+      for _, action in ipairs(resp.result or {}) do
+        table.insert(result.actions, { title = action.title, kind = action.kind, has_edit = action.edit ~= nil })
+        if action.edit and not result.applied then
+          vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+          result.applied = true
+        end
+      end
+    end
+  end
+  result.after = text(buf)
+  result.server_capabilities = vim.lsp.get_client_by_id(client_id).server_capabilities
+  vim.lsp.stop_client(client_id)
+end)
+if not ok then result.error = tostring(err) end
+vim.fn.writefile({ vim.fn.json_encode(result) }, out)
+vim.cmd('qa!')
