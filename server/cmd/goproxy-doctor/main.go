@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
@@ -188,6 +189,12 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 }
 
 func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+	// The live heap is a few MB, so the default GOGC collects every other
+	// keystroke and puts GC in the keystroke-to-diagnostics tail; a larger
+	// ratio keeps RSS around 12 MB (SPEC §10 budget: 40 MB). GOGC wins if set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
 	err := lsp.Serve(ctx, stdio{stdin, stdout}, lsp.Options{Logger: logger, Oracle: engine.NewOracle()})
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {

@@ -4,6 +4,7 @@
 package position
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -18,11 +19,14 @@ type Mapper struct {
 
 // NewMapper indexes content. The content must not be modified afterwards.
 func NewMapper(content []byte) *Mapper {
-	starts := []int{0}
-	for i, b := range content {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, 1+bytes.Count(content, []byte{'\n'}))
+	for start := 0; ; {
+		i := bytes.IndexByte(content[start:], '\n')
+		if i < 0 {
+			break
 		}
+		start += i + 1
+		starts = append(starts, start)
 	}
 	return &Mapper{content: content, lineStarts: starts}
 }

@@ -177,10 +177,11 @@ func TestParseJSONCEmpty(t *testing.T) {
 			t.Errorf("%q: %+v, %v; want {}", src, v, err)
 		}
 	}
-	// A file of comments only is not empty: VS Code needs a value there too,
-	// and the parser reports the missing value.
-	if _, err := ParseJSONC([]byte("// nothing\n")); err == nil {
-		t.Errorf("comment-only file parsed")
+	// A file of comments only is read with VS Code's allowEmptyContent: {}.
+	for _, src := range []string{"// nothing\n", "/* all\n commented */", "// a\n// b"} {
+		if v, err := ParseJSONC([]byte(src)); err != nil || v.Kind != Object || len(v.Members) != 0 {
+			t.Errorf("%q: %+v, %v; want {}", src, v, err)
+		}
 	}
 }
 

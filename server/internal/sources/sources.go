@@ -51,16 +51,15 @@ type Lines []int
 
 // NewLines indexes content.
 func NewLines(content []byte) Lines {
-	l := Lines{0}
-	for i := bytes.IndexByte(content, '\n'); i >= 0; {
-		l = append(l, l[len(l)-1]+i+1)
-		next := bytes.IndexByte(content[l[len(l)-1]:], '\n')
-		if next < 0 {
-			break
+	l := make(Lines, 1, 1+bytes.Count(content, []byte{'\n'}))
+	for start := 0; ; {
+		i := bytes.IndexByte(content[start:], '\n')
+		if i < 0 {
+			return l
 		}
-		i = next
+		start += i + 1
+		l = append(l, start)
 	}
-	return l
 }
 
 // Line returns the 1-based line of offset.
