@@ -3,12 +3,14 @@ module github.com/go-proxy-doctor/go-proxy-doctor
 go 1.26.8
 
 require (
+	github.com/elazarl/goproxy v1.9.2
 	github.com/tailscale/hujson v0.0.0-20260727124030-b80ff77dac4f
 	go.lsp.dev/jsonrpc2 v1.0.1
 	go.lsp.dev/protocol v1.0.1
 	go.lsp.dev/uri v1.0.1
 	golang.org/x/mod v0.42.0
 	golang.org/x/net v0.62.0
+	golang.org/x/sync v0.24.0
 	golang.org/x/tools v0.52.0
 )
 

@@ -92,7 +92,7 @@ export class ServerSession implements vscode.Disposable {
     );
     if (!lookup.ok) {
       const message = notFoundMessage(lookup.rejected, process.platform, process.arch);
-      this.log.appendLine(message);
+      this.log.error(message);
       this.setState({ kind: 'failed', message });
       void vscode.window.showErrorMessage(message, 'Open Settings').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', Settings.serverPath);
@@ -101,7 +101,7 @@ export class ServerSession implements vscode.Disposable {
     }
     const warning = fallbackWarning(lookup);
     if (warning) {
-      this.log.appendLine(warning);
+      this.log.warn(warning);
       void vscode.window.showWarningMessage(warning);
     }
     this.log.info(`Starting ${lookup.path} serve (goproxy-doctor ${lookup.version}, from ${lookup.origin}).`);
@@ -135,7 +135,7 @@ export class ServerSession implements vscode.Disposable {
       },
       initializationFailedHandler: (error) => {
         const message = `${displayName}: the server failed to initialize: ${error instanceof Error ? error.message : String(error)}`;
-        this.log.appendLine(message);
+        this.log.error(message);
         void vscode.window.showErrorMessage(message);
         return false;
       },
@@ -153,7 +153,7 @@ export class ServerSession implements vscode.Disposable {
       await client.start();
     } catch (err) {
       const message = `${displayName}: could not start ${lookup.path}: ${err instanceof Error ? err.message : String(err)}`;
-      this.log.appendLine(message);
+      this.log.error(message);
       this.setState({ kind: 'failed', message });
       return;
     }
@@ -167,7 +167,7 @@ export class ServerSession implements vscode.Disposable {
       try {
         await client.stop(5000);
       } catch (err) {
-        this.log.appendLine(`Stopping the server: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn(`Stopping the server: ${err instanceof Error ? err.message : String(err)}`);
       }
       await client.dispose().catch(() => undefined);
     }
@@ -217,14 +217,22 @@ export class ServerSession implements vscode.Disposable {
       if (value.kind === 'end') onProgress({ message: value.message });
       else onProgress({ message: value.message, percentage: value.percentage });
     });
+    const request = client.sendRequest(
+      ExecuteCommandRequest.type,
+      { command: ServerCommands.verify, arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency }], workDoneToken },
+      token,
+    );
+    // Cancelling sends $/cancelRequest (through the token); the notification closes at once rather than when
+    // the server gets round to answering.
+    let onCancel: vscode.Disposable | undefined;
+    const cancelled = new Promise<never>((_, reject) => {
+      onCancel = token.onCancellationRequested(() => reject(new vscode.CancellationError()));
+    });
+    request.catch(() => undefined);
     try {
-      const result = await client.sendRequest(
-        ExecuteCommandRequest.type,
-        { command: ServerCommands.verify, arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency }], workDoneToken },
-        token,
-      );
-      return result as VerifyResult;
+      return (await Promise.race([request, cancelled])) as VerifyResult;
     } finally {
+      onCancel?.dispose();
       sub.dispose();
     }
   }
@@ -265,7 +273,7 @@ function boundedRestarts(log: vscode.LogOutputChannel) {
       while (crashes.length > 0 && now - crashes[0] > 3 * 60_000) crashes.shift();
       if (crashes.length <= 4) return { action: CloseAction.Restart };
       const message = `${displayName}: the server stopped 5 times in 3 minutes; run Go Proxy: Restart Server after fixing it (details in this channel).`;
-      log.appendLine(message);
+      log.error(message);
       return { action: CloseAction.DoNotRestart, message };
     },
   };

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { Commands, Settings } from './contract';
+import { progressConverter } from './progress';
 import { renderEnvironment, renderVerify } from './render';
 
 /** Read-only documents with the rendered environment, under the go-proxy-doctor: scheme. */
@@ -62,15 +63,14 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
     { location: vscode.ProgressLocation.Notification, title: 'Go Proxy: Verify', cancellable: true },
     async (progress, token) => {
       progress.report({ message: `probing the proxies and modules of ${folder.name}…` });
-      let done = 0;
+      const convert = progressConverter();
       try {
         const result = await session.verify(
           folder.uri.toString(),
           options,
           (p) => {
-            const increment = p.percentage !== undefined && p.percentage > done ? p.percentage - done : undefined;
-            if (p.percentage !== undefined) done = Math.max(done, p.percentage);
-            progress.report({ message: p.message, increment });
+            const update = convert(p);
+            if (update) progress.report(update);
           },
           token,
         );
@@ -79,6 +79,7 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
       } catch (err) {
         if (token.isCancellationRequested) {
           output.appendLine(`Go Proxy: Verify: ${folder.uri.fsPath}: cancelled.\n`);
+          output.show(true);
           return;
         }
         output.appendLine(`Go Proxy: Verify: ${folder.uri.fsPath}: failed: ${errorText(err)}\n`);
@@ -96,8 +97,13 @@ async function showEnvironment(session: ServerSession, docs: EnvironmentDocument
       (_progress, token) => session.environment(undefined, token),
     );
     docs.set(renderEnvironment(result));
-    const doc = await vscode.workspace.openTextDocument(EnvironmentDocuments.uri);
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // The Markdown preview renders the tables; without the built-in Markdown extension, show the text.
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', EnvironmentDocuments.uri);
+    } catch {
+      const doc = await vscode.workspace.openTextDocument(EnvironmentDocuments.uri);
+      await vscode.window.showTextDocument(doc, { preview: false });
+    }
   } catch (err) {
     void vscode.window.showErrorMessage(`Go Proxy: Show Effective Environment failed: ${errorText(err)}`);
   }

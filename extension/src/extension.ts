@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { buildClientState, captureEnv, EnvironmentCapture, sameEnv } from './clientState';
 import { ServerSession } from './client';
 import { EnvironmentDocuments, registerCommands } from './commands';
-import { displayName } from './contract';
+import { displayName, Settings } from './contract';
 import { vscodeGoId, watchGoplsSettings } from './goplsRestart';
 import { EnvironmentStatus } from './statusBar';
 
@@ -43,6 +43,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(resend),
     vscode.workspace.onDidChangeWorkspaceFolders(resend),
     vscode.extensions.onDidChange(resend),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(Settings.serverPath)) void session?.restart();
+    }),
   );
   await session.start();
 }

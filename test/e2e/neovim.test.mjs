@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { outputDir, prepareRun, repoRoot, requireEnv, startGroup } from './lib/harness.mjs';
+import { outputDir, prepareRun, repoRoot, requireEnv, startGroup, withTimeout } from './lib/harness.mjs';
 
 const out = outputDir('neovim');
+// The fix the script applies (E2E_APPLY): it edits the open settings.json buffer itself.
+const removeFix = 'Remove go.toolsEnvVars.GOPROXY from .vscode/settings.json';
 
 describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
   let fixture;
@@ -16,14 +18,11 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     fixture = await prepareRun('neovim');
     const resultFile = join(out, 'result.json');
     const nvim = startGroup('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${join(repoRoot, 'test', 'e2e', 'neovim', 'lsp.lua')}`], {
-      env: { ...fixture.env, E2E_SERVER_BIN: requireEnv('E2E_SERVER_BIN'), E2E_WORKSPACE: fixture.workspace, E2E_RESULT: resultFile },
+      env: { ...fixture.env, E2E_SERVER_BIN: requireEnv('E2E_SERVER_BIN'), E2E_WORKSPACE: fixture.workspace, E2E_RESULT: resultFile, E2E_APPLY: removeFix },
       cwd: fixture.workspace,
       logFile: join(out, 'nvim.log'),
     });
-    const exit = await Promise.race([
-      nvim.exited,
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`nvim did not exit within 90 s:\n${nvim.log()}`)), 90_000)),
-    ]).finally(() => nvim.stop());
+    const exit = await withTimeout(nvim.exited, 90_000, 'nvim to run the script and quit').finally(() => nvim.stop());
     assert.equal(exit.code, 0, `nvim exited with ${exit.code ?? exit.signal}:\n${nvim.log()}`);
     result = JSON.parse(readFileSync(resultFile, 'utf8'));
     assert.equal(result.error, undefined, `the Lua script failed: ${result.error}`);
@@ -42,9 +41,25 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.match(d.message, /GOPROXY/);
   });
 
-  test('code action on env-divergence: the server offers no fix yet (extend: assert the fix and the changed buffer)', () => {
-    assert.deepEqual(result.actions, [], `actions: ${JSON.stringify(result.actions)}`);
-    assert.equal(result.applied, false);
-    assert.equal(result.after, result.before, 'the buffer is unchanged');
+  test('a code action request on env-divergence returns the fixes; applying one changes the buffer', () => {
+    const port = fixture.proxy.port;
+    assert.equal(result.code_action_provider, true, 'the server advertises codeActionProvider');
+    assert.deepEqual(
+      result.actions.map((a) => [a.kind, a.title, a.has_edit]),
+      [
+        ['quickfix', removeFix, true],
+        ['quickfix', `Set go.toolsEnvVars.GOPROXY in .vscode/settings.json to "http://127.0.0.1:${port}/team-mirror,off"`, true],
+        ['quickfix', `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${port}/editor-mirror,off"`, true],
+      ],
+    );
+    assert.equal(result.applied.title, removeFix);
+    const [settings] = result.applied.documents;
+    assert.deepEqual(result.applied.documents.map((d) => d.file), [join(fixture.workspace, '.vscode', 'settings.json')]);
+    // The entry is gone; the comment and the rest of the file stay.
+    assert.equal(settings.before, readFileSync(join(fixture.workspace, '.vscode', 'settings.json'), 'utf8').replace(/\n$/, ''));
+    assert.equal(
+      settings.after,
+      ['{', "  // gopls and the tools vscode-go runs read this mirror; `go` in the terminal reads the GOENV file's.", '  "go.toolsEnvVars": {', '  }', '}'].join('\n'),
+    );
   });
 });

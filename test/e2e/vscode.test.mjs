@@ -1,12 +1,12 @@
 // A real VS Code (code-server) with the built linux-x64 .vsix installed in a fresh profile, opened on the
 // divergence fixture, walked with Playwright as a person would. Screenshots: test-results/e2e/vscode/.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extensionId, startWorkbench } from './lib/codeServer.mjs';
-import { outputDir } from './lib/harness.mjs';
-import { activeEditorText, normalise, openFile, runCommand } from './lib/workbench.mjs';
+import { outputDir, waitUntil } from './lib/harness.mjs';
+import { normalise, openFile, runCommand } from './lib/workbench.mjs';
 
 const out = outputDir('vscode');
 
@@ -26,6 +26,8 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
   after(async () => {
     await wb?.stop(join(out, 'zz-final.png'));
   });
+
+  const fixTitle = () => `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${fixture.proxy.port}/editor-mirror,off"`;
 
   test('the extension is installed and activates without errors', async () => {
     const installed = readdirSync(join(fixture.run, 'extensions'));
@@ -56,56 +58,108 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await page.screenshot({ path: join(out, '01-problems.png') });
   });
 
-  test('2. quick fix on the GOPROXY line: the server offers no fix for env-divergence yet (extend to assert the fix titles)', async () => {
+  test('2. Quick Fix on the GOPROXY line offers the server\'s fix for env-divergence', async () => {
     // Opening the problem selects the diagnostic's range in settings.json and focuses that editor.
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'env-divergence' }).first().dblclick();
     await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
     assert.match(normalise(await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText()), /Ln 4, Col \d+/);
     await runCommand(page, 'Quick Fix...');
-    await page.locator('.monaco-editor-overlaymessage', { hasText: 'No code actions available' }).waitFor();
+    const menu = page.locator('.action-widget:not(.action-list-submenu-panel)');
+    await menu.getByText(fixTitle()).waitFor();
+    const rows = (await menu.locator('.monaco-list-row').allInnerTexts()).map((t) => normalise(t).trim());
+    const port = fixture.proxy.port;
+    assert.deepEqual(rows, [
+      'Quick Fix',
+      'Remove go.toolsEnvVars.GOPROXY from .vscode/settings.json',
+      `Set go.toolsEnvVars.GOPROXY in .vscode/settings.json to "http://127.0.0.1:${port}/team-mirror,off"`,
+      fixTitle(),
+    ]);
     await page.screenshot({ path: join(out, '02-quick-fix.png') });
+    // Applied in step 5, after the steps that need the divergence.
     await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
   });
 
   test('3. Go Proxy: Verify shows a cancellable progress notification, then the result table in the Output channel', async () => {
+    const progress = () => page.locator('.notification-toast', { hasText: 'Go Proxy: Verify' }).filter({ has: page.getByRole('button', { name: 'Cancel' }) });
+    // The loopback proxy holds every request (held since the start) until released, so the progress is
+    // observed while Verify is really waiting on the network, not raced.
     await runCommand(page, 'Go Proxy: Verify');
-    const toast = page.locator('.notification-toast', { hasText: 'Go Proxy: Verify' }).filter({ has: page.getByRole('button', { name: 'Cancel' }) });
-    await toast.waitFor();
-    // The loopback proxy holds every request until the progress has been seen, so this is not a race.
+    await progress().waitFor();
     await fixture.proxy.waitForRequest(() => true, 60_000);
-    assert.ok(await toast.getByRole('button', { name: 'Cancel' }).isVisible(), 'the progress notification has a Cancel button');
+    assert.match(normalise(await progress().innerText()), /probing the proxies and modules of divergence/);
+    await page.locator('.notification-toast.notification-fade-in-done', { hasText: 'Go Proxy: Verify' }).waitFor();
     await page.screenshot({ path: join(out, '03-verify-progress.png') });
-    fixture.proxy.release();
-    await toast.waitFor({ state: 'hidden' });
+    // Cancel: the notification closes and the Output channel says so.
+    await progress().getByRole('button', { name: 'Cancel' }).click();
+    await progress().waitFor({ state: 'hidden' });
     const output = page.locator('.panel .monaco-editor .view-lines').first();
+    await output.filter({ hasText: 'cancelled' }).waitFor();
+    assert.match(normalise(await output.innerText()), /Go Proxy: Verify: \S+: cancelled\./);
+
+    // Again, this time letting the proxy answer.
+    const seen = fixture.proxy.requests.length;
+    await runCommand(page, 'Go Proxy: Verify');
+    await progress().waitFor();
+    await fixture.proxy.waitForRequest((r) => fixture.proxy.requests.indexOf(r) >= seen, 60_000);
+    fixture.proxy.release();
+    await progress().waitFor({ state: 'hidden' });
     await output.filter({ hasText: 'Modules (' }).waitFor();
     const text = normalise(await output.innerText());
-    assert.match(text, /Go Proxy: Verify: /);
     assert.match(text, /PROXY\s+STATUS\s+LATENCY\s+SUMDB\s+ERROR/);
     assert.match(text, new RegExp(`http://127\\.0\\.0\\.1:${fixture.proxy.port}/editor-mirror`));
+    assert.match(text, /MODULE\s+VERSION\s+CONSUMER\s+OUTCOME\s+SERVED BY\s+ATTEMPTS/);
     assert.match(text, /example\.org\/lib\s+v1\.0\.0/);
-    assert.ok(fixture.proxy.requests.some((r) => r.path === 'example.org/lib/@v/v1.0.0.info' || r.path === 'example.org/lib/@v/v1.0.0.mod'), JSON.stringify(fixture.proxy.requests));
+    assert.ok(
+      fixture.proxy.requests.some((r) => r.mirror === 'editor-mirror' && /^example\.org\/lib\/@v\/v1\.0\.0\.(info|mod)$/.test(r.path)),
+      `the gopls/tools mirror was asked for example.org/lib: ${JSON.stringify(fixture.proxy.requests)}`,
+    );
     await page.screenshot({ path: join(out, '03-verify-output.png') });
   });
 
   test('4. Go Proxy: Show Effective Environment shows the table; the status bar shows the GOPROXY host', async () => {
     await runCommand(page, 'Go Proxy: Show Effective Environment');
-    await page.locator('.tabs-container .tab.active', { hasText: 'Effective Go Environment' }).waitFor();
-    await page.locator('.editor-group-container.active .view-lines', { hasText: 'Differs between consumers' }).waitFor();
-    const text = await activeEditorText(page);
-    assert.match(text, /≠ Differs between consumers: GOPROXY/);
+    await page.locator('.tabs-container .tab.active', { hasText: 'Preview Effective Go Environment' }).waitFor();
+    // The Markdown preview is a webview: an iframe holding the content's iframe.
+    const preview = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+    await preview.locator('table').first().waitFor();
+    const text = normalise(await preview.locator('body').innerText());
     const port = fixture.proxy.port;
-    assert.match(text, new RegExp(`\\| ≠ GOPROXY \\| terminal +\\| http://127\\.0\\.0\\.1:${port}/team-mirror,off +\\| goenv-file +\\|`));
-    assert.match(text, new RegExp(`\\| +\\| gopls, tools, install +\\| http://127\\.0\\.0\\.1:${port}/editor-mirror,off +\\| vscode-workspace +\\|`));
+    assert.match(text, /≠ Differs between consumers: GOPROXY/);
+    assert.match(text, new RegExp(`≠ GOPROXY\\tterminal\\thttp://127\\.0\\.0\\.1:${port}/team-mirror,off\\tgoenv-file`));
+    assert.match(text, new RegExp(`\\tgopls, tools, install\\thttp://127\\.0\\.0\\.1:${port}/editor-mirror,off\\tvscode-workspace`));
+    // Per consumer: the value with where it was set.
+    assert.match(text, new RegExp(`≠\\tGOPROXY\\thttp://127\\.0\\.0\\.1:${port}/editor-mirror,off\\tvscode-workspace\\t\\.vscode/settings\\.json:4 go\\.toolsEnvVars\\.GOPROXY`));
     const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
-    assert.equal(normalise(await item.innerText()).trim(), `GOPROXY 127.0.0.1:${fixture.proxy.port}`);
+    assert.equal(normalise(await item.innerText()).trim(), `GOPROXY 127.0.0.1:${port}`);
     assert.equal(await item.locator('.codicon-warning').count(), 1, 'the status bar item carries the warning icon');
     await page.screenshot({ path: join(out, '04-environment.png') });
     await item.hover();
     await page.locator('.monaco-hover', { hasText: 'Consumers disagree on: GOPROXY' }).waitFor();
     await page.screenshot({ path: join(out, '04-status-tooltip.png') });
+    // Clicking the item opens the same view.
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
     await item.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'Effective Go Environment' }).waitFor();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Preview Effective Go Environment' }).waitFor();
+  });
+
+  test('5. applying the quick fix rewrites the GOENV file (saved, minimal edit) and the divergence goes away', async () => {
+    const goenv = join(fixture.config, 'go', 'env');
+    const port = fixture.proxy.port;
+    await openFile(page, '.vscode/settings.json', 'settings.json');
+    await runCommand(page, 'Problems: Focus on Problems View');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'env-divergence' }).first().dblclick();
+    await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+    await runCommand(page, 'Quick Fix...');
+    await page.locator('.action-widget:not(.action-list-submenu-panel)').getByText(fixTitle()).click();
+    // files.refactoring.autoSave (on by default) saves files a workspace edit changed without opening them.
+    await waitUntil(() => readFileSync(goenv, 'utf8').includes('editor-mirror'), 30_000, 'the GOENV file to be saved with the fix');
+    assert.equal(readFileSync(goenv, 'utf8'), `GOPROXY=http://127.0.0.1:${port}/editor-mirror,off\nGOTOOLCHAIN=local\n`);
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'env-divergence' }).first().waitFor({ state: 'detached' });
+    const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
+    await item.locator('.codicon-warning').waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(out, '05-fixed.png') });
   });
 
   test('no console errors from the extension', () => {

@@ -21,6 +21,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -32,7 +33,8 @@ const usage = `goproxy-doctor: the effective Go proxy environment per editor and
 
 Usage:
   goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]...
-  goproxy-doctor check  [--format text|json|sarif] [--folder DIR] [--settings FILE]...
+  goproxy-doctor check  [--fix] [--format text|json|sarif] [--folder DIR] [--settings FILE]...
+  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]...
   goproxy-doctor serve | --stdio
   goproxy-doctor version
 
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, stdin, stdout, stderr)
 	case "env", "check":
 		return runCheck(ctx, cmd, rest, stdout, stderr, environ)
+	case "verify":
+		return runVerify(ctx, rest, stdout, stderr, environ)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -91,6 +95,7 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	fs.Var(&settings, "settings", "VS Code settings file to use as user settings (or a .code-workspace file); repeatable")
 	asJSON := fs.Bool("json", false, "print JSON (env)")
 	format := fs.String("format", "text", "output format: text, json or sarif (check)")
+	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again (check)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -102,7 +107,67 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
 		return exitUsage
 	}
-	dir, err := filepath.Abs(*folder)
+	if *fixFlag {
+		if cmd != "check" {
+			fmt.Fprintf(stderr, "goproxy-doctor %s: --fix is a check flag\n", cmd)
+			return exitUsage
+		}
+		// What was fixed goes where it cannot break a JSON or SARIF report.
+		fixed := stdout
+		if *format != "text" {
+			fixed = stderr
+		}
+		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ); code != exitOK {
+			return code
+		}
+	}
+	dir, snap, consumers, code := loadFolder(ctx, cmd, *folder, settings, stderr, environ)
+	if code != exitOK {
+		return code
+	}
+
+	if cmd == "env" {
+		e := report.EnvJSON(dir, consumers)
+		if *asJSON {
+			if err := report.WriteJSON(stdout, e); err != nil {
+				fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
+				return exitUsage
+			}
+			return exitOK
+		}
+		fmt.Fprint(stdout, e.Text())
+		return exitOK
+	}
+
+	findings := engine.Diagnose(snap, consumers)
+	c := report.CheckJSON(snap, findings)
+	var err error
+	switch *format {
+	case "json":
+		err = report.WriteJSON(stdout, c)
+	case "sarif":
+		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
+	default:
+		report.CheckText(stdout, dir, c)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor check: %v\n", err)
+		return exitUsage
+	}
+	for _, f := range findings {
+		if f.Severity == rules.Error {
+			return exitFinding
+		}
+	}
+	return exitOK
+}
+
+// loadFolder is what every folder command starts with: --folder and
+// --settings checked, the folder loaded with the CLI's own environment as
+// the process environment, its consumers resolved and their values
+// confirmed with go env. A non-zero code is the exit status of a usage error.
+func loadFolder(ctx context.Context, cmd, folder string, settings []string, stderr io.Writer, environ []string) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+	dir, err := filepath.Abs(folder)
 	if err == nil {
 		var st os.FileInfo
 		if st, err = os.Stat(dir); err == nil && !st.IsDir() {
@@ -110,8 +175,8 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "goproxy-doctor %s: --folder %s: %v\n", cmd, *folder, err)
-		return exitUsage
+		fmt.Fprintf(stderr, "goproxy-doctor %s: --folder %s: %v\n", cmd, folder, err)
+		return "", nil, nil, exitUsage
 	}
 
 	env := engine.EnvMap(environ)
@@ -132,11 +197,11 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		abs, err := filepath.Abs(s)
 		if err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
-			return exitUsage
+			return "", nil, nil, exitUsage
 		}
 		if _, err := os.Stat(abs); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
-			return exitUsage
+			return "", nil, nil, exitUsage
 		}
 		if strings.HasSuffix(abs, ".code-workspace") {
 			cfg.WorkspaceFile = abs
@@ -152,40 +217,7 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %v\n", err)
 	}
-
-	if cmd == "env" {
-		e := report.EnvJSON(dir, consumers)
-		if *asJSON {
-			if err := report.WriteJSON(stdout, e); err != nil {
-				fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
-				return exitUsage
-			}
-			return exitOK
-		}
-		fmt.Fprint(stdout, e.Text())
-		return exitOK
-	}
-
-	findings := engine.Diagnose(snap, consumers)
-	c := report.CheckJSON(snap, findings)
-	switch *format {
-	case "json":
-		err = report.WriteJSON(stdout, c)
-	case "sarif":
-		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
-	default:
-		report.CheckText(stdout, dir, c)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "goproxy-doctor check: %v\n", err)
-		return exitUsage
-	}
-	for _, f := range findings {
-		if f.Severity == rules.Error {
-			return exitFinding
-		}
-	}
-	return exitOK
+	return dir, snap, consumers, exitOK
 }
 
 func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {

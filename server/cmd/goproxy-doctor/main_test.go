@@ -46,7 +46,13 @@ func runCLI(t *testing.T, env []string, args ...string) (stdout, stderr string, 
 
 func exampleArgs(t *testing.T) (env []string, args []string) {
 	t.Helper()
-	dir, err := filepath.Abs(exampleDir)
+	return exampleArgsIn(t, exampleDir)
+}
+
+// exampleArgsIn is exampleArgs for a copy of the example in dir.
+func exampleArgsIn(t *testing.T, dir string) (env []string, args []string) {
+	t.Helper()
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,7 @@ func main() {
 	startup(*bin, env, tmp)
 	rss(*bin, env, tmp)
 	keystroke(*bin, env, tmp)
+	verifyBench(tmp, env)
 }
 
 func check(err error) {

@@ -93,6 +93,7 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 		return sources.ParseSettings(path, kind, content, ws)
 	}
 	s.User = settings(cfg.UserSettings, sources.VSCodeUser, false)
+	s.UserSettingsPath = cfg.UserSettings
 	folderSettings := filepath.Join(cfg.Folder, ".vscode", "settings.json")
 	if cfg.WorkspaceFile != "" {
 		s.Workspace = settings(cfg.WorkspaceFile, sources.VSCodeWorkspace, true)

@@ -44,14 +44,19 @@ type diagnoser struct {
 	cancel context.CancelFunc
 	wake   chan struct{} // capacity 1: "something changed"
 	oracle chan oracleOutcome
+	// republish asks the loop to publish again (new verify results).
+	republish chan struct{}
 
 	mu        sync.Mutex // guards dirty, dirtyAll and modEvents
 	dirty     map[string]bool
 	dirtyAll  bool
 	modEvents map[string]bool // go.mod path → created (true) or deleted
 
-	resMu   sync.Mutex // guards results (read by commands)
+	resMu   sync.Mutex // guards results (read by commands) and verified
 	results map[string]*folderResult
+	// verified holds each folder's latest verify findings, with the
+	// snapshot they were placed in.
+	verified map[string]*folderResult
 
 	// Owned by the run loop.
 	gen          uint64
@@ -91,6 +96,8 @@ func newDiagnoser(s *server) *diagnoser {
 		s: s, ctx: ctx, cancel: cancel,
 		wake:      make(chan struct{}, 1),
 		oracle:    make(chan oracleOutcome),
+		republish: make(chan struct{}, 1),
+		verified:  map[string]*folderResult{},
 		dirty:     map[string]bool{},
 		modEvents: map[string]bool{},
 		modFiles:  map[string][]string{},
@@ -190,6 +197,8 @@ func (d *diagnoser) loop() {
 			runAndSettle()
 		case out := <-d.oracle:
 			d.applyOracle(out)
+		case <-d.republish:
+			d.publish(d.view)
 		}
 	}
 }
@@ -397,7 +406,7 @@ func (d *diagnoser) publish(v view) {
 	seen := map[string]int{} // file + code + range + message → index in byFile[file]
 	var order []string
 	for _, r := range results {
-		for _, fd := range r.diagnostics() {
+		for _, fd := range append(r.diagnostics(), d.verifyDiagnostics(r)...) {
 			if _, ok := byFile[fd.path]; !ok {
 				order = append(order, fd.path)
 				byFile[fd.path] = []protocol.Diagnostic{}

@@ -44,6 +44,7 @@ type harness struct {
 	*client
 	served chan error
 	exited bool
+	logs   *testLog
 }
 
 // setup configures a harness before the server starts.
@@ -54,6 +55,7 @@ type setup struct {
 	initOptions func(h *harness) any // nil: the default client state
 	initialize  bool                 // send initialize/initialized
 	stdio       bool                 // the server's stream ignores Close, like os.Stdin
+	plainEdits  bool                 // the client takes WorkspaceEdit.changes only
 	debounce    time.Duration
 }
 
@@ -88,6 +90,10 @@ func overStdio() option { return func(s *setup) { s.stdio = true } }
 type uncloseable struct{ io.ReadWriter }
 
 func (uncloseable) Close() error { return nil }
+
+// withPlainEdits makes the client one without versioned document changes
+// or file creation in WorkspaceEdits.
+func withPlainEdits() option { return func(s *setup) { s.plainEdits = true } }
 
 // withDebounce sets Options.Debounce (the harness default is none: -1).
 func withDebounce(d time.Duration) option { return func(s *setup) { s.debounce = d } }
@@ -152,6 +158,7 @@ func start(t testing.TB, opts ...option) *harness {
 		serverEnd = uncloseable{pipeEnd}
 	}
 	logs := &testLog{t: t}
+	h.logs = logs
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		h.served <- lsp.Serve(ctx, serverEnd, lsp.Options{
@@ -192,15 +199,21 @@ func start(t testing.TB, opts ...option) *harness {
 		if cfg.initOptions != nil {
 			initOptions = cfg.initOptions(h)
 		}
+		workspaceEdit := map[string]any{"documentChanges": true, "resourceOperations": []string{"create"}}
+		if cfg.plainEdits {
+			workspaceEdit = map[string]any{}
+		}
 		resp := h.call("initialize", map[string]any{
 			"processId":             nil,
 			"rootUri":               h.folderURI(),
 			"workspaceFolders":      []any{map[string]any{"uri": h.folderURI(), "name": "ws"}},
 			"initializationOptions": initOptions,
 			"capabilities": map[string]any{
+				"window": map[string]any{"workDoneProgress": true},
 				"workspace": map[string]any{
 					"workspaceFolders":      true,
 					"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true, "relativePatternSupport": true},
+					"workspaceEdit":         workspaceEdit,
 				},
 			},
 		})
@@ -353,6 +366,9 @@ type client struct {
 	pending       map[string]chan response
 	publishes     []publish
 	registrations []json.RawMessage
+	// notes are $/progress notifications and window/workDoneProgress/create
+	// requests, in arrival order.
+	notes []note
 	changed       chan struct{} // closed and replaced when something arrives
 }
 
@@ -471,11 +487,18 @@ func (c *client) read() {
 				params := append(json.RawMessage(nil), msg.Params...)
 				c.record(func() { c.registrations = append(c.registrations, params) })
 			}
+			if msg.Method == "window/workDoneProgress/create" {
+				n := note{Method: msg.Method, Params: append(json.RawMessage(nil), msg.Params...)}
+				c.record(func() { c.notes = append(c.notes, n) })
+			}
 			// Best effort: the server may already be gone (a reply racing exit).
 			b, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": nil})
 			c.writeMu.Lock()
 			c.stream.WriteFrame(context.Background(), b)
 			c.writeMu.Unlock()
+		case msg.Method == "$/progress":
+			n := note{Method: msg.Method, Params: append(json.RawMessage(nil), msg.Params...)}
+			c.record(func() { c.notes = append(c.notes, n) })
 		case msg.Method != "":
 			// Other notifications (logMessage, ...) are ignored.
 		default:
@@ -625,16 +648,25 @@ func (c *client) awaitRegistration(what string, pred func(json.RawMessage) bool)
 	}
 }
 
-// testLog sends the server's logs to the test's output until the test ends.
+// testLog sends the server's logs to the test's output until the test
+// ends, and keeps them for tests that read them.
 type testLog struct {
 	mu     sync.Mutex
 	t      testing.TB
 	closed bool
+	all    strings.Builder
+}
+
+func (l *testLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.all.String()
 }
 
 func (l *testLog) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.all.Write(b)
 	if !l.closed {
 		l.t.Logf("server: %s", strings.TrimRight(string(b), "\n"))
 	}
@@ -645,6 +677,42 @@ func (l *testLog) close() {
 	l.mu.Lock()
 	l.closed = true
 	l.mu.Unlock()
+}
+
+// note is a progress message from the server.
+type note struct {
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+}
+
+// awaitNote waits for a progress message, after mark (an index in the
+// notes), that satisfies pred.
+func (c *client) awaitNote(mark int, what string, pred func(note) bool) note {
+	c.t.Helper()
+	deadline := time.After(waitTimeout)
+	for {
+		c.mu.Lock()
+		for _, n := range c.notes[mark:] {
+			if pred(n) {
+				c.mu.Unlock()
+				return n
+			}
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline:
+			c.t.Fatalf("no %s within %s", what, waitTimeout)
+		}
+	}
+}
+
+// noteMark is the current position in the progress messages.
+func (c *client) noteMark() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.notes)
 }
 
 // deadline is the channel every wait gives up on.

@@ -155,8 +155,8 @@ func TestLifecycle(t *testing.T) {
 	if !caps.TextDocumentSync.OpenClose || caps.TextDocumentSync.Change != 2 {
 		t.Errorf("textDocumentSync = %+v; want openClose and incremental (2)", caps.TextDocumentSync)
 	}
-	if !slices.Equal(caps.ExecuteCommandProvider.Commands, []string{lsp.CommandEnvironment}) {
-		t.Errorf("commands = %q; want only %q", caps.ExecuteCommandProvider.Commands, lsp.CommandEnvironment)
+	if want := []string{lsp.CommandEnvironment, lsp.CommandVerify}; !slices.Equal(caps.ExecuteCommandProvider.Commands, want) {
+		t.Errorf("commands = %q; want %q", caps.ExecuteCommandProvider.Commands, want)
 	}
 	if r := h.call("initialize", init); r.Error == nil || r.Error.Code != codeInvalidRequest {
 		t.Errorf("second initialize: error %v; want code %d", r.Error, codeInvalidRequest)

@@ -67,6 +67,8 @@ type server struct {
 	disk   *diskCache     // file contents across diagnoses
 	bg     sync.WaitGroup // background goroutines Serve waits for
 	exit   *signal
+	// verifies are the running goproxy-doctor.verify commands.
+	verifies *verifications
 
 	stateMu sync.Mutex
 	state   serverState
@@ -81,19 +83,21 @@ type server struct {
 	docs     map[string]*document // open buffers by normalised path
 	watchDyn bool                 // the client registers file watchers dynamically
 	watchRel bool                 // ... and understands RelativePattern
+	editCaps editCapabilities     // what WorkspaceEdits the client applies
 }
 
 var _ protocol.Server = (*server)(nil)
 
 func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
 	s := &server{
-		ctx:    ctx,
-		client: protocol.ClientDispatcher(conn),
-		log:    opts.Logger,
-		opts:   opts,
-		exit:   newSignal(),
-		docs:   map[string]*document{},
-		disk:   newDiskCache(),
+		ctx:      ctx,
+		client:   protocol.ClientDispatcher(conn),
+		log:      opts.Logger,
+		opts:     opts,
+		exit:     newSignal(),
+		verifies: &verifications{running: map[string]context.CancelFunc{}},
+		docs:     map[string]*document{},
+		disk:     newDiskCache(),
 	}
 	s.diag = newDiagnoser(s)
 	return s
@@ -208,7 +212,11 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.cs, s.folders = cs, folders
 	s.watchDyn, s.watchRel = watchDyn, watchRel
+	s.editCaps = editCapabilitiesOf(params.Capabilities)
 	s.mu.Unlock()
+	if w := params.Capabilities.Window; w != nil {
+		s.verifies.setProgress(isTrue(w.WorkDoneProgress))
+	}
 	s.probeShell(cs)
 	s.log.Info("initialize", "folders", len(folders), "trusted", cs.Trusted, "userSettings", cs.UserSettingsPath)
 
@@ -217,9 +225,10 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	supported := true
 	return &protocol.InitializeResult{
 		Capabilities: protocol.ServerCapabilities{
-			TextDocumentSync: &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
+			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment},
+				Commands: []string{CommandEnvironment, CommandVerify},
 			},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
@@ -408,6 +417,10 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	switch params.Command {
 	case CommandEnvironment:
 		run = s.environment
+	case CommandVerify:
+		run = func(ctx context.Context, args []json.RawMessage) (any, error) {
+			return s.verify(ctx, params.WorkDoneToken, args)
+		}
 	default:
 		run = s.opts.Commands[params.Command]
 	}

@@ -22,6 +22,15 @@ type Diagnostic struct {
 	Message   string         `json:"message"`
 	Consumers []string       `json:"consumers"`
 	Related   []RelatedInfo  `json:"related,omitempty"`
+	// Fixes lists the fixes the language server offers for it (check --fix
+	// applies the preferred ones).
+	Fixes []FixInfo `json:"fixes,omitempty"`
+}
+
+// FixInfo names one fix of a diagnostic.
+type FixInfo struct {
+	Title     string `json:"title"`
+	Preferred bool   `json:"preferred,omitempty"`
 }
 
 // RelatedInfo is the other side of a divergence.
@@ -74,6 +83,9 @@ func CheckJSON(snap *sources.Snapshot, findings []rules.Finding) Check {
 		}
 		for _, r := range f.Related {
 			d.Related = append(d.Related, RelatedInfo{File: r.File, Range: ms.Range(r.File, r.Span), Message: redact.RedactText(r.Message)})
+		}
+		for _, fx := range f.Fixes {
+			d.Fixes = append(d.Fixes, FixInfo{Title: redact.RedactText(fx.Title), Preferred: fx.Preferred})
 		}
 		out.Diagnostics = append(out.Diagnostics, d)
 	}

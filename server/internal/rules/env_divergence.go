@@ -95,6 +95,11 @@ type divergence struct {
 	// reads another GOENV file or another go.env.
 	because   string
 	valueProv sources.Provenance
+	// For the fixes: the values as the consumers see them and where each
+	// side gets its value.
+	raw, rawOther       string
+	rawProv, otherCause sources.Provenance
+	otherProv           sources.Provenance
 }
 
 func checkEnvDivergence(in *Input) []Finding {
@@ -120,7 +125,7 @@ func checkEnvDivergence(in *Input) []Finding {
 		}
 		divs = append(divs, diverge(dv.name, dv.consequence, obs)...)
 	}
-	return mergeDivergences(divs)
+	return mergeDivergences(in, divs)
 }
 
 // diverge finds the places that make consumers disagree on one variable. The
@@ -194,6 +199,7 @@ func diverge(name, consequence string, obs []observed) []*divergence {
 				value: shown(g.value, s.prov), valueProv: s.cause,
 				where: causeWhere(s.prov, s.cause, name), pl: valuePlace(s.cause),
 				other: shown(other.value, o.prov), otherWhere: causeWhere(o.prov, o.cause, name), otherConsumers: other.names(),
+				raw: g.value, rawOther: other.value, rawProv: s.prov, otherCause: o.cause, otherProv: o.prov,
 			}
 			for _, c := range s.consumers {
 				d.consumers = append(d.consumers, c.Name)
@@ -274,7 +280,7 @@ func usesOtherGOROOT(cs []*resolve.Consumer, ref *resolve.Consumer) bool {
 
 // mergeDivergences joins variables that differ at the same place for the same
 // consumers with the same values (http.proxy sets HTTP_PROXY and HTTPS_PROXY).
-func mergeDivergences(divs []*divergence) []Finding {
+func mergeDivergences(in *Input, divs []*divergence) []Finding {
 	var merged []*divergence
 	index := map[string]*divergence{}
 	for _, d := range divs {
@@ -312,6 +318,7 @@ func mergeDivergences(divs []*divergence) []Finding {
 		}
 		f := finding(d.pl, msg, d.consumers)
 		f.Related = d.rel
+		f.Fixes = in.divergenceFixes(d)
 		out = append(out, f)
 	}
 	return out

@@ -3,7 +3,9 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -26,18 +28,36 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			continue
 		}
 		consumers := in.consumersReading(f.Path)
-		at := func(sp sources.Span) place { return place{f.Path, sp} }
+		path := f.Path
+		at := func(sp sources.Span) place { return place{path, sp} }
 		crlf := false
 		for _, l := range f.Lines {
 			raw := l.Raw
+			line := l
+			// rewriteLine offers the line as cmd/go would read what it
+			// seems to say: KEY=VALUE, no quotes, no spaces, LF.
+			rewriteLine := func(f Finding) Finding {
+				canon, ok := canonicalEnvLine(line.Raw)
+				if !ok {
+					return f
+				}
+				fx := in.fixer()
+				fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvReplaceLine(c, line, canon)}, nil })
+				f.addFix(fx.build("Rewrite line "+itoa(line.Number)+" of the GOENV file as "+redact.RedactText(canon), true))
+				return f
+			}
 			if strings.HasSuffix(raw, "\r") && !crlf {
 				crlf = true
 				example := ""
 				if l.Valid {
 					example = " (" + l.Key + " is " + quote(l.Value) + ")"
 				}
-				out = append(out, finding(at(l.Span), "The GOENV file has CRLF line endings, so the go command keeps a carriage return at the end of every value"+
-					example+forConsumers(consumers)+", which breaks patterns such as GOPRIVATE.", consumers))
+				f := finding(at(l.Span), "The GOENV file has CRLF line endings, so the go command keeps a carriage return at the end of every value"+
+					example+forConsumers(consumers)+", which breaks patterns such as GOPRIVATE.", consumers)
+				fx := in.fixer()
+				fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return fix.EnvStripCR(c), nil })
+				f.addFix(fx.build("Convert the GOENV file's line endings to LF", true))
+				out = append(out, f)
 			}
 			text := strings.TrimSuffix(raw, "\r")
 			trimmed := strings.TrimLeft(text, " \t")
@@ -45,31 +65,31 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			case strings.TrimSpace(text) == "" || strings.HasPrefix(trimmed, "#"):
 				continue
 			case strings.HasPrefix(trimmed, "export ") || strings.HasPrefix(trimmed, "export\t"):
-				out = append(out, finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
-					` because GOENV file lines must start with the variable name, not "export".`, consumers))
+				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
+					` because GOENV file lines must start with the variable name, not "export".`, consumers)))
 				continue
 			case !l.Valid && strings.Contains(text, "="):
-				out = append(out, finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
-					" because GOENV file lines must start with an upper-case variable name.", consumers))
+				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
+					" because GOENV file lines must start with an upper-case variable name.", consumers)))
 				continue
 			case !l.Valid:
 				continue
 			}
 			key := l.Key
 			if strings.TrimRight(key, " \t") != key {
-				out = append(out, finding(at(l.Span), quote(text)+" sets nothing"+forConsumers(consumers)+
-					" because the go command reads the key "+quote(key)+", spaces included; write "+strings.TrimSpace(key)+"=value.", consumers))
+				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" sets nothing"+forConsumers(consumers)+
+					" because the go command reads the key "+quote(key)+", spaces included; write "+strings.TrimSpace(key)+"=value.", consumers)))
 				continue
 			}
 			value := strings.TrimSuffix(l.Value, "\r")
 			valueSpan := sources.Span{Start: l.ValueSpan.Start, End: l.ValueSpan.Start + len(value)}
 			switch {
 			case len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0]:
-				out = append(out, finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
-					", quotes included, because the go command does not remove quotes there.", consumers))
+				out = append(out, rewriteLine(finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
+					", quotes included, because the go command does not remove quotes there.", consumers)))
 			case strings.HasPrefix(value, " ") || strings.HasPrefix(value, "\t"):
-				out = append(out, finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
-					", leading white space included, because the go command does not trim values there.", consumers))
+				out = append(out, rewriteLine(finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
+					", leading white space included, because the go command does not trim values there.", consumers)))
 			}
 			if goenv.IsGoCommandVar(key) || goenv.LooksLikeGoVar(key) {
 				continue
@@ -78,7 +98,13 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			if isNetworkVar(key) {
 				why = "net/http reads it only from the process environment, although go env shows it"
 			}
-			out = append(out, finding(at(l.KeySpan), key+" in the GOENV file has no effect"+forConsumers(consumers)+" because "+why+".", consumers))
+			f := finding(at(l.KeySpan), key+" in the GOENV file has no effect"+forConsumers(consumers)+" because "+why+".", consumers)
+			// Removing it changes nothing the go command does, but the user
+			// meant something by it: not preferred.
+			fx := in.fixer()
+			fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvRemoveLine(c, line)}, nil })
+			f.addFix(fx.build("Remove "+key+" from the GOENV file (it has no effect there)", false))
+			out = append(out, f)
 		}
 	}
 	return out
@@ -90,4 +116,34 @@ func isNetworkVar(name string) bool {
 		return true
 	}
 	return false
+}
+
+// canonicalEnvLine is a GOENV file line written as cmd/go reads it: no
+// "export", no spaces around "=", the value unquoted, the key in upper case
+// when that names a go command variable. ok is false when no such line is
+// obvious.
+func canonicalEnvLine(raw string) (string, bool) {
+	t := strings.TrimLeft(strings.TrimSuffix(raw, "\r"), " \t")
+	if rest, ok := strings.CutPrefix(t, "export"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+		t = strings.TrimLeft(rest, " \t")
+	}
+	k, v, ok := strings.Cut(t, "=")
+	if !ok {
+		return "", false
+	}
+	k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		v = v[1 : len(v)-1]
+	}
+	if up := strings.ToUpper(k); up != k && goenv.IsGoCommandVar(up) {
+		k = up
+	}
+	if k == "" || k[0] < 'A' || k[0] > 'Z' || strings.ContainsAny(k, " \t") || strings.ContainsAny(v, "\r\n") {
+		return "", false
+	}
+	line := k + "=" + v
+	if line == raw {
+		return "", false
+	}
+	return line, true
 }

@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
@@ -17,6 +20,10 @@ func checkGoflagsHazard(in *Input) []Finding {
 	type key struct {
 		pl            place
 		subject, rest string
+		v             resolve.Value
+		flag          goenv.Flag
+		preferred     bool // dropping the word is the fix (-insecure); else it is a guess
+		drop          bool
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -25,7 +32,10 @@ func checkGoflagsHazard(in *Input) []Finding {
 			continue
 		}
 		add := func(pl place, subject, rest string) {
-			g.add(placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl, subject, rest}, c.Name)
+			g.add(placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl: pl, subject: subject, rest: rest}, c.Name)
+		}
+		drop := func(pl place, f goenv.Flag, subject, rest string, preferred bool) {
+			g.add(placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl, subject, rest, v, f, preferred, true}, c.Name)
 		}
 		flags, err := goenv.ParseGOFLAGS(v.Value)
 		if err != nil {
@@ -37,10 +47,10 @@ func checkGoflagsHazard(in *Input) []Finding {
 			pl := in.subPlace(v.Prov, v.Value, f.Start, f.End)
 			switch {
 			case f.Err != nil:
-				add(pl, "GOFLAGS word "+quote(f.Word), " is rejected, so every go command except go env and go bug fails with "+
-					quote("go: parsing $GOFLAGS: "+f.Err.Error())+".")
+				drop(pl, f, "GOFLAGS word "+quote(f.Word), " is rejected, so every go command except go env and go bug fails with "+
+					quote("go: parsing $GOFLAGS: "+f.Err.Error())+".", false)
 			case f.Name == "insecure":
-				add(pl, "GOFLAGS "+quote(f.Word), ` makes go get fail with "-insecure flag is no longer supported; use GOINSECURE instead".`)
+				drop(pl, f, "GOFLAGS "+quote(f.Word), ` makes go get fail with "-insecure flag is no longer supported; use GOINSECURE instead".`, true)
 			case f.Name == "mod" && f.Value == "vendor":
 				add(pl, "GOFLAGS "+quote(f.Word), ` disables every module lookup, so missing or new dependencies fail with "import lookup disabled by -mod=vendor".`)
 			}
@@ -48,7 +58,45 @@ func checkGoflagsHazard(in *Input) []Finding {
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers))
+		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
+		if k.drop {
+			v := k.v
+			start, end := k.flag.Start, k.flag.End
+			for end < len(v.Value) && isFlagSpace(v.Value[end]) {
+				end++
+			}
+			if end == len(v.Value) {
+				for start > 0 && isFlagSpace(v.Value[start-1]) {
+					start--
+				}
+			}
+			rest := v.Value[:start] + v.Value[end:]
+			fx := in.fixer()
+			title := "Remove " + quote(k.flag.Word) + " from " + keyLabel(v.Prov) + " in " + in.label(v.Prov.File)
+			if strings.TrimSpace(rest) == "" && in.editable(v.Prov, v.Value) {
+				fx.remove(v.Prov)
+				title = "Remove " + keyLabel(v.Prov) + " from " + in.label(v.Prov.File)
+			} else {
+				fx.rewrite(v.Prov, v.Value, rest)
+			}
+			// The word must be gone for every consumer: removing a setting
+			// can expose the same word in a layer below.
+			word := k.flag.Word
+			if fx.holds(consumers, func(c *resolve.Consumer) bool {
+				flags, _ := goenv.ParseGOFLAGS(c.Vars["GOFLAGS"].Value)
+				for _, fl := range flags {
+					if fl.Word == word && (fl.Err != nil || fl.Name == "insecure") {
+						return false
+					}
+				}
+				return true
+			}) {
+				f.addFix(fx.build(title, k.preferred))
+			}
+		}
+		out = append(out, f)
 	})
 	return out
 }
+
+func isFlagSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -1,7 +1,12 @@
 package rules
 
 import (
+	"regexp"
+	"strings"
+	"unicode"
+
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
@@ -17,6 +22,8 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 	type key struct {
 		pl        place
 		text, err string
+		v         resolve.Value
+		entry     goenv.ProxyEntry
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -30,19 +37,56 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 			switch {
 			case e.Err != nil:
 				reason = "rejected by the go command (" + quote(e.Err.Error()) + ")"
-			case e.MisSeparated():
+			case strings.ContainsAny(e.Text, "; \t"):
 				reason = "read by the go command as one URL because GOPROXY entries are separated by ',' or '|', not ';' or spaces"
 			default:
 				continue
 			}
 			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
-			k := key{pl, e.Text, reason}
+			k := key{pl, e.Text, reason, v, e}
 			g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+k.err, k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+" is "+k.err+", so no module can be downloaded.", consumers))
+		f := finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+" is "+k.err+", so no module can be downloaded.", consumers)
+		if text, preferred := fixedProxyEntry(k.entry); text != "" {
+			e := k.entry
+			fx := in.fixer()
+			fx.rewrite(k.v.Prov, k.v.Value, k.v.Value[:e.Start]+text+k.v.Value[e.End:])
+			f.addFix(fx.build("Replace "+quote(e.Text)+" with "+quote(text)+" in "+keyLabel(k.v.Prov)+" ("+in.label(k.v.Prov.File)+")", preferred))
+		}
+		out = append(out, f)
 	})
 	return out
 }
+
+// fixedProxyEntry is what a rejected GOPROXY entry was meant to be: a
+// keyword in lower case, entries separated by commas rather than ";" or
+// spaces (both obvious), or a single word given the https scheme cmd/go
+// does not infer for it (a guess).
+func fixedProxyEntry(e goenv.ProxyEntry) (text string, preferred bool) {
+	switch lower := strings.ToLower(e.Text); {
+	case lower == "direct" || lower == "off":
+		return lower, true
+	case strings.ContainsAny(e.Text, "; \t"):
+		parts := strings.FieldsFunc(e.Text, func(r rune) bool { return r == ';' || unicode.IsSpace(r) })
+		for i, p := range parts {
+			if l := strings.ToLower(p); l == "direct" || l == "off" {
+				parts[i] = l
+			}
+		}
+		joined := strings.Join(parts, ",")
+		if _, err := goenv.ParseGOPROXY(joined); err != nil {
+			return "", false
+		}
+		return joined, true
+	case e.Err != nil && singleWord.MatchString(e.Text):
+		return "https://" + e.Text, false
+	}
+	return "", false
+}
+
+// singleWord is a GOPROXY entry cmd/go rejects for its missing scheme: one
+// host-like label, which it never prefixes with https://.
+var singleWord = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)

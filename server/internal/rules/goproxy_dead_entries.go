@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
@@ -18,6 +19,8 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 	type key struct {
 		pl         place
 		dead, stop string // entries after stop, or a duplicate when stop is ""
+		v          resolve.Value
+		newValue   string // the value without the dead entries
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -39,7 +42,17 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 				norm := strings.TrimSuffix(e.URL.String(), "/")
 				if seen[norm] {
 					pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
-					g.add(placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text}, c.Name)
+					// The duplicate goes with its own separator: the entry
+					// before it keeps its fallback rule.
+					end := len(v.Value)
+					if i+1 < len(entries) {
+						end = entries[i+1].Start
+					}
+					newValue := v.Value[:e.Start] + v.Value[end:]
+					if i+1 == len(entries) {
+						newValue = strings.TrimRight(v.Value[:entries[i-1].End], " \t") + v.Value[e.End:]
+					}
+					g.add(placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text, v: v, newValue: newValue}, c.Name)
 				}
 				seen[norm] = true
 			}
@@ -47,7 +60,8 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 		if first >= 0 {
 			a, b := entries[first], entries[last]
 			pl := in.subPlace(v.Prov, v.Value, a.Start, b.End)
-			g.add(placeKey(pl)+"\x00after", key{pl, v.Value[a.Start:b.End], stop}, c.Name)
+			newValue := v.Value[:entries[first-1].End] + v.Value[b.End:]
+			g.add(placeKey(pl)+"\x00after", key{pl, v.Value[a.Start:b.End], stop, v, newValue}, c.Name)
 		}
 	}
 	var out []Finding
@@ -59,7 +73,11 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 			msg = "GOPROXY entries " + quote(k.dead) + " after " + quote(k.stop) + " are never used" + forConsumers(consumers) +
 				", because the go command stops reading the list at " + quote(k.stop) + "."
 		}
-		out = append(out, finding(k.pl, msg, consumers))
+		f := finding(k.pl, msg, consumers)
+		fx := in.fixer()
+		fx.rewrite(k.v.Prov, k.v.Value, k.newValue)
+		f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(k.newValue), true))
+		out = append(out, f)
 	})
 	return out
 }

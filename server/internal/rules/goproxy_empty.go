@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -42,7 +43,12 @@ func checkGoproxyEmpty(in *Input) []Finding {
 			msg = "GOPROXY " + quote(k.value) + forConsumers(consumers) + " (" + where(k.prov, "GOPROXY") + ") has no entries"
 		}
 		msg += `, so every module download fails with "` + goenv.ErrNoEntries.Error() + `".`
-		out = append(out, finding(k.pl, msg, consumers))
+		f := finding(k.pl, msg, consumers)
+		in.removeToFallBack(&f, k.prov, func(c *resolve.Consumer) bool {
+			_, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
+			return !errors.Is(err, goenv.ErrNoEntries)
+		})
+		out = append(out, f)
 	})
 	return out
 }

@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
@@ -16,6 +19,8 @@ func checkGoproxyNoFallback(in *Input) []Finding {
 	type key struct {
 		pl    place
 		value string
+		v     resolve.Value
+		live  []goenv.ProxyEntry
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -35,12 +40,37 @@ func checkGoproxyNoFallback(in *Input) []Finding {
 			continue
 		}
 		pl := valuePlace(v.Prov)
-		g.add(provKey(v.Prov)+"\x00"+v.Value, key{pl, v.Value}, c.Name)
+		g.add(provKey(v.Prov)+"\x00"+v.Value, key{pl, v.Value, v, live}, c.Name)
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, "GOPROXY "+quote(k.value)+forConsumers(consumers)+
-			` has no "direct" and no "|" fallback, so any module the proxy does not serve fails with 404/410 Not Found.`, consumers))
+		f := finding(k.pl, "GOPROXY "+quote(k.value)+forConsumers(consumers)+
+			` has no "direct" and no "|" fallback, so any module the proxy does not serve fails with 404/410 Not Found.`, consumers)
+		// Whether modules may be fetched from their origin at all is the
+		// user's policy: none of these is preferred.
+		v, last := k.v, k.live[len(k.live)-1]
+		where := keyLabel(v.Prov) + " in " + in.label(v.Prov.File)
+		for _, alt := range []struct{ value, title string }{
+			{v.Value[:last.End] + ",direct" + v.Value[last.End:], `Append ",direct" to ` + where + " (fetch what the proxy does not serve from its origin)"},
+			{v.Value[:last.End] + "|direct" + v.Value[last.End:], `Append "|direct" to ` + where + " (also fetch from the origin when the proxy fails)"},
+		} {
+			fx := in.fixer()
+			fx.rewrite(v.Prov, v.Value, alt.value)
+			f.addFix(fx.build(alt.title, false))
+		}
+		if len(k.live) > 1 {
+			// Several proxies: "|" makes each one a failover for the one before.
+			b := []byte(v.Value)
+			for _, e := range k.live[:len(k.live)-1] {
+				if i := strings.IndexByte(v.Value[e.End:], ','); e.Sep == ',' && i >= 0 {
+					b[e.End+i] = '|'
+				}
+			}
+			fx := in.fixer()
+			fx.rewrite(v.Prov, v.Value, string(b))
+			f.addFix(fx.build("Separate the proxies in "+where+` with "|" (try the next one when a proxy fails)`, false))
+		}
+		out = append(out, f)
 	})
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -35,7 +36,12 @@ func checkGosumdbEmpty(in *Input) []Finding {
 		} else {
 			msg += " (" + where(k.prov, "GOSUMDB") + ")"
 		}
-		out = append(out, finding(k.pl, msg+`, so every checksum verification fails with "missing GOSUMDB".`, consumers))
+		f := finding(k.pl, msg+`, so every checksum verification fails with "missing GOSUMDB".`, consumers)
+		in.removeToFallBack(&f, k.prov, func(c *resolve.Consumer) bool {
+			_, err := goenv.ParseGOSUMDB(c.Vars["GOSUMDB"].Value, nil)
+			return !errors.Is(err, goenv.ErrMissingGOSUMDB)
+		})
+		out = append(out, f)
 	})
 	return out
 }

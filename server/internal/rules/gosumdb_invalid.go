@@ -2,8 +2,10 @@ package rules
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
@@ -20,6 +22,7 @@ func checkGosumdbInvalid(in *Input) []Finding {
 	type key struct {
 		pl         place
 		value, err string
+		prov       sources.Provenance
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -38,12 +41,37 @@ func checkGosumdbInvalid(in *Input) []Finding {
 			}
 			pl = in.subPlace(v.Prov, v.Value, f.Start, end)
 		}
-		g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+err.Error(), key{pl, v.Value, err.Error()}, c.Name)
+		g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+err.Error(), key{pl, v.Value, err.Error(), v.Prov}, c.Name)
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, "GOSUMDB "+quote(k.value)+forConsumers(consumers)+" is rejected by the go command ("+
-			quote(k.err)+"), so every checksum verification fails.", consumers))
+		f := finding(k.pl, "GOSUMDB "+quote(k.value)+forConsumers(consumers)+" is rejected by the go command ("+
+			quote(k.err)+"), so every checksum verification fails.", consumers)
+		if fixed := fixedGOSUMDB(k.value); fixed != "" {
+			if _, err := goenv.ParseGOSUMDB(fixed, known); err == nil {
+				fx := in.fixer()
+				fx.rewrite(k.prov, k.value, fixed)
+				f.addFix(fx.build("Set "+keyLabel(k.prov)+" in "+in.label(k.prov.File)+" to "+quote(fixed), true))
+			}
+		}
+		out = append(out, f)
 	})
 	return out
+}
+
+// fixedGOSUMDB is what a rejected GOSUMDB was meant to be: without the
+// quotes copied from go env output or a shell, "off" in lower case, without
+// surrounding white space or a CR.
+func fixedGOSUMDB(v string) string {
+	w := strings.TrimSpace(v)
+	for len(w) >= 2 && (w[0] == '"' || w[0] == '\'') && w[len(w)-1] == w[0] {
+		w = strings.TrimSpace(w[1 : len(w)-1])
+	}
+	if strings.EqualFold(w, "off") {
+		w = "off"
+	}
+	if w == v {
+		return ""
+	}
+	return w
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -27,6 +28,8 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 		what, host, proxy string
 		proxyVar          string
 		proxyProv         sources.Provenance
+		target            *url.URL
+		entry             string // what NO_PROXY should list
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -43,7 +46,11 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 			if target.Scheme == "http" {
 				name = np.HTTPProxyVar
 			}
-			k := key{pl, what, shownHost, proxy, name, c.Vars[name].Prov}
+			entry := target.Hostname()
+			if shownHost != entry && strings.HasPrefix(shownHost, "*.") {
+				entry = shownHost[1:] // NO_PROXY's ".corp.example.com" is every subdomain
+			}
+			k := key{pl, what, shownHost, proxy, name, c.Vars[name].Prov, target, entry}
 			g.add(placeKey(pl)+"\x00"+what+"\x00"+proxy, k, c.Name)
 		}
 		v := c.Vars["GOPROXY"]
@@ -75,6 +82,7 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 		}
 		f := finding(k.pl, msg, consumers)
 		f.Related = related(k.proxyProv, k.proxyVar+" is "+quote(k.proxy)+" here.")
+		in.noProxyFix(&f, k.target, k.entry)
 		out = append(out, f)
 	})
 	return out
@@ -89,4 +97,81 @@ func checkPatterns(in *Input, v resolve.Value, name string, check func(*url.URL,
 		first, _, _ := strings.Cut(p.Glob, "/")
 		check(&url.URL{Scheme: "https", Host: h}, in.subPlace(v.Prov, v.Value, p.Start, p.End), name+" host", first)
 	}
+}
+
+// noProxyFix adds the host to NO_PROXY where each affected consumer's proxy
+// is set: next to HTTPS_PROXY in the same settings object, in
+// go.toolsEnvVars of the same settings file for http.proxy, and for a proxy
+// from the environment in user settings (network setup is per machine).
+// The list the consumer has now is kept in front.
+func (in *Input) noProxyFix(f *Finding, target *url.URL, entry string) {
+	fx := in.fixer()
+	var places []string
+	ok := fx.cover(f.Consumers, func(c *resolve.Consumer) bool {
+		return goenv.NetProxyFrom(c.Env.Get).ProxyFor(target) != ""
+	}, func(c *resolve.Consumer) bool {
+		np := goenv.NetProxyFrom(c.Env.Get)
+		proxyVar := np.HTTPSProxyVar
+		if target.Scheme == "http" {
+			proxyVar = np.HTTPProxyVar
+		}
+		name := np.NoProxyVar
+		if name == "" {
+			name = "NO_PROXY"
+		}
+		cur := c.Env[name]
+		newValue := entry
+		if cur.Value != "" {
+			newValue = strings.TrimRight(cur.Value, ",") + "," + entry
+		}
+		where, ok := in.besideProxy(fx, c, c.Env[proxyVar].Prov, name, cur, newValue)
+		if ok && !contains(places, where) {
+			places = append(places, where)
+		}
+		return ok
+	})
+	if !ok {
+		return
+	}
+	f.addFix(fx.build("Add "+quote(entry)+" to "+andList(places), true))
+}
+
+// besideProxy writes NO_PROXY (name) into the object that sets the proxy.
+func (in *Input) besideProxy(fx *fixer, c *resolve.Consumer, proxy sources.Provenance, name string, cur resolve.Setting, value string) (string, bool) {
+	switch proxy.Source {
+	case sources.VSCodeUser, sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
+		if proxy.Key == "http.proxy" {
+			if cur.Prov.File == proxy.File && strings.HasPrefix(cur.Prov.Key, "go.toolsEnvVars.") && in.editable(cur.Prov, cur.Value) {
+				fx.rewrite(cur.Prov, cur.Value, value)
+			} else {
+				fx.set(proxy.File, value, "go.toolsEnvVars", name)
+			}
+			return "go.toolsEnvVars." + name + " in " + in.label(proxy.File), fx.err == nil
+		}
+		f, _, path := fx.member(proxy)
+		if f == nil {
+			return "", false
+		}
+		parent := path[:len(path)-1]
+		object := strings.TrimSuffix(proxy.Key, "."+path[len(path)-1].Key)
+		if cur.Prov.File == proxy.File && cur.Prov.Key == object+"."+name && in.editable(cur.Prov, cur.Value) {
+			fx.rewrite(cur.Prov, cur.Value, value)
+		} else {
+			fx.guardCredentials(f, "", value)
+			f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: parent.Append(name), Value: fix.String(value)})
+		}
+		return object + "." + name + " in " + in.label(proxy.File), fx.err == nil
+	case sources.ProcessEnv:
+		user := in.Snap.UserSettingsPath
+		if user == "" {
+			return "", false
+		}
+		layer := "go.toolsEnvVars"
+		if c.Name == "terminal" || strings.HasPrefix(c.Name, "task:") {
+			layer = "terminal.integrated.env." + osFlavour(in.Snap)
+		}
+		fx.set(user, value, layer, name)
+		return layer + "." + name + " in " + in.label(user), fx.err == nil
+	}
+	return "", false
 }

@@ -28,6 +28,7 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 		private     string
 		privateProv sources.Provenance
 		alone       bool
+		prov        sources.Provenance
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -40,7 +41,7 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 			pl := valuePlace(v.Prov)
 			if priv.Value == "" {
 				if name == "GONOPROXY" && c.Vars["GONOSUMDB"].Value == "" && !onlyNone(v.Value) {
-					g.add(provKey(v.Prov)+"\x00alone", key{pl: pl, name: name, value: v.Value, alone: true}, c.Name)
+					g.add(provKey(v.Prov)+"\x00alone", key{pl: pl, name: name, value: v.Value, alone: true, prov: v.Prov}, c.Name)
 				}
 				continue
 			}
@@ -51,15 +52,21 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 			if len(missing) == 0 {
 				continue
 			}
-			k := key{pl: pl, name: name, value: v.Value, missing: missing, private: priv.Value, privateProv: priv.Prov}
+			k := key{pl: pl, name: name, value: v.Value, missing: missing, private: priv.Value, privateProv: priv.Prov, prov: v.Prov}
 			g.add(provKey(v.Prov)+"\x00"+name+"\x00"+priv.Value, k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		if k.alone {
-			out = append(out, finding(k.pl, "GONOPROXY "+quote(k.value)+forConsumers(consumers)+
-				" is set without GOPRIVATE or GONOSUMDB, so those modules are fetched directly but still checked against the public checksum database.", consumers))
+			f := finding(k.pl, "GONOPROXY "+quote(k.value)+forConsumers(consumers)+
+				" is set without GOPRIVATE or GONOSUMDB, so those modules are fetched directly but still checked against the public checksum database.", consumers)
+			// GOPRIVATE covers both decisions; whether these modules should
+			// skip the checksum database too is the user's call.
+			fx := in.fixer()
+			fx.rename(k.prov, "GOPRIVATE")
+			f.addFix(fx.build("Rename "+keyLabel(k.prov)+" to GOPRIVATE in "+in.label(k.prov.File)+" (also skip the checksum database for them)", false))
+			out = append(out, f)
 			return
 		}
 		consequence := "still fetched through the proxy"
@@ -73,6 +80,16 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+" replaces GOPRIVATE "+quote(k.private)+
 			" but does not cover "+andList(quoted)+", so those modules are "+consequence+".", consumers)
 		f.Related = related(k.privateProv, "GOPRIVATE is "+quote(k.private)+" here.")
+		if usable(k.missing) {
+			newValue := k.value
+			if !strings.HasSuffix(newValue, ",") {
+				newValue += ","
+			}
+			newValue += strings.Join(k.missing, ",")
+			fx := in.fixer()
+			fx.rewrite(k.prov, k.value, newValue)
+			f.addFix(fx.build("Add "+andList(quoted)+" to "+keyLabel(k.prov)+" in "+in.label(k.prov.File), true))
+		}
 		out = append(out, f)
 	})
 	return out
@@ -103,4 +120,15 @@ func onlyNone(list string) bool {
 		}
 	}
 	return len(ps) > 0
+}
+
+// usable reports whether patterns can be copied as they are: none of them is
+// broken (those are private-pattern-never-matches's to fix first).
+func usable(patterns []string) bool {
+	for _, p := range patterns {
+		if (goenv.Pattern{Raw: p, Glob: strings.TrimSuffix(p, "/")}).Problem() != "" {
+			return false
+		}
+	}
+	return len(patterns) > 0
 }

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -57,16 +58,7 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			continue
 		}
 		for _, c := range in.Consumers {
-			sumdb := c.Vars["GOSUMDB"].Value != "off" && !goenv.Match(c.Vars["GONOSUMDB"].Value, req.Path)
-			proxyHost := ""
-			if !goenv.Match(c.Vars["GONOPROXY"].Value, req.Path) {
-				entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
-				if live := goenv.Live(entries); err == nil && len(live) > 0 && live[0].URL != nil && live[0].URL.Scheme != "file" {
-					if h := live[0].URL.Hostname(); registrable(h) != registrable(host) {
-						proxyHost = h
-					}
-				}
-			}
+			sumdb, proxyHost := exposure(c, req.Path)
 			if !sumdb && proxyHost == "" {
 				continue
 			}
@@ -95,10 +87,144 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			consequence = "its path leaks to " + k.proxyHost + " and fetching it fails with 404/410 Not Found"
 		}
 		pl := place{k.req.File, k.req.PathSpan}
-		out = append(out, finding(pl, "Module "+k.req.Path+" looks private ("+k.why+") but no "+k.vars+" pattern covers it"+
-			forConsumers(consumers)+", so "+consequence+".", consumers))
+		f := finding(pl, "Module "+k.req.Path+" looks private ("+k.why+") but no "+k.vars+" pattern covers it"+
+			forConsumers(consumers)+", so "+consequence+".", consumers)
+		in.coverFixes(&f, k.req.Path)
+		out = append(out, f)
 	})
 	return out
+}
+
+// exposure says where a consumer sends a module it should keep private:
+// to the checksum database (not in GONOSUMDB, GOSUMDB not off), and to the
+// first proxy when that proxy is outside the module's organisation (not in
+// GONOPROXY).
+func exposure(c *resolve.Consumer, path string) (sumdb bool, proxyHost string) {
+	host, _, _ := strings.Cut(path, "/")
+	sumdb = c.Vars["GOSUMDB"].Value != "off" && !goenv.Match(c.Vars["GONOSUMDB"].Value, path)
+	if !goenv.Match(c.Vars["GONOPROXY"].Value, path) {
+		entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
+		if live := goenv.Live(entries); err == nil && len(live) > 0 && live[0].URL != nil && live[0].URL.Scheme != "file" {
+			if h := live[0].URL.Hostname(); registrable(h) != registrable(host) {
+				proxyHost = h
+			}
+		}
+	}
+	return sumdb, proxyHost
+}
+
+// coverFixes adds the narrowest pattern that covers the module to the lists
+// the exposed consumers read: the list where each consumer's value is
+// written, else the GOENV file for the terminal (go env -w) and
+// go.toolsEnvVars for the editor's processes — in workspace settings (the
+// preferred fix: the module is the project's) or in user settings.
+func (in *Input) coverFixes(f *Finding, path string) {
+	pattern := in.coverPattern(path)
+	workspace := in.Snap.FolderSettingsPath()
+	if ws := in.Snap.Workspace; in.Snap.Options.MultiRoot && ws != nil {
+		workspace = ws.Path
+	}
+	seen := map[string]bool{}
+	for i, settings := range unique(workspace, in.Snap.UserSettingsPath) {
+		fx := in.fixer()
+		var places []string
+		ok := fx.cover(f.Consumers, func(c *resolve.Consumer) bool {
+			sumdb, proxyHost := exposure(c, path)
+			return sumdb || proxyHost != ""
+		}, func(c *resolve.Consumer) bool {
+			sumdb, proxyHost := exposure(c, path)
+			var names []string
+			if sumdb {
+				names = append(names, listFor(c, "GONOSUMDB"))
+			}
+			if proxyHost != "" && !contains(names, listFor(c, "GONOPROXY")) {
+				names = append(names, listFor(c, "GONOPROXY"))
+			}
+			for _, name := range names {
+				where, ok := in.extendList(fx, c, name, pattern, settings)
+				if !ok {
+					return false
+				}
+				if !contains(places, where) {
+					places = append(places, where)
+				}
+			}
+			return true
+		})
+		if !ok {
+			continue
+		}
+		fix, ok := fx.build("Add "+quote(pattern)+" to "+andList(places), i == 0)
+		if !ok {
+			continue
+		}
+		key := fixKey(fix)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		f.Fixes = append(f.Fixes, fix)
+	}
+}
+
+// listFor is the variable to extend so that a consumer's GONOPROXY or
+// GONOSUMDB covers a module: the list itself when it is set, else GOPRIVATE,
+// which it follows.
+func listFor(c *resolve.Consumer, name string) string {
+	if c.Vars[name].Prov.Source == sources.Default {
+		return "GOPRIVATE"
+	}
+	return name
+}
+
+// coverPattern is the narrowest pattern that is right for a private
+// module: one another consumer already uses for it (the lists then agree),
+// else its host — everything on a private host is private.
+func (in *Input) coverPattern(path string) string {
+	for _, name := range []string{"GOPRIVATE", "GONOSUMDB", "GONOPROXY"} {
+		for _, c := range in.Consumers {
+			for _, p := range goenv.SplitPatterns(c.Vars[name].Value) {
+				if p.Problem() == "" && p.Matches(path) {
+					return p.Raw
+				}
+			}
+		}
+	}
+	host, _, _ := strings.Cut(path, "/")
+	if isPublicCodeHost(host) {
+		return path
+	}
+	return host
+}
+
+// extendList adds an item to a comma-separated list variable of one
+// consumer: where its value is written, else (for the terminal) in the
+// GOENV file, else as an override in the settings file — the list the
+// consumer inherits included. It returns a description of the place.
+func (in *Input) extendList(fx *fixer, c *resolve.Consumer, name, item, settings string) (string, bool) {
+	v := c.Vars[name]
+	newValue := item
+	if v.Value != "" {
+		newValue = strings.TrimRight(v.Value, ",") + "," + item
+	}
+	if v.Value != "" && in.editable(v.Prov, v.Value) {
+		fx.rewrite(v.Prov, v.Value, newValue)
+		return keyLabel(v.Prov) + " in " + in.label(v.Prov.File), fx.err == nil
+	}
+	terminal := c.Name == "terminal" || strings.HasPrefix(c.Name, "task:")
+	if terminal && c.GoEnvPath != "" && !c.GoEnvOff && c.Env.Get(name) == "" {
+		fx.envSet(c.GoEnvPath, name, newValue)
+		return name + " in the GOENV file (go env -w)", fx.err == nil
+	}
+	if settings == "" {
+		return "", false
+	}
+	layer := "go.toolsEnvVars"
+	if terminal {
+		layer = "terminal.integrated.env." + osFlavour(in.Snap)
+	}
+	fx.set(settings, newValue, layer, name)
+	return layer + "." + name + " in " + in.label(settings), fx.err == nil
 }
 
 // requirements are the modules go.mod and go.work make the go command fetch:

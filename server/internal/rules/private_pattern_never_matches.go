@@ -1,7 +1,11 @@
 package rules
 
 import (
+	"strings"
+	"unicode"
+
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -28,6 +32,8 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 		pl                  place
 		name, glob, problem string
 		consequence         string
+		v                   resolve.Value
+		p                   goenv.Pattern
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -43,14 +49,81 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 					continue
 				}
 				pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-				g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+pv.name, key{pl, pv.name, p.Raw, problem, pv.consequence}, c.Name)
+				g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+pv.name, key{pl, pv.name, p.Raw, problem, pv.consequence, v, p}, c.Name)
 			}
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, k.name+" pattern "+quote(k.glob)+forConsumers(consumers)+" never matches a module path because "+
-			k.problem+", so "+k.consequence+".", consumers))
+		f := finding(k.pl, k.name+" pattern "+quote(k.glob)+forConsumers(consumers)+" never matches a module path because "+
+			k.problem+", so "+k.consequence+".", consumers)
+		if norm := normalizePattern(k.p.Raw); norm != "" {
+			v := k.v
+			newValue := v.Value[:k.p.Start] + norm + v.Value[k.p.End:]
+			title := "Replace " + quote(k.p.Raw) + " with " + quote(norm) + " in " + keyLabel(v.Prov) + " (" + in.label(v.Prov.File) + ")"
+			// Already listed: the broken copy just goes.
+			for _, q := range goenv.SplitPatterns(v.Value) {
+				if q.Raw == norm && q.Start != k.p.Start {
+					end := k.p.End
+					if end < len(v.Value) {
+						end++ // its comma
+					} else if k.p.Start > 0 {
+						k.p.Start--
+					}
+					newValue = v.Value[:k.p.Start] + v.Value[end:]
+					title = "Remove " + quote(k.p.Raw) + " from " + keyLabel(v.Prov) + " (" + in.label(v.Prov.File) + ")"
+					break
+				}
+			}
+			fx := in.fixer()
+			fx.rewrite(v.Prov, v.Value, newValue)
+			f.addFix(fx.build(title, true))
+		}
+		out = append(out, f)
 	})
 	return out
+}
+
+// normalizePattern rewrites a pattern that never matches into the module
+// path prefix it names ("" when there is no obvious one): white space and
+// CRs trimmed, ";" and inner spaces read as separators, the URL scheme,
+// userinfo ("git@") and port dropped, SSH's "host:path" made "host/path",
+// ".git" dropped and the host lower-cased.
+func normalizePattern(raw string) string {
+	var out []string
+	for _, part := range strings.FieldsFunc(raw, func(r rune) bool { return r == ';' || unicode.IsSpace(r) }) {
+		if i := strings.Index(part, "://"); i >= 0 {
+			part = part[i+3:]
+		}
+		host, rest, hasRest := strings.Cut(part, "/")
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			host = host[at+1:]
+		}
+		if h, port, ok := strings.Cut(host, ":"); ok {
+			if port != "" && strings.Trim(port, "0123456789") == "" {
+				host = h // a port
+			} else {
+				// SSH syntax: host:org/repo.
+				host, rest, hasRest = h, port+"/"+rest, true
+				rest = strings.TrimSuffix(rest, "/")
+			}
+		}
+		p := strings.ToLower(host)
+		if hasRest {
+			p += "/" + rest
+		}
+		p = strings.TrimSuffix(strings.TrimSuffix(p, "/"), ".git")
+		if p == "" {
+			continue
+		}
+		if (goenv.Pattern{Raw: p, Glob: p}).Problem() != "" {
+			return ""
+		}
+		out = append(out, p)
+	}
+	norm := strings.Join(out, ",")
+	if norm == raw {
+		return ""
+	}
+	return norm
 }

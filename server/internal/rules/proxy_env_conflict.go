@@ -20,19 +20,25 @@ func checkProxyEnvConflict(in *Input) []Finding {
 		pl            place
 		subject, rest string
 		rel           []Related
+		// align, when set, is the fix: set the value at prov to this.
+		prov         sources.Provenance
+		value, align string
 	}
 	var g groups[key]
 	add := func(p sources.Provenance, consumer, subject, rest string, rel []Related) {
 		pl := valuePlace(p)
-		g.add(placeKey(pl)+"\x00"+provKey(p)+"\x00"+subject+rest, key{pl, subject, rest, rel}, consumer)
+		g.add(placeKey(pl)+"\x00"+provKey(p)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest, rel: rel}, consumer)
 	}
 	for _, c := range in.Consumers {
 		for _, pair := range [][2]string{{"HTTPS_PROXY", "https_proxy"}, {"HTTP_PROXY", "http_proxy"}, {"NO_PROXY", "no_proxy"}} {
 			up, low := c.Vars[pair[0]], c.Vars[pair[1]]
 			if up.Value != "" && low.Value != "" && up.Value != low.Value {
-				add(low.Prov, c.Name, pair[1]+" "+quote(low.Value), " differs from "+pair[0]+" "+quote(up.Value)+
-					"; Go uses "+pair[0]+" while git and curl may use "+pair[1]+", so module downloads and VCS fetches can take different routes.",
-					related(up.Prov, pair[0]+" is "+quote(up.Value)+" here."))
+				pl := valuePlace(low.Prov)
+				subject := pair[1] + " " + quote(low.Value)
+				rest := " differs from " + pair[0] + " " + quote(up.Value) +
+					"; Go uses " + pair[0] + " while git and curl may use " + pair[1] + ", so module downloads and VCS fetches can take different routes."
+				g.add(placeKey(pl)+"\x00"+provKey(low.Prov)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest,
+					rel: related(up.Prov, pair[0]+" is "+quote(up.Value)+" here."), prov: low.Prov, value: low.Value, align: up.Value}, c.Name)
 			}
 		}
 		np := goenv.NetProxyFrom(c.Env.Get)
@@ -57,6 +63,12 @@ func checkProxyEnvConflict(in *Input) []Finding {
 	g.each(func(k key, consumers []string) {
 		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
 		f.Related = k.rel
+		if k.align != "" {
+			// Go already uses the upper-case value: give it to git and curl too.
+			fx := in.fixer()
+			fx.rewrite(k.prov, k.value, k.align)
+			f.addFix(fx.build("Set "+keyLabel(k.prov)+" in "+in.label(k.prov.File)+" to "+quote(k.align)+", the value Go uses", true))
+		}
 		out = append(out, f)
 	})
 	return out

@@ -6,6 +6,7 @@ package rules
 import (
 	"sort"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -38,14 +39,18 @@ type Related struct {
 	Message string
 }
 
-// Edit replaces Span of File with NewText.
+// Edit replaces Span of File with NewText. With Create, File does not exist
+// yet: the fix creates it with NewText as its content (Span is empty).
 type Edit struct {
 	File    string
 	Span    sources.Span
 	NewText string
+	Create  bool
 }
 
-// Fix is a set of edits that resolves a finding.
+// Fix is a set of edits that resolves a finding. Fixes are checked against
+// the engine when they are made; Preferred marks the one obvious fix that
+// "fix all" applies.
 type Fix struct {
 	Title     string
 	Edits     []Edit
@@ -69,6 +74,8 @@ type Finding struct {
 type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
+
+	docs map[string]*fix.Doc // the fixes' view of each JSONC file, its style detected once
 }
 
 // Consumer returns the named consumer, or nil.

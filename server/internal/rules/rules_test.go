@@ -36,7 +36,8 @@ const goldenSection = "@diagnostics"
 //	goenv               the GOENV file, written to $HOME/.config/go/env with GOENV
 //	                    pointing at it (GOENV=off when absent)
 //	user/settings.json  the user settings
-//	options             trusted=false, os=osx|windows, vscode-go-active=true
+//	options             trusted=false, os=osx|windows, vscode-go-active=true,
+//	                    user-settings=missing
 //	*.code-workspace    makes the window multi-root
 //
 // The harness's process environment is HOME=$WORK, PATH=<the real go's bin>,
@@ -118,7 +119,11 @@ func runFixture(t *testing.T, m *machine, file string) {
 	if strings.TrimSpace(string(ar.Comment)) == "" {
 		t.Fatalf("%s: a fixture starts with a comment saying what it checks", file)
 	}
-	got := m.check(t, ar)
+	w := m.setup(t, ar)
+	got := w.render(t, w.diagnose())
+	if section(ar, fixSection) != nil {
+		checkFixGolden(t, w, ar, file)
+	}
 	var golden *txtar.File
 	for i := range ar.Files {
 		if ar.Files[i].Name == goldenSection {
@@ -148,6 +153,42 @@ func runFixture(t *testing.T, m *machine, file string) {
 // and renders its findings.
 func (m *machine) check(t *testing.T, ar *txtar.Archive) string {
 	t.Helper()
+	w := m.setup(t, ar)
+	return w.render(t, w.diagnose())
+}
+
+// workspace is a fixture archive written to a temporary folder.
+type workspace struct {
+	m               *machine
+	work, goenvPath string
+	cfg             engine.Config
+}
+
+// diagnose runs the engine over the workspace as it is on disk.
+func (w *workspace) diagnose() []rules.Finding {
+	snap := engine.Load(w.cfg, nil)
+	return engine.Diagnose(snap, engine.Resolve(snap))
+}
+
+// render renders findings and checks that no credential or default host leaks.
+func (w *workspace) render(t *testing.T, findings []rules.Finding) string {
+	t.Helper()
+	got := w.m.render(t, w.work, w.goenvPath, findings)
+	if redact.RedactText(got) != got {
+		t.Fatalf("findings hold unredacted credentials:\n%s", got)
+	}
+	for _, h := range w.m.defaultHosts {
+		if h != "" && strings.Contains(got, h) {
+			t.Fatalf("rendered findings still name a default host; extend the placeholders:\n%s", got)
+		}
+	}
+	return got
+}
+
+// setup writes the archive's files into a fresh folder and configures the
+// engine for it.
+func (m *machine) setup(t *testing.T, ar *txtar.Archive) *workspace {
+	t.Helper()
 	work := t.TempDir()
 	// macOS's /var is a symlink; resolved paths keep the rendering stable.
 	if w, err := filepath.EvalSymlinks(work); err == nil {
@@ -168,7 +209,7 @@ func (m *machine) check(t *testing.T, ar *txtar.Archive) string {
 	for i := range ar.Files {
 		f := &ar.Files[i]
 		switch {
-		case f.Name == goldenSection:
+		case strings.HasPrefix(f.Name, "@"):
 			continue
 		case f.Name == "proc.env":
 			procEnv = f.Data
@@ -187,6 +228,12 @@ func (m *machine) check(t *testing.T, ar *txtar.Archive) string {
 					cfg.Options.GOOS = map[string]string{"osx": "darwin", "windows": "windows", "linux": "linux"}[v]
 				case "vscode-go-active":
 					cfg.Options.VSCodeGoActive = v == "true"
+				case "user-settings":
+					// "missing": the user settings path is known but the
+					// file does not exist (fixes may create it).
+					if v == "missing" {
+						cfg.UserSettings = filepath.Join(work, "user", "settings.json")
+					}
 				default:
 					t.Fatalf("unknown option %q", line)
 				}
@@ -220,19 +267,7 @@ func (m *machine) check(t *testing.T, ar *txtar.Archive) string {
 		cfg.TerminalEnv = m.envLines(t, base, termEnv, work)
 	}
 
-	snap := engine.Load(cfg, nil)
-	consumers := engine.Resolve(snap)
-	findings := engine.Diagnose(snap, consumers)
-	got := m.render(t, work, goenvPath, findings)
-	if redact.RedactText(got) != got {
-		t.Fatalf("findings hold unredacted credentials:\n%s", got)
-	}
-	for _, h := range m.defaultHosts {
-		if h != "" && strings.Contains(got, h) {
-			t.Fatalf("rendered findings still name a default host; extend the placeholders:\n%s", got)
-		}
-	}
-	return got
+	return &workspace{m: m, work: work, goenvPath: goenvPath, cfg: cfg}
 }
 
 // TestHealthyWorkspace is a corporate setup done right — one GOPRIVATE for
@@ -338,6 +373,13 @@ func (m *machine) render(t *testing.T, work, goenvPath string, findings []rules.
 		fmt.Fprintf(&fb, "%s %s %s: %s [%s]\n", l, f.Severity, f.Code, f.Message, strings.Join(f.Consumers, " "))
 		for _, r := range f.Related {
 			fmt.Fprintf(&fb, "    related %s: %s\n", loc(r.File, r.Span), r.Message)
+		}
+		for _, fx := range f.Fixes {
+			mark := "fix "
+			if fx.Preferred {
+				mark = "fix*"
+			}
+			fmt.Fprintf(&fb, "    %s %s\n", mark, fx.Title)
 		}
 		file, _, _ := strings.Cut(l, ":")
 		blocks = append(blocks, block{file, fb.String()})

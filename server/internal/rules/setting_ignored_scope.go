@@ -27,9 +27,11 @@ func checkSettingIgnoredScope(in *Input) []Finding {
 			if m.Value.Kind == sources.String {
 				value = " " + quote(m.Value.Str)
 			}
-			out = append(out, finding(keyPlace(st.Prov("http.proxy", m)), "http.proxy in "+scopeName(st)+
+			f := finding(keyPlace(st.Prov("http.proxy", m)), "http.proxy in "+scopeName(st)+
 				" is ignored because VS Code reads it from user settings only, so vscode-go does not pass"+value+" to "+
-				orNone(consumers)+" as HTTP_PROXY and HTTPS_PROXY.", consumers))
+				orNone(consumers)+" as HTTP_PROXY and HTTPS_PROXY.", consumers)
+			in.moveHTTPProxy(&f, st, m)
+			out = append(out, f)
 		}
 	}
 	if fs := s.FolderSettings; s.Options.MultiRoot && fs != nil && fs.Object != nil {
@@ -60,7 +62,9 @@ func checkSettingIgnoredScope(in *Input) []Finding {
 					msg += forConsumers(consumers)
 				}
 			}
-			out = append(out, finding(keyPlace(fs.Prov(m.Key, m)), msg+".", consumers))
+			f := finding(keyPlace(fs.Prov(m.Key, m)), msg+".", consumers)
+			in.moveTerminalEnv(&f, fs, m)
+			out = append(out, f)
 		}
 	}
 	return out
@@ -104,4 +108,55 @@ func pluralVerb(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// moveHTTPProxy moves http.proxy to user settings, where VS Code reads it.
+// When user settings already set another proxy, the ignored one can only be
+// removed, which is not obviously right.
+func (in *Input) moveHTTPProxy(f *Finding, st *sources.Settings, m *sources.Member) {
+	p := st.Prov("http.proxy", m)
+	user := in.Snap.UserSettingsPath
+	current, cm := in.Snap.User.String("http.proxy")
+	switch {
+	case m.Value.Kind == sources.String && user != "" && cm == nil:
+		fx := in.fixer()
+		fx.remove(p)
+		fx.set(user, m.Value.Str, "http.proxy")
+		f.addFix(fx.build("Move http.proxy "+quote(m.Value.Str)+" from "+in.label(p.File)+" to user settings", true))
+	case m.Value.Kind == sources.String && cm != nil && current == m.Value.Str:
+		fx := in.fixer()
+		fx.remove(p)
+		f.addFix(fx.build("Remove http.proxy from "+in.label(p.File)+" (user settings set the same proxy)", true))
+	default:
+		fx := in.fixer()
+		fx.remove(p)
+		f.addFix(fx.build("Remove http.proxy from "+in.label(p.File), false))
+	}
+}
+
+// moveTerminalEnv moves terminal.integrated.env.<os> from the folder
+// settings of a multi-root window to the workspace file, comments and all,
+// or to user settings when it holds a credential. Nothing moves onto a value
+// that is already set there.
+func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Member) {
+	target := ""
+	if ws := in.Snap.Workspace; ws != nil && ws.IsWorkspaceFile {
+		target = ws.Path
+	}
+	raw := string(fs.Content[m.Value.Span.Start:m.Value.Span.End])
+	if target == "" || newCredentials("", raw) {
+		target = in.Snap.UserSettingsPath
+	}
+	if target == "" {
+		return
+	}
+	for _, st := range in.Snap.SettingsLayers() {
+		if st.Path == target && st.Get(m.Key) != nil {
+			return
+		}
+	}
+	fx := in.fixer()
+	fx.move(fs.Prov(m.Key, m))
+	fx.setRaw(target, raw, m.Key)
+	f.addFix(fx.build("Move "+m.Key+" from "+in.label(fs.Path)+" to "+in.label(target), true))
 }

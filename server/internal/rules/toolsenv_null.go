@@ -16,6 +16,7 @@ func checkToolsEnvNull(in *Input) []Finding {
 	type key struct {
 		pl   place
 		name string
+		prov sources.Provenance
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -30,14 +31,19 @@ func checkToolsEnvNull(in *Input) []Finding {
 					continue
 				}
 				pl := valuePlace(e.Prov)
-				g.add(placeKey(pl), key{pl, e.Name}, c.Name)
+				g.add(placeKey(pl), key{pl, e.Name, e.Prov}, c.Name)
 			}
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, k.name+` is null in go.toolsEnvVars, which vscode-go passes to `+orNone(consumers)+
-			` as the literal string "null" instead of removing it, so the go command uses `+k.name+`="null" rather than the GOENV file or its default.`, consumers))
+		f := finding(k.pl, k.name+` is null in go.toolsEnvVars, which vscode-go passes to `+orNone(consumers)+
+			` as the literal string "null" instead of removing it, so the go command uses `+k.name+`="null" rather than the GOENV file or its default.`, consumers)
+		// Removing the key is what null was meant to do: fall back.
+		fx := in.fixer()
+		fx.remove(k.prov)
+		f.addFix(fx.build("Remove "+keyLabel(k.prov)+" from "+in.label(k.prov.File), true))
+		out = append(out, f)
 	})
 	return out
 }

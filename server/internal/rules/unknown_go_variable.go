@@ -36,14 +36,21 @@ func checkUnknownGoVariable(in *Input) []Finding {
 		if goenvFile && goenv.IsKnownGoVar(name) {
 			msg = name + " is not a go command variable, and the GOENV file sets only those"
 		}
-		if s := goenv.Suggest(name); s != "" && s != name {
-			msg += " (did you mean " + s + "?)"
+		suggestion := goenv.Suggest(name)
+		if suggestion != "" && suggestion != name {
+			msg += " (did you mean " + suggestion + "?)"
 		}
 		msg += ", so setting it in " + setting + " has no effect"
 		if len(consumers) > 0 {
 			msg += forConsumers(consumers)
 		}
-		out = append(out, finding(keyPlace(p), msg+".", consumers))
+		f := finding(keyPlace(p), msg+".", consumers)
+		if suggestion != "" && suggestion != name {
+			fx := in.fixer()
+			fx.rename(p, suggestion)
+			f.addFix(fx.build("Rename "+keyLabel(p)+" to "+suggestion+" in "+in.label(p.File), true))
+		}
+		out = append(out, f)
 	}
 	for _, st := range in.Snap.SettingsLayers() {
 		for _, e := range st.Env("go.toolsEnvVars") {

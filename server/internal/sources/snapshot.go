@@ -35,7 +35,10 @@ type Snapshot struct {
 	TerminalEnv map[string]string
 
 	User, Workspace, FolderSettings *Settings
-	GoMod, GoWork                   *ModFile
+	// UserSettingsPath is the user settings.json, also when it does not
+	// exist yet ("" when unknown): fixes may create it.
+	UserSettingsPath string
+	GoMod, GoWork    *ModFile
 	// NestedMods are the go.mod files below the folder (a monorepo's other
 	// modules), in path order; GoMod is the folder's own.
 	NestedMods    []*ModFile

@@ -157,3 +157,16 @@ export async function waitUntil(condition, timeoutMs, what) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** promise, or a rejection naming what was awaited after timeoutMs; the timer never outlives the promise. */
+export async function withTimeout(promise, timeoutMs, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

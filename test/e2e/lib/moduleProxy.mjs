@@ -6,23 +6,28 @@ import { createServer } from 'node:http';
 
 /**
  * @param {{modules: Record<string, string[]>, holdRequests?: boolean}} options
- *   holdRequests: requests wait until release() is called, so a test can observe work in progress.
+ *   holdRequests: start held: requests wait until release() (hold() holds again).
  */
 export async function startModuleProxy({ modules, holdRequests = false }) {
   const requests = [];
   const waiters = [];
-  let release;
-  const released = holdRequests ? new Promise((r) => (release = r)) : Promise.resolve();
-  if (!holdRequests) release = () => undefined;
+  // While held, requests wait for release(): a test can observe work in progress without racing it.
+  let release = () => undefined;
+  let released = Promise.resolve();
+  const hold = () => {
+    released = new Promise((r) => (release = r));
+  };
+  if (holdRequests) hold();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const [, mirror = '', ...rest] = url.pathname.split('/');
     const path = rest.join('/');
     const entry = { method: req.method, mirror, path };
+    const gate = released;
     requests.push(entry);
     for (const w of waiters.splice(0)) w();
-    await released;
+    await gate;
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
@@ -46,6 +51,7 @@ export async function startModuleProxy({ modules, holdRequests = false }) {
     port,
     requests,
     release: () => release(),
+    hold,
     /** Resolves when a request matching pred has arrived (already or later). */
     waitForRequest(pred, timeoutMs) {
       return new Promise((resolve, reject) => {

@@ -23,13 +23,26 @@ export function normalise(text) {
   return text.replace(/\u00a0/g, ' ');
 }
 
-/** The command palette: F1, type the command's title, wait for its row, Enter. */
-export async function runCommand(page, title) {
-  await page.keyboard.press('F1');
+/**
+ * The command palette: F1, type the command's title, wait for its row, Enter. The palette lists the commands
+ * known when it opens; right after start-up an extension's may not be there yet, so on "No matching
+ * commands" it is closed and opened again.
+ */
+export async function runCommand(page, title, timeoutMs = 60_000) {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const none = page.locator('.quick-input-list .monaco-list-row', { hasText: 'No matching commands' });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await row.or(none).first().waitFor({ timeout: Math.max(1, deadline - Date.now()) });
+    if (await row.isVisible()) break;
+    if (Date.now() > deadline) throw new Error(`the command palette has no "${title}"`);
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  }
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
 }
@@ -45,7 +58,3 @@ export async function openFile(page, relativePath, tabLabel) {
   await page.locator('.tabs-container .tab.active', { hasText: tabLabel }).waitFor();
 }
 
-/** The text of the active editor in the editor area (only what Monaco has rendered: the visible lines). */
-export async function activeEditorText(page) {
-  return normalise(await page.locator('.editor-group-container.active .editor-instance .view-lines').first().innerText());
-}

@@ -1,10 +1,14 @@
 -- Neovim 0.7 (Debian) as a second LSP client of goproxy-doctor: open the fixture's .vscode/settings.json,
 -- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
--- first that carries an edit. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+-- one named by $E2E_APPLY. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
+-- The code action to apply: the first whose title starts with this.
+local apply_title = assert(os.getenv('E2E_APPLY'), 'E2E_APPLY')
 local result = { diagnostics = {}, actions = {}, applied = false }
+local started = vim.loop.hrtime()
+local function elapsed_ms() return math.floor((vim.loop.hrtime() - started) / 1e6) end
 
 local function text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
@@ -34,6 +38,7 @@ local ok, err = pcall(function()
     end
     return false
   end, 20)
+  result.diagnostics_ms = elapsed_ms()
   result.before = text(buf)
   local target
   for _, d in ipairs(vim.diagnostic.get(buf)) do
@@ -42,7 +47,10 @@ local ok, err = pcall(function()
     table.insert(result.diagnostics, entry)
     if entry.code == 'env-divergence' and not target then target = entry end
   end
-  if target then
+  local client = vim.lsp.get_client_by_id(client_id)
+  -- Neovim 0.7 sends nothing (and its request waits out the timeout) to a server without the capability.
+  result.code_action_provider = client.supports_method('textDocument/codeAction') and true or false
+  if target and result.code_action_provider then
     local range = {
       start = { line = target.lnum, character = target.col },
       ['end'] = { line = target.end_lnum, character = target.end_col },
@@ -59,15 +67,28 @@ local ok, err = pcall(function()
       if resp.error then result.response_error = resp.error.message end
       for _, action in ipairs(resp.result or {}) do
         table.insert(result.actions, { title = action.title, kind = action.kind, has_edit = action.edit ~= nil })
-        if action.edit and not result.applied then
+        if action.edit and not result.applied and vim.startswith(action.title, apply_title) then
+          -- Every document the edit touches: its text on disk before, its buffer after.
+          local uris = {}
+          for uri in pairs(action.edit.changes or {}) do table.insert(uris, uri) end
+          for _, change in ipairs(action.edit.documentChanges or {}) do
+            if change.textDocument then table.insert(uris, change.textDocument.uri) end
+          end
+          local before = {}
+          for _, uri in ipairs(uris) do
+            before[uri] = table.concat(vim.fn.readfile(vim.uri_to_fname(uri)), '\n')
+          end
           vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
-          result.applied = true
+          result.applied = { title = action.title, documents = {} }
+          for _, uri in ipairs(uris) do
+            table.insert(result.applied.documents, { file = vim.uri_to_fname(uri), before = before[uri], after = text(vim.uri_to_bufnr(uri)) })
+          end
         end
       end
     end
   end
   result.after = text(buf)
-  result.server_capabilities = vim.lsp.get_client_by_id(client_id).server_capabilities
+  result.total_ms = elapsed_ms()
   vim.lsp.stop_client(client_id)
 end)
 if not ok then result.error = tostring(err) end

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// runVerify is `goproxy-doctor verify`: the network probed as each distinct
+// consumer environment would, for every module the folder needs (SPEC §7-8).
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	folder := fs.String("folder", ".", "workspace folder to examine")
+	var settings, modules stringList
+	fs.Var(&settings, "settings", "VS Code settings file to use as user settings (or a .code-workspace file); repeatable")
+	fs.Var(&modules, "module", "also verify PATH@VERSION; repeatable")
+	asJSON := fs.Bool("json", false, "print JSON")
+	timeout := fs.Duration("timeout", verify.DefaultTimeout, "timeout of each request")
+	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "requests at once")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "goproxy-doctor verify: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *timeout <= 0 || *concurrency <= 0 {
+		fmt.Fprintf(stderr, "goproxy-doctor verify: --timeout and --concurrency must be positive\n")
+		return exitUsage
+	}
+	extra, err := verify.ParseModules(modules)
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor verify: --module %v\n", err)
+		return exitUsage
+	}
+	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, stderr, environ)
+	if code != exitOK {
+		return code
+	}
+	start := time.Now()
+	res, err := verify.Run(ctx, verify.Targets(snap, consumers, extra), verify.Options{Timeout: *timeout, Concurrency: *concurrency})
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "goproxy-doctor verify: interrupted")
+		} else {
+			fmt.Fprintf(stderr, "goproxy-doctor verify: %v\n", err)
+		}
+		return exitUsage
+	}
+	if *asJSON {
+		if err := report.WriteJSON(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor verify: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		fmt.Fprint(stdout, report.VerifyText(dir, res))
+		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
+	}
+	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {
+		if f.Severity == rules.Error {
+			return exitFinding
+		}
+	}
+	return exitOK
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify/verifytest"
+)
+
+// exampleNetwork serves the example workspace's modules on loopback: p1
+// answers 404 for everything, p2 serves golang.org/x/text (and the checksum
+// database), git.corp.example.com answers go-get with 404 behind a forward
+// proxy. The user settings are the example's with http.proxy pointing at
+// that forward proxy, so no consumer resolves a real host name.
+func exampleNetwork(t *testing.T, goproxy func(p1, p2 string) string) (env, args []string, log *verifytest.Log) {
+	t.Helper()
+	dir, err := filepath.Abs(exampleDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log = &verifytest.Log{}
+	tree := verifytest.NewTree(t, "golang.org/x/text@v0.14.0", "example.com/extra@v1.0.0")
+	db := verifytest.NewSumDB(t, "sum.example.com", tree)
+	ca := verifytest.NewCA(t)
+	hosts := verifytest.NewHosts(t, ca, log)
+	hosts.Handle("git.corp.example.com", verifytest.GoGet(log, "git.corp.example.com", "https://git.corp.example.com/mod"))
+	hosts.Handle("mirror.example.com", &verifytest.Proxy{Name: "mirror", Tree: tree, Log: log})
+	fwd := verifytest.NewForwardProxy(t, hosts, log, "", "")
+	p1 := (&verifytest.Proxy{Name: "p1", Tree: tree, Log: log, Modules: map[string]verifytest.Behavior{"*": {Status: 404}}}).Start(t)
+	p2 := (&verifytest.Proxy{Name: "p2", Tree: tree, Log: log, SumDB: db}).Start(t)
+
+	user, err := os.ReadFile(filepath.Join(dir, "user-settings.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(t.TempDir(), "user-settings.json")
+	patched := strings.Replace(string(user), "http://proxy.corp.example.com:3128", fwd.URL, 1)
+	if patched == string(user) {
+		t.Fatal("the example's user settings no longer set http.proxy; update this test")
+	}
+	if err := os.WriteFile(settings, []byte(patched), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env = cleanEnv(t, "GOENV="+filepath.Join(dir, "goenv"), "GOPROXY="+goproxy(p1.URL, p2.URL), "GOSUMDB="+db.Key,
+		"HTTPS_PROXY="+fwd.URL, "SSL_CERT_FILE="+ca.CertFile)
+	return env, []string{"--folder", dir, "--settings", settings}, log
+}
+
+func TestVerifyExampleJSON(t *testing.T) {
+	var p1, p2 string
+	env, args, _ := exampleNetwork(t, func(a, b string) string { p1, p2 = a, b; return a + "," + b + ",direct" })
+	stdout, stderr, code := runCLI(t, env, append([]string{"verify", "--json", "--module", "example.com/extra@v1.0.0"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, stderr, stdout)
+	}
+	var got verify.Result
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding verify --json: %v\n%s", err, stdout)
+	}
+	type attempt struct {
+		proxy   string
+		status  int
+		outcome verify.Outcome
+	}
+	want := map[string]struct {
+		attempts []attempt
+		servedBy string
+		outcome  verify.Outcome
+	}{
+		"golang.org/x/text@v0.14.0":                          {[]attempt{{p1, 404, "not-found"}, {p2, 200, "ok"}}, p2, "ok"},
+		"example.com/extra@v1.0.0":                           {[]attempt{{p1, 404, "not-found"}, {p2, 200, "ok"}}, p2, "ok"},
+		"git.corp.example.com/platform/auth@v1.4.0":          {[]attempt{{p1, 404, "not-found"}, {p2, 404, "not-found"}, {"direct", 404, "not-found"}}, "", "not-found"},
+		"git.corp.example.com/platform/observability@v0.9.2": {[]attempt{{p1, 404, "not-found"}, {p2, 404, "not-found"}, {"direct", 404, "not-found"}}, "", "not-found"},
+	}
+	seen := 0
+	for _, m := range got.Modules {
+		key := m.Path + "@" + m.Version
+		if m.Consumer != "terminal" {
+			// The editor's consumers read GOPROXY from go.toolsEnvVars, whose
+			// "DIRECT" the go command rejects: nothing is fetched.
+			if m.Outcome != verify.OutcomeError || !strings.Contains(m.Error, "invalid proxy URL missing scheme: DIRECT") || len(m.Attempts) != 0 {
+				t.Errorf("%s for %v: %+v", key, m.Consumers, m)
+			}
+			continue
+		}
+		w, ok := want[key]
+		if !ok {
+			t.Errorf("unexpected module %s", key)
+			continue
+		}
+		seen++
+		var gotAttempts []attempt
+		for _, a := range m.Attempts {
+			gotAttempts = append(gotAttempts, attempt{a.Proxy, a.Status, a.Outcome})
+		}
+		if !equalAttempts(gotAttempts, w.attempts) || m.ServedBy != w.servedBy || m.Outcome != w.outcome {
+			t.Errorf("%s: attempts %v servedBy %q outcome %s; want %v %q %s", key, gotAttempts, m.ServedBy, m.Outcome, w.attempts, w.servedBy, w.outcome)
+		}
+		if w.outcome == verify.OutcomeOK && (m.SumDB == nil || m.SumDB.Outcome != verify.OutcomeOK || m.SumDB.Via != p2) {
+			t.Errorf("%s: checksum database %+v, want ok through %s", key, m.SumDB, p2)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("terminal modules: %d of %d", seen, len(want))
+	}
+	for _, p := range got.Proxies {
+		if p.Status != verify.ClassOK || p.SumDB == nil || *p.SumDB != (p.URL == p2) {
+			t.Errorf("proxy %+v", p)
+		}
+	}
+
+	stdout, _, _ = runCLI(t, env, append([]string{"verify"}, args...)...)
+	t.Logf("goproxy-doctor verify:\n%s", stdout)
+	for _, want := range []string{"1 404 → 2 200", "1 404 → 2 404 → direct 404", "invalid proxy URL missing scheme: DIRECT", "not-found"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func equalAttempts[T comparable](a, b []T) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestVerifyCanaryAndUsage: a password in GOPROXY is in no output; bad
+// flags are usage errors.
+func TestVerifyCanaryAndUsage(t *testing.T) {
+	const canary = "cli-canary-91c2"
+	env, args, log := exampleNetwork(t, func(string, string) string { return "https://ci:" + canary + "@mirror.example.com" })
+	for _, format := range [][]string{{"--json"}, nil} {
+		stdout, stderr, code := runCLI(t, env, append(append([]string{"verify"}, format...), args...)...)
+		if code == exitUsage {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if strings.Contains(stdout+stderr, canary) {
+			t.Errorf("the canary is in the output:\n%s\n%s", stdout, stderr)
+		}
+		if !strings.Contains(stdout, "https://ci:xxxxx@mirror.example.com") {
+			t.Errorf("the proxy is not shown redacted:\n%s", stdout)
+		}
+	}
+	sent := false
+	for _, h := range log.Hits() {
+		sent = sent || h.Server == "mirror" && h.Auth != ""
+	}
+	if !sent {
+		t.Error("positive control: the mirror never received the credentials")
+	}
+	for _, bad := range [][]string{{"--module", "nope"}, {"--timeout", "0s"}, {"--concurrency", "0"}, {"extra-arg"}} {
+		if _, _, code := runCLI(t, env, append(append([]string{"verify"}, bad...), args...)...); code != exitUsage {
+			t.Errorf("verify %v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// VerifyText renders a verify result for a terminal (and the extension's
+// output channel): the proxies, the checksum databases, each module's route
+// as the go command takes it, then the advice. Every URL in the result is
+// already redacted; the whole text passes through redaction once more.
+func VerifyText(folder string, r *verify.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Folder %s\n\n", folder)
+
+	if len(r.Proxies) > 0 {
+		table := [][]string{{"PROXY", "CONSUMERS", "STATUS", "LATENCY", "SUMDB", "VIA"}}
+		for _, p := range r.Proxies {
+			table = append(table, []string{
+				fmt.Sprintf("%d %s", p.Index, truncate(p.URL, 44)), strings.Join(p.Consumers, ", "), string(p.Status),
+				latency(p.LatencyMs, p.Status != verify.ClassUnprobed), sumdbCell(p.SumDB), dash(p.Via),
+			})
+		}
+		writeTable(&b, table)
+		for _, p := range r.Proxies {
+			if p.Error != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", truncate(p.URL, 60), p.Error)
+			}
+		}
+		b.WriteString("\n")
+	}
+
+	if len(r.SumDBs) > 0 {
+		table := [][]string{{"CHECKSUM DATABASE", "CONSUMERS", "REACHED", "STATUS", "LATENCY"}}
+		for _, s := range r.SumDBs {
+			via, status := s.Via, string(s.Status)
+			if s.Off {
+				via, status = "-", "off"
+			}
+			if (s.Via == "direct" || s.Via == "GOSUMDB") && s.URL != "" && !s.Off {
+				via = s.Via + " " + truncate(s.URL, 40)
+			}
+			table = append(table, []string{dash(s.Name), strings.Join(s.Consumers, ", "), dash(via), status, latency(s.LatencyMs, s.Status != verify.ClassUnprobed && !s.Off)})
+		}
+		writeTable(&b, table)
+		for _, s := range r.SumDBs {
+			if s.Error != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", dash(s.Name), s.Error)
+			}
+		}
+		b.WriteString("\n")
+	}
+
+	table := [][]string{{"MODULE", "CONSUMERS", "OUTCOME", "ROUTE", "SUMDB"}}
+	for _, m := range r.Modules {
+		table = append(table, []string{
+			truncate(m.Path+"@"+m.Version, 56), strings.Join(m.Consumers, ", "), string(m.Outcome), route(m), moduleSumDB(m.SumDB),
+		})
+	}
+	if len(r.Modules) == 0 {
+		b.WriteString("No modules to verify.\n")
+	} else {
+		writeTable(&b, table)
+	}
+	var errs []string
+	for _, m := range r.Modules {
+		if m.Error != "" {
+			errs = append(errs, fmt.Sprintf("  %s@%s [%s]: %s", m.Path, m.Version, strings.Join(m.Consumers, ", "), m.Error))
+		}
+		if m.SumDB != nil && m.SumDB.Outcome != verify.OutcomeOK && m.SumDB.Error != "" {
+			errs = append(errs, fmt.Sprintf("  %s@%s [%s]: checksum database: %s", m.Path, m.Version, strings.Join(m.Consumers, ", "), m.SumDB.Error))
+		}
+	}
+	if len(errs) > 0 {
+		b.WriteString(strings.Join(errs, "\n") + "\n")
+	}
+
+	if len(r.Advice) > 0 {
+		b.WriteString("\nAdvice:\n")
+		for _, a := range r.Advice {
+			fmt.Fprintf(&b, "  - [%s] %s\n", strings.Join(a.Consumers, ", "), a.Message)
+		}
+	}
+	return redact.RedactText(b.String())
+}
+
+// route is the attempts in order: "1 404 → 2 200" with entries by their
+// GOPROXY position, direct and off by name.
+func route(m verify.ModuleResult) string {
+	var parts []string
+	for _, a := range m.Attempts {
+		name := a.Proxy
+		if a.Index > 0 && a.Proxy != "direct" && a.Proxy != "off" {
+			name = fmt.Sprint(a.Index)
+		}
+		switch {
+		case a.Outcome == verify.OutcomeSkipped:
+			parts = append(parts, name+" skipped")
+		case a.Status != 0:
+			parts = append(parts, fmt.Sprintf("%s %d", name, a.Status))
+		case a.Class != "" && a.Class != verify.ClassOK:
+			parts = append(parts, name+" "+string(a.Class))
+		default:
+			parts = append(parts, name+" "+string(a.Outcome))
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " → ")
+}
+
+func moduleSumDB(s *verify.ModuleSumDB) string {
+	switch {
+	case s == nil:
+		return "-"
+	case s.Outcome == verify.OutcomeSkipped && strings.HasPrefix(s.Note, "GONOSUMDB"):
+		return "skipped (GONOSUMDB)"
+	case s.Outcome == verify.OutcomeSkipped && strings.HasPrefix(s.Note, "go.sum"):
+		return "skipped (go.sum)"
+	case s.Outcome == verify.OutcomeSkipped:
+		return "skipped (" + s.Note + ")"
+	}
+	return string(s.Outcome)
+}
+
+func latency(ms float64, probed bool) string {
+	if !probed {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f ms", ms)
+}
+
+func sumdbCell(b *bool) string {
+	switch {
+	case b == nil:
+		return "-"
+	case *b:
+		return "yes"
+	}
+	return "no"
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,368 @@
+package rules_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// A fixture with a fix golden names one fix and shows the files after it:
+//
+//	-- @fix --              "code: title" of the fix to apply
+//	-- @after/<file> --     each file the fix writes, as it is afterwards
+//	                        (<file> is the archive name; created files too)
+//	-- @after-diagnostics --the findings when the engine runs again
+//
+// go test -update rewrites the @after sections.
+const (
+	fixSection   = "@fix"
+	afterPrefix  = "@after/"
+	afterSection = "@after-diagnostics"
+)
+
+func section(ar *txtar.Archive, name string) *txtar.File {
+	for i := range ar.Files {
+		if ar.Files[i].Name == name {
+			return &ar.Files[i]
+		}
+	}
+	return nil
+}
+
+// checkFixGolden applies the fix the archive names and compares the files
+// and findings afterwards with its @after sections.
+func checkFixGolden(t *testing.T, w *workspace, ar *txtar.Archive, file string) {
+	t.Helper()
+	want := strings.TrimSpace(string(section(ar, fixSection).Data))
+	code, title, ok := strings.Cut(want, ": ")
+	if !ok {
+		t.Fatalf("%s: the @fix section is \"code: title\", not %q", file, want)
+	}
+	before := w.diagnose()
+	var target *rules.Finding
+	var chosen *rules.Fix
+	var offered []string
+	for i := range before {
+		f := &before[i]
+		for j := range f.Fixes {
+			offered = append(offered, f.Code+": "+f.Fixes[j].Title)
+			if f.Code == code && f.Fixes[j].Title == title && chosen == nil {
+				target, chosen = f, &f.Fixes[j]
+			}
+		}
+	}
+	if chosen == nil {
+		t.Fatalf("%s: no fix %q; offered:\n  %s", file, want, strings.Join(offered, "\n  "))
+	}
+	written := w.apply(t, *chosen)
+	after := w.diagnose()
+	if still := findTarget(*target, *chosen, after); still != nil {
+		t.Errorf("%s: after %q the finding is still there: %s", file, want, still.Message)
+	}
+
+	got := map[string]string{afterSection: w.render(t, after)}
+	for path, content := range written {
+		got[afterPrefix+w.archiveName(path)] = w.m.replacer.Replace(strings.ReplaceAll(string(content), w.work, "$WORK"))
+	}
+	if *update {
+		var keep []txtar.File
+		for _, f := range ar.Files {
+			if f.Name != afterSection && !strings.HasPrefix(f.Name, afterPrefix) {
+				keep = append(keep, f)
+			}
+		}
+		if section(ar, goldenSection) == nil {
+			keep = append(keep, txtar.File{Name: goldenSection}) // filled in by runFixture
+		}
+		names := make([]string, 0, len(got))
+		for n := range got {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			keep = append(keep, txtar.File{Name: n, Data: []byte(got[n])})
+		}
+		ar.Files = keep
+		return
+	}
+	for _, f := range ar.Files {
+		if f.Name == afterSection || strings.HasPrefix(f.Name, afterPrefix) {
+			if _, ok := got[f.Name]; !ok {
+				t.Errorf("%s: %s is not written by the fix", file, f.Name)
+			}
+		}
+	}
+	for name, content := range got {
+		f := section(ar, name)
+		switch {
+		case f == nil:
+			t.Errorf("%s: no -- %s -- section (run go test -update)", file, name)
+		case string(f.Data) != content:
+			t.Errorf("%s: %s differs (run go test ./server/internal/rules -run TestFixtures -update to accept)\n--- got\n%s--- want\n%s", file, name, content, f.Data)
+		}
+	}
+}
+
+// archiveName is the name a fixture gives a file of the workspace.
+func (w *workspace) archiveName(path string) string {
+	switch path {
+	case w.goenvPath:
+		return "goenv"
+	}
+	rel, err := filepath.Rel(w.work, path)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(rel)
+}
+
+// apply writes a fix's edits to disk and returns the new contents.
+func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for file, edits := range byFile(fx) {
+		var content []byte
+		if !edits[0].Create {
+			var err error
+			if content, err = os.ReadFile(file); err != nil {
+				t.Fatalf("fix %q edits %s: %v", fx.Title, file, err)
+			}
+		} else if _, err := os.Stat(file); err == nil {
+			t.Fatalf("fix %q creates %s, which exists", fx.Title, file)
+		}
+		next, err := applyEdits(content, edits)
+		if err != nil {
+			t.Fatalf("fix %q: %v", fx.Title, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, next, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out[file] = next
+	}
+	return out
+}
+
+func byFile(fx rules.Fix) map[string][]rules.Edit {
+	m := map[string][]rules.Edit{}
+	for _, e := range fx.Edits {
+		m[e.File] = append(m[e.File], e)
+	}
+	return m
+}
+
+func applyEdits(content []byte, edits []rules.Edit) ([]byte, error) {
+	var te []fix.TextEdit
+	for _, e := range edits {
+		if e.Create {
+			if len(edits) != 1 {
+				return nil, fmt.Errorf("a created file has %d edits", len(edits))
+			}
+			return []byte(e.NewText), nil
+		}
+		te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
+	}
+	return fix.Apply(content, te)
+}
+
+// findTarget returns the finding the fix was for when it is still reported
+// after the fix: the same code at the place the fix moved its span to, for
+// one of the same consumers (a rule may report one place several times, for
+// different consumers).
+func findTarget(target rules.Finding, fx rules.Fix, after []rules.Finding) *rules.Finding {
+	start := target.Span.Start
+	if target.File != "" {
+		start = mapOffset(start, editsIn(fx, target.File))
+	}
+	for i := range after {
+		f := &after[i]
+		if f.Code != target.Code || f.File != target.File {
+			continue
+		}
+		if target.File == "" && f.Message != target.Message || target.File != "" && f.Span.Start != start {
+			continue
+		}
+		if len(target.Consumers) == 0 && f.Message == target.Message || shareOne(f.Consumers, target.Consumers) {
+			return f
+		}
+	}
+	return nil
+}
+
+func shareOne(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func editsIn(fx rules.Fix, file string) []rules.Edit {
+	var out []rules.Edit
+	for _, e := range fx.Edits {
+		if e.File == file {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// mapOffset moves an offset of the old text to the new one: past an edit by
+// its change in length, into an edit to its start.
+func mapOffset(off int, edits []rules.Edit) int {
+	edits = append([]rules.Edit(nil), edits...)
+	sort.Slice(edits, func(i, j int) bool { return edits[i].Span.Start < edits[j].Span.Start })
+	delta := 0
+	for _, e := range edits {
+		switch {
+		case e.Create:
+			return 0
+		case e.Span.End <= off && e.Span.Start < off:
+			delta += len(e.NewText) - (e.Span.End - e.Span.Start)
+		case e.Span.Start <= off && off < e.Span.End:
+			return e.Span.Start + delta
+		}
+	}
+	return off + delta
+}
+
+// outsideUnchanged checks that every byte of old outside the edits is in
+// new, in order, with only the edits' texts between.
+func outsideUnchanged(old, new []byte, edits []rules.Edit) error {
+	sorted := append([]rules.Edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
+	o, n := 0, 0
+	for _, e := range sorted {
+		if e.Create {
+			return nil
+		}
+		seg := old[o:e.Span.Start]
+		if !bytes.Equal(new[n:min(len(new), n+len(seg))], seg) {
+			return fmt.Errorf("bytes %d-%d changed outside the edits", o, e.Span.Start)
+		}
+		n += len(seg)
+		if !bytes.HasPrefix(new[n:], []byte(e.NewText)) {
+			return fmt.Errorf("edit at %d not applied as given", e.Span.Start)
+		}
+		n += len(e.NewText)
+		o = e.Span.End
+	}
+	if !bytes.Equal(new[n:], old[o:]) {
+		return fmt.Errorf("bytes after %d changed", o)
+	}
+	return nil
+}
+
+// comments lists the comments of a JSONC text.
+func comments(src []byte) []string {
+	var out []string
+	for i := 0; i < len(src); i++ {
+		switch {
+		case src[i] == '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
+			j := bytes.IndexByte(src[i:], '\n')
+			if j < 0 {
+				j = len(src) - i
+			}
+			out = append(out, strings.TrimRight(string(src[i:i+j]), "\r"))
+			i += j
+		case src[i] == '/' && i+1 < len(src) && src[i+1] == '*':
+			j := bytes.Index(src[i+2:], []byte("*/"))
+			if j < 0 {
+				j = len(src) - i - 2
+			}
+			out = append(out, string(src[i:min(len(src), i+j+4)]))
+			i += j + 3
+		}
+	}
+	return out
+}
+
+// lostComments returns the comments of old that new lacks.
+func lostComments(old, new []byte) []string {
+	have := map[string]int{}
+	for _, c := range comments(new) {
+		have[c]++
+	}
+	var lost []string
+	for _, c := range comments(old) {
+		if have[c] == 0 {
+			lost = append(lost, c)
+			continue
+		}
+		have[c]--
+	}
+	return lost
+}
+
+// checkStyle checks that a JSONC file kept its formatting: BOM, line
+// endings, no trailing comma where it had none, its indentation unit.
+func checkStyle(old, new []byte) error {
+	if bytes.HasPrefix(old, []byte("\xEF\xBB\xBF")) != bytes.HasPrefix(new, []byte("\xEF\xBB\xBF")) {
+		return fmt.Errorf("the BOM changed")
+	}
+	if bytes.Contains(old, []byte("\r\n")) && bytes.Count(old, []byte("\n"))-bytes.Count(old, []byte("\r\n")) != bytes.Count(new, []byte("\n"))-bytes.Count(new, []byte("\r\n")) {
+		return fmt.Errorf("LF line endings added to a CRLF file")
+	}
+	oldRoot, err := sources.ParseJSONC(old)
+	if err != nil {
+		return nil
+	}
+	newRoot, perr := sources.ParseJSONC(new)
+	if perr != nil {
+		return fmt.Errorf("does not parse: %v", perr)
+	}
+	st, nst := fix.DetectStyle(old, oldRoot), fix.DetectStyle(new, newRoot)
+	if !st.Trailing && nst.Trailing {
+		return fmt.Errorf("a trailing comma was added to a file without any")
+	}
+	for _, line := range added(old, new) {
+		lead := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+		switch {
+		case st.Indent == "\t" && strings.Contains(lead, " ") && bytes.Contains(old, []byte("\n\t")):
+			return fmt.Errorf("space indentation %q added to a tab-indented file", line)
+		case st.Indent != "\t" && strings.Contains(lead, "\t") && !bytes.Contains(old, []byte("\t")):
+			return fmt.Errorf("tab indentation %q added to a space-indented file", line)
+		case st.Indent != "\t" && len(lead)%len(st.Indent) != 0 && bytes.Contains(old, []byte("\n"+st.Indent)):
+			return fmt.Errorf("line %q is not indented in units of %d spaces", line, len(st.Indent))
+		}
+	}
+	return nil
+}
+
+// added lists the lines of new that old does not have.
+func added(old, new []byte) []string {
+	have := map[string]int{}
+	for _, l := range strings.Split(string(old), "\n") {
+		have[l]++
+	}
+	var out []string
+	for _, l := range strings.Split(string(new), "\n") {
+		if have[l] > 0 {
+			have[l]--
+			continue
+		}
+		out = append(out, strings.TrimRight(l, "\r"))
+	}
+	return out
+}

@@ -1,0 +1,204 @@
+package rules
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// The diagnostic codes of Verify's results (SPEC §6, shared/contract.json).
+// They are not registered rules: they come from the network, not from the
+// snapshot, and only Go Proxy: Verify (or `goproxy-doctor verify`) makes them.
+const (
+	CodeProxyUnreachable  = "proxy-unreachable"
+	CodeProxyTLSError     = "proxy-tls-error"
+	CodeProxyAuthRequired = "proxy-auth-required"
+	CodeProxyTimeout      = "proxy-timeout"
+	CodeModuleNotFound    = "module-not-found"
+	CodeSumDBUnreachable  = "sumdb-unreachable"
+)
+
+// VerifyFindings places a verify result in the folder's files: failing
+// proxies on their GOPROXY entry (in every file that sets a consumer's
+// GOPROXY), modules no entry serves on the go.mod/go.work lines requiring
+// them, origins that fail on the same lines, and an unreachable checksum
+// database on GOSUMDB (or on the entry that proxies it). Findings about
+// values set outside any file have no file, like the rules' own.
+func VerifyFindings(in *Input, res *verify.Result) []Finding {
+	var out []Finding
+	add := func(f Finding) {
+		f.Message = redact.RedactText(f.Message)
+		out = append(out, f)
+	}
+
+	type proxyKey struct {
+		pl                place
+		code, url, reason string
+		index             int
+	}
+	var proxies groups[proxyKey]
+	for _, p := range res.Proxies {
+		code, ok := proxyCode(p.Status)
+		if !ok {
+			continue
+		}
+		for _, name := range p.Consumers {
+			c := in.Consumer(name)
+			if c == nil {
+				continue
+			}
+			v := c.Vars["GOPROXY"]
+			live := goenv.Live(mustEntries(v.Value))
+			pl := valuePlace(v.Prov)
+			if p.Index >= 1 && p.Index <= len(live) {
+				e := live[p.Index-1]
+				pl = in.subPlace(v.Prov, v.Value, e.Start, e.End)
+			}
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: p.Error, index: p.Index}
+			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+p.Error, k, name)
+		}
+	}
+	proxies.each(func(k proxyKey, consumers []string) {
+		add(Finding{
+			Code: k.code, Severity: Error, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
+			Message: "GOPROXY entry " + strconv.Itoa(k.index) + " " + quote(k.url) + forConsumers(consumers) + " " + proxyProblem(k.code) + ": " + k.reason + ".",
+		})
+	})
+
+	for _, m := range res.Modules {
+		mod := m.Path + "@" + m.Version
+		var code, msg string
+		sev := Warning
+		switch {
+		case m.Outcome == verify.OutcomeNotFound:
+			code, msg = CodeModuleNotFound, mod+" is not found by any GOPROXY entry"+forConsumers(m.Consumers)+": "+m.Error+"."
+		case m.Outcome == verify.OutcomeError && directFailure(m):
+			a := m.Attempts[len(m.Attempts)-1]
+			code, _ = proxyCode(a.Class)
+			if code == "" {
+				code = CodeProxyUnreachable
+			}
+			sev = Error
+			msg = mod + forConsumers(m.Consumers) + " is fetched from its origin (direct), which fails: " + a.Error + "."
+		case m.Outcome == verify.OutcomeOK && m.SumDB != nil && m.SumDB.Outcome == verify.OutcomeNotFound:
+			code = CodeModuleNotFound
+			msg = mod + forConsumers(m.Consumers) + " is not in the checksum database (" + m.SumDB.URL + "), so the go command fails with \"verifying module\": list it in GOPRIVATE or GONOSUMDB if it is private."
+		default:
+			continue
+		}
+		places := m.Places()
+		if len(places) == 0 {
+			pl := toolchainPlace(in, m)
+			add(Finding{Code: code, Severity: sev, Message: msg, Consumers: m.Consumers, File: pl.File, Span: pl.Span})
+			continue
+		}
+		for _, r := range places {
+			add(Finding{Code: code, Severity: sev, Message: msg, Consumers: m.Consumers, File: r.File, Span: r.PathSpan})
+		}
+	}
+
+	type sumKey struct {
+		pl                     place
+		name, via, url, reason string
+	}
+	var sums groups[sumKey]
+	for _, s := range res.SumDBs {
+		if s.Off || s.Name == "" || !failing(s.Status) {
+			continue
+		}
+		for _, name := range s.Consumers {
+			c := in.Consumer(name)
+			if c == nil {
+				continue
+			}
+			v := c.Vars["GOSUMDB"]
+			pl := valuePlace(v.Prov)
+			if pl.File == "" && s.ViaIndex > 0 {
+				p := c.Vars["GOPROXY"]
+				if live := goenv.Live(mustEntries(p.Value)); s.ViaIndex <= len(live) {
+					e := live[s.ViaIndex-1]
+					pl = in.subPlace(p.Prov, p.Value, e.Start, e.End)
+				}
+			}
+			k := sumKey{pl: pl, name: s.Name, via: s.Via, url: s.URL, reason: s.Error}
+			sums.add(placeKey(pl)+"\x00"+s.Name+"\x00"+s.Via+"\x00"+s.Error, k, name)
+		}
+	}
+	sums.each(func(k sumKey, consumers []string) {
+		via := "directly at " + quote(k.url)
+		if k.via != "direct" {
+			via = "through " + quote(k.via)
+		}
+		add(Finding{
+			Code: CodeSumDBUnreachable, Severity: Error, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
+			Message: "The checksum database " + quote(k.name) + forConsumers(consumers) + ", reached " + via + ", fails: " + k.reason + "; every module not in go.sum and not in GONOSUMDB fails to verify.",
+		})
+	})
+	// Findings are one per place already (consumers are grouped); order
+	// them by place as Run does.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].File != out[j].File {
+			return out[i].File < out[j].File
+		}
+		return out[i].Span.Start < out[j].Span.Start
+	})
+	return out
+}
+
+// proxyCode maps a failure class to its diagnostic code.
+func proxyCode(c verify.Class) (string, bool) {
+	switch c {
+	case verify.ClassOK, verify.ClassNotFound, verify.ClassUnprobed, "":
+		return "", false
+	case verify.ClassTimeout:
+		return CodeProxyTimeout, true
+	case verify.ClassTLS:
+		return CodeProxyTLSError, true
+	case verify.ClassAuth, verify.ClassProxyAuth:
+		return CodeProxyAuthRequired, true
+	}
+	return CodeProxyUnreachable, true
+}
+
+func failing(c verify.Class) bool { _, ok := proxyCode(c); return ok }
+
+func proxyProblem(code string) string {
+	switch code {
+	case CodeProxyTimeout:
+		return "times out"
+	case CodeProxyTLSError:
+		return "fails TLS"
+	case CodeProxyAuthRequired:
+		return "requires credentials"
+	}
+	return "is unreachable"
+}
+
+// directFailure reports a module whose reported error comes from its
+// origin, not from a proxy (whose entry has its own finding).
+func directFailure(m verify.ModuleResult) bool {
+	if len(m.Attempts) == 0 {
+		return false
+	}
+	a := m.Attempts[len(m.Attempts)-1]
+	return a.Proxy == "direct" && a.Outcome == verify.OutcomeError
+}
+
+// toolchainPlace is GOTOOLCHAIN's value for a toolchain module, else nowhere.
+func toolchainPlace(in *Input, m verify.ModuleResult) place {
+	if !m.Toolchain {
+		return place{}
+	}
+	if c := in.Consumer(m.Consumer); c != nil {
+		return valuePlace(c.Vars["GOTOOLCHAIN"].Prov)
+	}
+	return place{}
+}
+
+func mustEntries(v string) []goenv.ProxyEntry {
+	e, _ := goenv.ParseGOPROXY(v)
+	return e
+}

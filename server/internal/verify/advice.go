@@ -1,0 +1,148 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+)
+
+// advise turns one consumer environment's results into failover advice: what
+// to change in GOPROXY, GOPRIVATE, GOSUMDB or the network settings so that
+// what failed falls through to what works.
+func advise(tr *targetRun, res *targetResult) []Advice {
+	var out []string
+	say := func(format string, args ...any) { out = append(out, redact.RedactText(fmt.Sprintf(format, args...))) }
+
+	byIndex := map[int]ProxyResult{}
+	for _, p := range res.proxies {
+		byIndex[p.Index] = p
+	}
+	steps := tr.routing.Steps
+	hasDirect := false
+	for _, s := range steps {
+		hasDirect = hasDirect || s.Kind == StepDirect
+	}
+	for i, s := range steps {
+		if s.Kind != StepProxy {
+			continue
+		}
+		p := byIndex[s.Index]
+		if !p.Status.failure() {
+			continue
+		}
+		what := describe(p)
+		var later []string
+		for _, n := range steps[i+1:] {
+			switch {
+			case n.Kind == StepProxy && !byIndex[n.Index].Status.failure() && byIndex[n.Index].Status != ClassUnprobed:
+				later = append(later, fmt.Sprintf("move entry %d (%s) first", n.Index, n.Entry))
+			case n.Kind == StepDirect:
+				later = append(later, "remove it so that direct is used")
+			}
+			if len(later) > 0 {
+				break
+			}
+		}
+		switch {
+		case len(steps) > i+1 && !s.FallBackOnError:
+			alt := ""
+			if len(later) > 0 {
+				alt = ", or " + later[0]
+			}
+			say("GOPROXY entry %d (%s) %s, and the ',' after it makes the go command stop there: use '|' after it so failures fall through%s.", s.Index, s.Entry, what, alt)
+		case len(steps) == i+1:
+			say("GOPROXY entry %d (%s) %s and nothing follows it: every module fails; add a working mirror after a '|' (or ',direct' if the origins are reachable).", s.Index, s.Entry, what)
+		}
+		switch p.Status {
+		case ClassProxyAuth:
+			say("The forward proxy %s asks for credentials: put them in HTTPS_PROXY as http://user:password@host:port (Go sends Basic authentication only).", orDash(p.Via))
+		case ClassTLS:
+			if strings.Contains(p.Error, "unknown authority") {
+				say("%s presents a certificate this environment does not trust (a TLS-intercepting proxy?): point SSL_CERT_FILE or SSL_CERT_DIR at the CA that signs it.", s.Entry)
+			}
+		case ClassAuth:
+			say("%s requires credentials: add a netrc entry \"machine %s\" (GOAUTH=netrc) for it; netrc credentials are sent over https only.", s.Entry, s.URL.Host)
+		}
+	}
+
+	var missing []string
+	for _, m := range res.modules {
+		if m.Outcome == OutcomeNotFound && !hasDirect {
+			missing = append(missing, m.Path)
+		}
+	}
+	if len(missing) > 0 {
+		say("%s %s not on any proxy and GOPROXY has no direct: add ',direct', or list private modules in GOPRIVATE so they are fetched from their origin.", list(missing), plural(len(missing), "is", "are"))
+	}
+
+	var unknown []string
+	for _, m := range res.modules {
+		if m.SumDB != nil && m.SumDB.Outcome == OutcomeNotFound {
+			unknown = append(unknown, m.Path)
+		}
+	}
+	if len(unknown) > 0 {
+		say("The checksum database does not know %s: if %s private, add %s to GOPRIVATE (or GONOSUMDB); the go command fails with \"verifying module\" otherwise.", list(unknown), plural(len(unknown), "it is", "they are"), plural(len(unknown), "it", "them"))
+	}
+
+	if s := res.sumdb; s.Status.failure() && s.Name != "" {
+		if s.Via == "direct" {
+			say("The checksum database %s is reached directly and %s: use a GOPROXY that proxies it (<proxy>/sumdb/%s/supported answers 200), or name one in GOSUMDB (\"%s https://<proxy>/sumdb/%s\").", s.Name, describe(ProxyResult{Status: s.Status, Error: s.Error}), s.Name, s.Name, s.Name)
+		} else {
+			say("The checksum database %s, reached through %s, %s: every module not in go.sum and not in GONOSUMDB fails verification.", s.Name, s.Via, describe(ProxyResult{Status: s.Status, Error: s.Error}))
+		}
+	}
+
+	advice := make([]Advice, 0, len(out))
+	for _, m := range out {
+		advice = append(advice, Advice{Consumers: tr.t.Consumers, Message: m})
+	}
+	return advice
+}
+
+// describe says what a failure class means, in a few words.
+func describe(p ProxyResult) string {
+	switch p.Status {
+	case ClassTimeout:
+		return "times out"
+	case ClassDNS:
+		return "does not resolve (DNS)"
+	case ClassRefused:
+		return "refuses connections"
+	case ClassTLS:
+		return "fails TLS"
+	case ClassAuth:
+		return "answers 401/403"
+	case ClassProxyAuth:
+		return "is blocked by the forward proxy's 407"
+	case ClassForwardProxy:
+		return "is refused by the forward proxy"
+	case ClassServerError:
+		return "answers 5xx"
+	case ClassNotAProxy:
+		return "does not answer like a module proxy"
+	}
+	return "fails"
+}
+
+func list(items []string) string {
+	if len(items) > 3 {
+		return strings.Join(items[:3], ", ") + fmt.Sprintf(" and %d more", len(items)-3)
+	}
+	return strings.Join(items, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

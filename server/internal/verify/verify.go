@@ -1,0 +1,574 @@
+// Package verify probes the network the way the go command would, for each
+// distinct consumer environment and each module a folder needs: Route is the
+// pure part (cmd/go's proxy list, GONOPROXY, TryProxies' fallback rules and
+// the checksum database routing), the prober executes requests with the
+// consumer's own HTTP client (HTTP(S)_PROXY/NO_PROXY, TLS roots, netrc),
+// bounded in time, size and concurrency, de-duplicated across consumers and
+// cancellable as a whole.
+//
+// Privacy is part of correctness: a module path GONOPROXY matches is never
+// sent to a proxy and one GONOSUMDB matches never to a checksum database,
+// because Route never plans such a request; credentials never follow a
+// redirect to another host and every URL and error is redacted.
+package verify
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout     = 10 * time.Second
+	DefaultConcurrency = 64
+	DefaultMaxBody     = 1 << 20
+)
+
+// Options bound a run. The zero value uses the defaults.
+type Options struct {
+	// Timeout bounds each request, body included.
+	Timeout time.Duration
+	// Concurrency is how many requests run at once.
+	Concurrency int
+	// MaxBody bounds every response body read.
+	MaxBody int64
+	// Progress is called after each module of each consumer environment,
+	// one call at a time.
+	Progress func(Progress)
+	// Dial replaces the network dialer (tests resolve example.com hosts to
+	// loopback servers with it).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	return o
+}
+
+// Target is one distinct consumer environment and the modules to verify
+// for it.
+type Target struct {
+	// Consumers share this environment (e.g. gopls, tools).
+	Consumers []string
+	// Vars are the effective go variables (GOPROXY, GONOPROXY, GONOSUMDB,
+	// GOSUMDB, GOINSECURE, GOAUTH), as go env reports them.
+	Vars map[string]string
+	// Env is the process environment: the network variables are read here.
+	Env         map[string]string
+	KnownSumDBs []string
+	GOOS        string
+	Modules     []Module
+}
+
+// Module is one module@version to verify.
+type Module struct {
+	Path, Version string
+	// InGoSum: go.sum already has both hashes, so the go command does not
+	// ask the checksum database.
+	InGoSum bool
+	// Toolchain marks the golang.org/toolchain module GOTOOLCHAIN would fetch.
+	Toolchain bool
+	// Places are the go.mod/go.work lines that require it.
+	Places []sources.Requirement
+}
+
+func (m Module) String() string { return m.Path + "@" + m.Version }
+
+// Outcome of an attempt or of a module.
+type Outcome string
+
+// Outcomes (SPEC §8).
+const (
+	OutcomeOK       Outcome = "ok"
+	OutcomeNotFound Outcome = "not-found"
+	OutcomeError    Outcome = "error"
+	OutcomeSkipped  Outcome = "skipped"
+)
+
+// Result is `verify --json` (SPEC §8), plus the checksum databases and the
+// failover advice.
+type Result struct {
+	Proxies []ProxyResult  `json:"proxies"`
+	Modules []ModuleResult `json:"modules"`
+	SumDBs  []SumDBResult  `json:"sumdbs"`
+	Advice  []Advice       `json:"advice"`
+}
+
+// ProxyResult is one GOPROXY entry as seen by some consumers.
+type ProxyResult struct {
+	URL       string  `json:"url"` // the entry, redacted
+	Status    Class   `json:"status"`
+	LatencyMs float64 `json:"latencyMs"`
+	// SumDB is whether <url>/sumdb/<name>/supported answered 200 (null: unknown).
+	SumDB     *bool    `json:"sumdb"`
+	Error     string   `json:"error"`
+	Consumers []string `json:"consumers"`
+	// Index is the entry's 1-based position in GOPROXY.
+	Index int `json:"index"`
+	// Via is the forward proxy (HTTP(S)_PROXY) used to reach it.
+	Via string `json:"via,omitempty"`
+}
+
+// ModuleResult is one module for one consumer environment.
+type ModuleResult struct {
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	// Consumer is the first consumer of the environment; Consumers lists all.
+	Consumer  string    `json:"consumer"`
+	Consumers []string  `json:"consumers"`
+	Attempts  []Attempt `json:"attempts"`
+	// ServedBy is the entry that served the module ("direct" for the
+	// origin), "" when none did.
+	ServedBy string  `json:"servedBy"`
+	Outcome  Outcome `json:"outcome"`
+	// Error is the error the go command would report.
+	Error     string       `json:"error,omitempty"`
+	SumDB     *ModuleSumDB `json:"sumdb,omitempty"`
+	Toolchain bool         `json:"toolchain,omitempty"`
+
+	places []sources.Requirement
+}
+
+// Places are the requirement lines of the module.
+func (m ModuleResult) Places() []sources.Requirement { return m.places }
+
+// Attempt is one step of a module's route that the go command takes.
+type Attempt struct {
+	// Proxy is the GOPROXY entry (redacted), "direct" or "off".
+	Proxy string `json:"proxy"`
+	// Index is the entry's position in GOPROXY (0 for GONOPROXY's direct step).
+	Index int `json:"index"`
+	// Status is the HTTP status of the last request (0: no answer).
+	Status  int     `json:"status"`
+	Outcome Outcome `json:"outcome"`
+	Class   Class   `json:"class,omitempty"`
+	Error   string  `json:"error,omitempty"`
+	Note    string  `json:"note,omitempty"`
+	// Requests are the requests the step makes, in order.
+	Requests []Request `json:"requests"`
+}
+
+// ModuleSumDB is the checksum database check of one module.
+type ModuleSumDB struct {
+	Outcome Outcome `json:"outcome"`
+	// Via is the proxy entry the database is reached through, or "direct".
+	Via    string `json:"via,omitempty"`
+	Status int    `json:"status"`
+	URL    string `json:"url,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// SumDBResult is how one consumer environment reaches its checksum database.
+type SumDBResult struct {
+	Name      string   `json:"name"`
+	Consumers []string `json:"consumers"`
+	Off       bool     `json:"off,omitempty"`
+	// Via is the GOPROXY entry that proxies it, "direct", or "GOSUMDB" for
+	// an explicit URL.
+	Via string `json:"via,omitempty"`
+	// ViaIndex is Via's position in GOPROXY (0 when not a proxy).
+	ViaIndex  int     `json:"viaIndex,omitempty"`
+	URL       string  `json:"url,omitempty"`
+	Status    Class   `json:"status"`
+	LatencyMs float64 `json:"latencyMs"`
+	Error     string  `json:"error,omitempty"`
+	// Attempts are the <proxy>/sumdb/<name>/supported checks the go command
+	// makes before choosing, in order.
+	Attempts []Attempt `json:"attempts"`
+}
+
+// Advice is one piece of failover advice.
+type Advice struct {
+	Consumers []string `json:"consumers"`
+	Message   string   `json:"message"`
+}
+
+// Run verifies every target. It stops at once, with ctx's error, when ctx
+// ends.
+func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
+	opts = opts.withDefaults()
+	p := newProber(opts)
+	defer p.closeIdle()
+	r := &run{p: p, opts: opts}
+	for _, t := range targets {
+		r.total += len(t.Modules)
+	}
+	results := make([]*targetResult, len(targets))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, t := range targets {
+		g.Go(func() error {
+			tr, err := r.target(gctx, t)
+			results[i] = tr
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}}
+	for _, tr := range results {
+		out.Modules = append(out.Modules, tr.modules...)
+		out.SumDBs = append(out.SumDBs, tr.sumdb)
+		out.Advice = append(out.Advice, tr.advice...)
+		for _, pr := range tr.proxies {
+			out.Proxies = mergeProxy(out.Proxies, pr)
+		}
+	}
+	return out, nil
+}
+
+// mergeProxy adds a proxy row, joining it with an identical one of another
+// consumer environment.
+func mergeProxy(rows []ProxyResult, pr ProxyResult) []ProxyResult {
+	for i, r := range rows {
+		if r.URL == pr.URL && r.Status == pr.Status && r.Error == pr.Error && r.Via == pr.Via && r.Index == pr.Index && sameBool(r.SumDB, pr.SumDB) {
+			for _, c := range pr.Consumers {
+				if !slices.Contains(rows[i].Consumers, c) {
+					rows[i].Consumers = append(rows[i].Consumers, c)
+				}
+			}
+			return rows
+		}
+	}
+	return append(rows, pr)
+}
+
+func sameBool(a, b *bool) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+type run struct {
+	p     *prober
+	opts  Options
+	mu    sync.Mutex
+	done  int
+	total int
+}
+
+// Progress is one module done.
+type Progress struct {
+	Done, Total int
+	Module      ModuleResult
+}
+
+func (r *run) progress(m ModuleResult) {
+	if r.opts.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.done++
+	r.opts.Progress(Progress{Done: r.done, Total: r.total, Module: m})
+}
+
+// consumerEnv is what the prober needs of a target.
+type consumerEnv struct {
+	net   Net
+	creds credentials
+	netrc bool
+	// authErr is GOAUTH's syntax error, which fails every https request.
+	authErr error
+}
+
+type targetResult struct {
+	modules []ModuleResult
+	proxies []ProxyResult
+	sumdb   SumDBResult
+	advice  []Advice
+}
+
+// targetRun is one target's state while it runs.
+type targetRun struct {
+	*run
+	t       Target
+	routing Routing
+	env     *consumerEnv
+	sumName string // the database name used for /supported checks
+
+	health  map[int]*healthCheck // step index → /sumdb/<name>/supported
+	sumDone chan struct{}
+	sum     sumDBBase
+}
+
+type healthCheck struct {
+	done chan struct{}
+	req  Request
+	err  error
+}
+
+// sumDBBase is where the target's checksum database lookups go.
+type sumDBBase struct {
+	result SumDBResult
+	base   *url.URL
+	err    string
+}
+
+func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
+	routing := NewRouting(t.Vars, t.KnownSumDBs)
+	getenv := func(k string) string { return t.Env[k] }
+	n := NetFrom(getenv, t.GOOS)
+	tr := &targetRun{
+		run: r, t: t, routing: routing,
+		env:     &consumerEnv{net: n, creds: loadCredentials(n.NetrcPath), netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
+		health:  map[int]*healthCheck{},
+		sumDone: make(chan struct{}),
+	}
+	tr.sumName = routing.SumDB.Name
+	if tr.sumName == "" && len(t.KnownSumDBs) > 0 {
+		tr.sumName = t.KnownSumDBs[0]
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.opts.Concurrency + len(routing.Steps) + 1)
+	// Every proxy entry's /sumdb/<name>/supported: its health and sumdb
+	// support, and the answers the checksum database routing walks over.
+	if tr.sumName != "" {
+		for i, s := range routing.Steps {
+			if s.Kind != StepProxy {
+				continue
+			}
+			hc := &healthCheck{done: make(chan struct{})}
+			tr.health[i] = hc
+			g.Go(func() error {
+				defer close(hc.done)
+				hc.req, hc.err = r.p.get(gctx, tr.env, SupportedURL(s.URL, tr.sumName), kindSupported, false)
+				return hc.err
+			})
+		}
+	}
+	g.Go(func() error { return tr.resolveSumDB(gctx) })
+	modules := make([]ModuleResult, len(t.Modules))
+	for i, m := range t.Modules {
+		g.Go(func() error {
+			mr, err := tr.module(gctx, m)
+			if err != nil {
+				return err
+			}
+			modules[i] = mr
+			r.progress(mr)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := &targetResult{modules: modules, sumdb: tr.sum.result}
+	out.proxies = tr.proxies(modules)
+	out.advice = advise(tr, out)
+	return out, nil
+}
+
+// module follows one module's route.
+func (tr *targetRun) module(ctx context.Context, m Module) (ModuleResult, error) {
+	mv := module.Version{Path: m.Path, Version: m.Version}
+	mr := ModuleResult{
+		Path: m.Path, Version: m.Version, Consumer: tr.t.Consumers[0], Consumers: tr.t.Consumers,
+		Attempts: []Attempt{}, Toolchain: m.Toolchain, places: m.Places,
+	}
+	planned, err := tr.routing.Route(mv)
+	if err != nil {
+		mr.Outcome, mr.Error = OutcomeError, redact.RedactText(err.Error())
+		return mr, nil
+	}
+	steps := make([]Step, len(planned))
+	attempts := make([]*Attempt, len(planned))
+	for i, p := range planned {
+		steps[i] = p.Step
+	}
+	var runErr error
+	served, best, _ := Walk(steps, func(i int) Kind {
+		if runErr != nil {
+			return Failed
+		}
+		a, k, err := tr.attempt(ctx, planned[i], mv)
+		if err != nil {
+			runErr = err
+			return Failed
+		}
+		attempts[i] = a
+		return k
+	}, func(i int) bool { return planned[i].Action == ActionUseProxy })
+	if runErr != nil {
+		return mr, runErr
+	}
+	for _, a := range attempts {
+		if a != nil && a.Proxy != "" {
+			mr.Attempts = append(mr.Attempts, *a)
+		}
+	}
+	switch {
+	case served >= 0:
+		mr.Outcome, mr.ServedBy = OutcomeOK, attempts[served].Proxy
+	case best >= 0 && attempts[best] != nil:
+		a := attempts[best]
+		mr.Outcome, mr.Error = a.Outcome, a.Error
+		if a.Outcome == OutcomeSkipped {
+			mr.Outcome = OutcomeNotFound
+		}
+		if mr.Error == "" {
+			mr.Error = a.Note
+		}
+	default:
+		mr.Outcome = OutcomeNotFound
+	}
+	if mr.Outcome == OutcomeOK {
+		sum, err := tr.moduleSumDB(ctx, m)
+		if err != nil {
+			return mr, err
+		}
+		mr.SumDB = sum
+	}
+	return mr, nil
+}
+
+// attempt runs one planned step. The Kind is what TryProxies sees.
+func (tr *targetRun) attempt(ctx context.Context, p PlannedAttempt, mv module.Version) (*Attempt, Kind, error) {
+	a := &Attempt{Proxy: redact.Redact(p.Step.Entry), Index: p.Step.Index, Requests: []Request{}}
+	switch p.Action {
+	case ActionUseProxy:
+		return &Attempt{}, NotFound, nil
+	case ActionDisabled:
+		a.Outcome, a.Note = OutcomeSkipped, "disabled by GOPRIVATE/GONOPROXY: the path is never sent to this proxy"
+		return a, NotFound, nil
+	case ActionOff:
+		a.Proxy, a.Outcome, a.Note = "off", OutcomeNotFound, "module lookup disabled by GOPROXY=off"
+		return a, NotFound, nil
+	case ActionDirect:
+		a.Proxy = "direct"
+		if p.Step.Kind == StepNoProxy {
+			a.Note = "GONOPROXY matches: fetched from its origin"
+		}
+		return tr.direct(ctx, a, mv)
+	}
+	req, err := tr.p.get(ctx, tr.env, p.URL, kindInfo, false)
+	if err != nil {
+		return nil, Failed, err
+	}
+	if req.Class == ClassOK {
+		checkInfo(&req, mv.Version, p.Step.URL)
+	}
+	return a.finish(req), kindOf(req.Class), nil
+}
+
+// finish records the last request of an attempt and derives its outcome.
+func (a *Attempt) finish(req Request) *Attempt {
+	a.Requests = append(a.Requests, req)
+	a.Status, a.Class = req.Status, req.Class
+	switch req.Class {
+	case ClassOK:
+		a.Outcome = OutcomeOK
+	case ClassNotFound:
+		a.Outcome, a.Error = OutcomeNotFound, "reading "+req.URL+": "+req.Error
+	default:
+		a.Outcome, a.Error = OutcomeError, req.Error
+		if req.Status != 0 {
+			a.Error = "reading " + req.URL + ": " + req.Error
+		}
+	}
+	return a
+}
+
+func kindOf(c Class) Kind {
+	switch c {
+	case ClassOK:
+		return OK
+	case ClassNotFound:
+		return NotFound
+	}
+	return Failed
+}
+
+// checkInfo is proxyRepo.Stat's check of a .info answer: JSON naming the
+// requested version.
+func checkInfo(req *Request, version string, base *url.URL) {
+	var info struct{ Version string }
+	if err := json.Unmarshal(req.body, &info); err != nil {
+		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("invalid response from proxy %q: %v", redact.Redact(base.Redacted()), err)
+		return
+	}
+	if info.Version != version && version == module.CanonicalVersion(version) {
+		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("proxy returned info for version %s instead of requested version", info.Version)
+	}
+}
+
+// proxies summarises each proxy entry from its /supported check and every
+// module request it answered.
+func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
+	var out []ProxyResult
+	for i, s := range tr.routing.Steps {
+		if s.Kind != StepProxy {
+			continue
+		}
+		pr := ProxyResult{URL: redact.Redact(s.Entry), Index: s.Index, Consumers: tr.t.Consumers, Status: ClassUnprobed}
+		var reqs []Request
+		if hc := tr.health[i]; hc != nil && hc.err == nil {
+			reqs = append(reqs, hc.req)
+			switch hc.req.Class {
+			case ClassOK:
+				pr.SumDB = ptr(true)
+			case ClassNotFound, ClassAuth, ClassServerError, ClassNotAProxy, ClassError:
+				if hc.req.Status != 0 {
+					pr.SumDB = ptr(false)
+				}
+			}
+		}
+		for _, m := range modules {
+			for _, a := range m.Attempts {
+				if a.Index == s.Index && a.Proxy != "direct" && a.Proxy != "off" {
+					reqs = append(reqs, a.Requests...)
+				}
+			}
+		}
+		var latencies []float64
+		for _, rq := range reqs {
+			if pr.Via == "" {
+				pr.Via = rq.Via
+			}
+			if rq.Status != 0 {
+				latencies = append(latencies, rq.LatencyMs)
+			}
+			if pr.Status == ClassUnprobed {
+				pr.Status = ClassOK
+			}
+			if rq.Class.failure() && (pr.Status == ClassOK || severity(rq.Class) > severity(pr.Status)) {
+				pr.Status, pr.Error = rq.Class, rq.Error
+			}
+		}
+		if len(latencies) > 0 {
+			sort.Float64s(latencies)
+			pr.LatencyMs = latencies[len(latencies)/2]
+		}
+		out = append(out, pr)
+	}
+	return out
+}
+
+// severity orders failure classes: the one a person should hear about first.
+func severity(c Class) int {
+	order := []Class{ClassError, ClassNotAProxy, ClassServerError, ClassRefused, ClassDNS, ClassTimeout, ClassForwardProxy, ClassAuth, ClassProxyAuth, ClassTLS}
+	return slices.Index(order, c)
+}
+
+func ptr[T any](v T) *T { return &v }
