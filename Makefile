@@ -19,7 +19,7 @@ server: deps-go
 
 # The example workspace is checked with a clean, fixed environment so the output is the same on
 # every machine: GOENV is the example's own `go env -w` file, user settings come from the example.
-EXAMPLE_ENV = env -i HOME=$(CURDIR)/$(EXAMPLE)/.home PATH="$(PATH)" GOENV=$(CURDIR)/$(EXAMPLE)/goenv
+EXAMPLE_ENV = env -i HOME=$(CURDIR)/out/example-home PATH="$(PATH)" GOENV=$(CURDIR)/$(EXAMPLE)/goenv
 EXAMPLE_ARGS = --folder $(EXAMPLE) --settings $(EXAMPLE)/user-settings.json
 run: server vsix-linux-x64
 	@echo; echo "== goproxy-doctor env $(EXAMPLE_ARGS)"
