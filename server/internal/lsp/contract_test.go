@@ -1,0 +1,46 @@
+package lsp
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// Server command ids, the client-state notification and the diagnostic
+// source come from shared/contract.json, as the extension's do.
+func TestServerMatchesTheContract(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "contract.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		ServerCommands []struct {
+			ID string `json:"id"`
+		} `json:"serverCommands"`
+		ClientNotifications []struct {
+			Method string `json:"method"`
+		} `json:"clientNotifications"`
+		DiagnosticSource string `json:"diagnosticSource"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, sc := range c.ServerCommands {
+		ids = append(ids, sc.ID)
+	}
+	slices.Sort(ids)
+	served := []string{CommandEnvironment, CommandVerify}
+	slices.Sort(served)
+	if !slices.Equal(ids, served) {
+		t.Errorf("contract server commands %v, server serves %v", ids, served)
+	}
+	if len(c.ClientNotifications) != 1 || c.ClientNotifications[0].Method != methodClientState {
+		t.Errorf("contract notifications %+v, server handles %s", c.ClientNotifications, methodClientState)
+	}
+	if c.DiagnosticSource != diagnosticSource {
+		t.Errorf("contract source %q, server publishes %q", c.DiagnosticSource, diagnosticSource)
+	}
+}
