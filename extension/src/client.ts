@@ -21,7 +21,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
 import { clientId, displayName, Notifications, ServerCommands, Settings } from './contract';
-import { EnvironmentResult, VerifyResult } from './render';
+import { EnvironmentResult, VerifyResponse } from './render';
 import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
 import { schemeFromServer, schemeToServer } from './uris';
 
@@ -210,7 +210,7 @@ export class ServerSession implements vscode.Disposable {
   }
 
   /** Runs goproxy-doctor.verify with a work-done token of our own, forwarding its reports to onProgress. */
-  async verify(folderUri: string, options: VerifyOptions, onProgress: (p: ProgressUpdate) => void, token: vscode.CancellationToken): Promise<VerifyResult> {
+  async verify(folderUri: string, options: VerifyOptions, onProgress: (p: ProgressUpdate) => void, token: vscode.CancellationToken): Promise<VerifyResponse> {
     const client = this.running();
     const workDoneToken = `goProxy.verify/${Date.now()}/${Math.random().toString(36).slice(2)}`;
     const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
@@ -230,7 +230,7 @@ export class ServerSession implements vscode.Disposable {
     });
     request.catch(() => undefined);
     try {
-      return (await Promise.race([request, cancelled])) as VerifyResult;
+      return (await Promise.race([request, cancelled])) as VerifyResponse;
     } finally {
       onCancel?.dispose();
       sub.dispose();

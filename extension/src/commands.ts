@@ -2,7 +2,7 @@
 // the server's own ids are registered by vscode-languageclient and never here.
 import * as vscode from 'vscode';
 import { ServerSession } from './client';
-import { Commands, Settings } from './contract';
+import { Commands, settingDefault, Settings } from './contract';
 import { progressConverter } from './progress';
 import { renderEnvironment, renderVerify } from './render';
 
@@ -55,8 +55,8 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
   }
   const config = vscode.workspace.getConfiguration(undefined, folder.uri);
   const options = {
-    timeout: config.get<string>(Settings.verifyTimeout, '10s'),
-    concurrency: config.get<number>(Settings.verifyConcurrency, 8),
+    timeout: config.get<string>(Settings.verifyTimeout, settingDefault<string>(Settings.verifyTimeout)),
+    concurrency: config.get<number>(Settings.verifyConcurrency, settingDefault<number>(Settings.verifyConcurrency)),
   };
   const started = new Date();
   await vscode.window.withProgress(
@@ -74,7 +74,9 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
           },
           token,
         );
-        output.appendLine(renderVerify(result, `Go Proxy: Verify: ${folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`));
+        const heading = (f?: string) =>
+          `Go Proxy: Verify: ${f ?? folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`;
+        output.appendLine(renderVerify(result, heading));
         output.show(true);
       } catch (err) {
         if (token.isCancellationRequested) {

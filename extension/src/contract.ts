@@ -40,6 +40,13 @@ export const Settings = {
   traceServer: setting('goProxy.trace.server'),
 } as const;
 
+/** A setting's default as the contract (and so package.json) declares it. */
+export function settingDefault<T>(name: string): T {
+  const s = contract.settings.find((x) => x.name === name);
+  if (!s) throw new Error(`shared/contract.json has no setting ${name}`);
+  return s.default as T;
+}
+
 export const Notifications = {
   clientState: notification('goproxy-doctor/clientState'),
 } as const;

@@ -28,31 +28,66 @@ export interface EnvironmentResult {
 
 export interface ProxyProbe {
   url: string;
+  /** How the proxy answered: ok, not-found, timeout, refused, tls-error, … (older servers: an HTTP status). */
   status?: string | number;
   latencyMs?: number;
-  sumdb?: boolean | string;
+  /** Whether <url>/sumdb/<name>/supported answered 200; null when unknown. */
+  sumdb?: boolean | string | null;
   error?: string;
+  consumers?: string[];
+  via?: string;
 }
 
 export interface ModuleAttempt {
   proxy: string;
+  /** The HTTP status of the last request; 0 when there was no answer. */
   status?: string | number;
   outcome: string;
+  class?: string;
+  error?: string;
 }
 
 export interface ModuleProbe {
   path: string;
   version: string;
   consumer?: string;
+  consumers?: string[];
   attempts?: ModuleAttempt[];
   servedBy?: string;
   outcome: string;
+  error?: string;
 }
 
+export interface SumDBProbe {
+  name: string;
+  consumers?: string[];
+  off?: boolean;
+  via?: string;
+  status?: string;
+  latencyMs?: number;
+  error?: string;
+}
+
+export interface Advice {
+  consumers?: string[];
+  message: string;
+}
+
+/** SPEC §8's `verify --json`, plus the checksum databases and failover advice. */
 export interface VerifyResult {
   proxies?: ProxyProbe[];
   modules?: ModuleProbe[];
+  sumdbs?: SumDBProbe[];
+  advice?: Advice[];
 }
+
+export interface FolderVerify extends VerifyResult {
+  folder: string;
+  uri?: string;
+}
+
+/** goproxy-doctor.verify's answer: one result per folder (or, from a single-folder server, the result itself). */
+export type VerifyResponse = { folders: FolderVerify[]; text?: string } | VerifyResult;
 
 /** SPEC §4's variables in the order people look for them; anything else follows alphabetically. */
 const variableOrder = [
@@ -178,16 +213,41 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-export function renderVerify(result: VerifyResult, heading: string): string {
-  const out: string[] = [heading, ''];
+function latency(ms: number | undefined): string {
+  return ms === undefined ? '' : `${Math.round(ms)} ms`;
+}
+
+function consumersOf(x: { consumers?: string[]; consumer?: string }): string {
+  return x.consumers && x.consumers.length > 0 ? x.consumers.join(', ') : cell(x.consumer);
+}
+
+/** One attempt of a module's route: `<proxy> → 404 not-found`, or the failure class when nothing answered. */
+function attemptText(a: ModuleAttempt): string {
+  const answered = a.status !== undefined && a.status !== '' && a.status !== 0;
+  const what = answered ? `${a.status} ${a.outcome}` : a.class && a.class !== a.outcome ? `${a.outcome} (${a.class})` : a.outcome;
+  return `${a.proxy} → ${what}`;
+}
+
+/** Counts by value, most frequent first: `2 ok, 1 timeout`. */
+function tally(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v, n]) => `${n} ${v}`).join(', ');
+}
+
+/** The body of one Verify result: proxies, modules, checksum databases, advice, a summary line. */
+export function renderVerifyResult(result: VerifyResult): string {
+  const out: string[] = [];
   const proxies = result.proxies ?? [];
   const modules = result.modules ?? [];
+  const sumdbs = result.sumdbs ?? [];
+  const advice = result.advice ?? [];
   out.push(`Proxies (${proxies.length})`);
   out.push(
     proxies.length > 0
       ? formatTable(
-          ['PROXY', 'STATUS', 'LATENCY', 'SUMDB', 'ERROR'],
-          proxies.map((p) => [p.url, cell(p.status), p.latencyMs === undefined ? '' : `${Math.round(p.latencyMs)} ms`, cell(p.sumdb), cell(p.error)]),
+          ['PROXY', 'STATUS', 'LATENCY', 'SUMDB', 'CONSUMERS', 'ERROR'],
+          proxies.map((p) => [p.via ? `${p.url} (via ${p.via})` : p.url, cell(p.status), latency(p.latencyMs), cell(p.sumdb), consumersOf(p), cell(p.error)]),
         )
       : '(no proxy is configured for any consumer)',
   );
@@ -195,22 +255,40 @@ export function renderVerify(result: VerifyResult, heading: string): string {
   out.push(
     modules.length > 0
       ? formatTable(
-          ['MODULE', 'VERSION', 'CONSUMER', 'OUTCOME', 'SERVED BY', 'ATTEMPTS'],
-          modules.map((m) => [
-            m.path,
-            m.version,
-            cell(m.consumer),
-            m.outcome,
-            cell(m.servedBy),
-            (m.attempts ?? []).map((a) => `${a.proxy} → ${a.status === undefined || a.status === '' ? a.outcome : `${a.status} ${a.outcome}`}`).join('; '),
-          ]),
+          ['MODULE', 'VERSION', 'CONSUMERS', 'OUTCOME', 'SERVED BY', 'ATTEMPTS'],
+          modules.map((m) => [m.path, m.version, consumersOf(m), m.outcome, cell(m.servedBy), (m.attempts ?? []).map(attemptText).join('; ')]),
         )
       : '(go.mod and go.work require no module)',
   );
-  const failed = modules.filter((m) => m.outcome !== 'ok' && m.outcome !== 'skipped').length;
-  const badProxies = proxies.filter((p) => p.error).length;
-  out.push('', `${modules.length - failed}/${modules.length} modules ok, ${proxies.length - badProxies}/${proxies.length} proxies reachable`);
-  return out.join('\n') + '\n';
+  const failures = modules.filter((m) => m.error);
+  if (failures.length > 0) {
+    out.push('', 'What the go command would report:');
+    for (const m of failures) out.push(`  ${m.path}@${m.version} (${consumersOf(m)}): ${m.error}`);
+  }
+  if (sumdbs.length > 0) {
+    out.push('', `Checksum databases (${sumdbs.length})`);
+    out.push(
+      formatTable(
+        ['NAME', 'CONSUMERS', 'VIA', 'STATUS', 'LATENCY', 'ERROR'],
+        sumdbs.map((d) => [d.name, consumersOf(d), d.off ? 'off' : cell(d.via), cell(d.status), latency(d.latencyMs), cell(d.error)]),
+      ),
+    );
+  }
+  if (advice.length > 0) {
+    out.push('', 'Advice:');
+    for (const a of advice) out.push(`  - ${a.message}${a.consumers && a.consumers.length > 0 ? ` (${a.consumers.join(', ')})` : ''}`);
+  }
+  const ok = modules.filter((m) => m.outcome === 'ok' || m.outcome === 'skipped').length;
+  const proxyStates = proxies.map((p) => cell(p.status) || (p.error ? 'error' : 'unknown'));
+  out.push('', `${ok}/${modules.length} modules ok${proxies.length > 0 ? `; proxies: ${tally(proxyStates)}` : ''}`);
+  return out.join('\n');
+}
+
+/** The Output channel text for a Verify run: a heading and a result per folder. */
+export function renderVerify(response: VerifyResponse, heading: (folder?: string) => string): string {
+  const folders: FolderVerify[] = 'folders' in response && Array.isArray(response.folders) ? response.folders : [{ ...(response as VerifyResult), folder: '' }];
+  if (folders.length === 0) return `${heading()}\n\n(no workspace folder to verify)\n`;
+  return folders.map((f) => `${heading(f.folder || undefined)}\n\n${renderVerifyResult(f)}\n`).join('\n');
 }
 
 /** The host (and port) of the first GOPROXY entry, or the keyword (`direct`, `off`) when it has no URL. */

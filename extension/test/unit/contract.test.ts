@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 // @ts-expect-error: a plain ES module script without type declarations.
 import { applyContract, manifestDrift } from '../../scripts/contract-manifest.mjs';
 import contract from '../../../shared/contract.json';
-import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, Settings } from '../../src/contract';
+import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, settingDefault, Settings } from '../../src/contract';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -64,6 +64,11 @@ describe('the ids the extension uses', () => {
     assert.equal(Notifications.clientState, contract.clientNotifications[0].method);
     assert.equal(diagnosticSource, 'go-proxy');
     assert.equal(extensionId, `${pkg.publisher}.${pkg.name}`);
+  });
+
+  test('setting defaults come from the contract too', () => {
+    for (const s of contract.settings) assert.deepEqual(settingDefault(s.name), pkg.contributes.configuration.properties[s.name].default);
+    assert.throws(() => settingDefault('goProxy.nope'), /no setting goProxy\.nope/);
   });
 
   test('the client id prefixes the trace setting, which vscode-languageclient reads as <id>.trace.server', () => {

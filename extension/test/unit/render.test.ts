@@ -10,7 +10,7 @@ import {
   renderVerify,
   sortVariables,
   statusSummary,
-  VerifyResult,
+  VerifyResponse,
 } from '../../src/render';
 
 const environment: EnvironmentResult = {
@@ -108,55 +108,94 @@ describe('renderEnvironment', () => {
 });
 
 describe('renderVerify', () => {
-  const result: VerifyResult = {
-    proxies: [
-      { url: 'http://127.0.0.1:3000', status: 'ok', latencyMs: 3.4, sumdb: true, error: '' },
-      { url: 'https://down.example.com', status: 'error', latencyMs: 10000, sumdb: false, error: 'timeout' },
-    ],
-    modules: [
+  // The server's shape: per folder, SPEC §8's result plus checksum databases and advice.
+  const result: VerifyResponse = {
+    folders: [
       {
-        path: 'example.org/lib',
-        version: 'v1.0.0',
-        consumer: 'gopls',
-        attempts: [
-          { proxy: 'https://down.example.com', status: 404, outcome: 'not-found' },
-          { proxy: 'http://127.0.0.1:3000', status: 200, outcome: 'ok' },
+        folder: '/w/app',
+        uri: 'file:///w/app',
+        proxies: [
+          { url: 'http://127.0.0.1:3000', status: 'ok', latencyMs: 3.4, sumdb: true, error: '', consumers: ['gopls', 'tools'] },
+          { url: 'https://down.example.com', status: 'timeout', latencyMs: 10000, sumdb: null, error: 'no answer within 10s', consumers: ['terminal'] },
         ],
-        servedBy: 'http://127.0.0.1:3000',
-        outcome: 'ok',
+        modules: [
+          {
+            path: 'example.org/lib',
+            version: 'v1.0.0',
+            consumer: 'gopls',
+            consumers: ['gopls', 'tools'],
+            attempts: [
+              { proxy: 'https://down.example.com', status: 404, outcome: 'not-found' },
+              { proxy: 'http://127.0.0.1:3000', status: 200, outcome: 'ok' },
+            ],
+            servedBy: 'http://127.0.0.1:3000',
+            outcome: 'ok',
+          },
+          {
+            path: 'example.com/private',
+            version: 'v0.3.0',
+            consumer: 'terminal',
+            attempts: [{ proxy: 'https://down.example.com', status: 0, outcome: 'error', class: 'timeout' }],
+            servedBy: '',
+            outcome: 'error',
+            error: 'example.com/private@v0.3.0: timeout',
+          },
+        ],
+        sumdbs: [{ name: 'sum.example.com', consumers: ['gopls', 'tools'], via: 'http://127.0.0.1:3000', status: 'ok', latencyMs: 2 }],
+        advice: [{ consumers: ['terminal'], message: 'add direct after the mirror' }],
       },
-      { path: 'example.com/private', version: 'v0.3.0', consumer: 'terminal', attempts: [{ proxy: 'direct', outcome: 'error' }], outcome: 'error' },
     ],
+    text: 'the server rendered this; the client renders the JSON',
   };
+  const heading = (f?: string) => `Go Proxy: Verify: ${f ?? '?'}`;
 
-  test('a fixed-width table of proxies and one of modules with their attempts, then a summary', () => {
+  test('per folder: a table of proxies, one of modules with their attempts, the checksum databases, advice, a summary', () => {
+    const attempts = 'https://down.example.com → 404 not-found; http://127.0.0.1:3000 → 200 ok';
     assert.equal(
-      renderVerify(result, 'Go Proxy: Verify: /w/app'),
+      renderVerify(result, heading),
       [
         'Go Proxy: Verify: /w/app',
         '',
         'Proxies (2)',
-        'PROXY                     STATUS  LATENCY   SUMDB  ERROR',
-        '------------------------  ------  --------  -----  -------',
-        'http://127.0.0.1:3000     ok      3 ms      yes',
-        'https://down.example.com  error   10000 ms  no     timeout',
+        'PROXY                     STATUS   LATENCY   SUMDB  CONSUMERS     ERROR',
+        '------------------------  -------  --------  -----  ------------  --------------------',
+        'http://127.0.0.1:3000     ok       3 ms      yes    gopls, tools',
+        'https://down.example.com  timeout  10000 ms         terminal      no answer within 10s',
         '',
         'Modules (2)',
-        'MODULE               VERSION  CONSUMER  OUTCOME  SERVED BY              ATTEMPTS',
-        `-------------------  -------  --------  -------  ---------------------  ${'-'.repeat('https://down.example.com → 404 not-found; http://127.0.0.1:3000 → 200 ok'.length)}`,
-        'example.org/lib      v1.0.0   gopls     ok       http://127.0.0.1:3000  https://down.example.com → 404 not-found; http://127.0.0.1:3000 → 200 ok',
-        'example.com/private  v0.3.0   terminal  error                           direct → error',
+        'MODULE               VERSION  CONSUMERS     OUTCOME  SERVED BY              ATTEMPTS',
+        `-------------------  -------  ------------  -------  ---------------------  ${'-'.repeat(attempts.length)}`,
+        `example.org/lib      v1.0.0   gopls, tools  ok       http://127.0.0.1:3000  ${attempts}`,
+        'example.com/private  v0.3.0   terminal      error                           https://down.example.com → error (timeout)',
         '',
-        '1/2 modules ok, 1/2 proxies reachable',
+        'What the go command would report:',
+        '  example.com/private@v0.3.0 (terminal): example.com/private@v0.3.0: timeout',
+        '',
+        'Checksum databases (1)',
+        'NAME             CONSUMERS     VIA                    STATUS  LATENCY  ERROR',
+        '---------------  ------------  ---------------------  ------  -------  -----',
+        'sum.example.com  gopls, tools  http://127.0.0.1:3000  ok      2 ms',
+        '',
+        'Advice:',
+        '  - add direct after the mirror (terminal)',
+        '',
+        '1/2 modules ok; proxies: 1 ok, 1 timeout',
         '',
       ].join('\n'),
     );
   });
 
+  test('a bare SPEC §8 result (no folders) is rendered under the command\'s folder', () => {
+    const text = renderVerify({ proxies: [{ url: 'off', status: 'ok' }], modules: [] }, heading);
+    assert.match(text, /^Go Proxy: Verify: \?\n\nProxies \(1\)\n/);
+  });
+
   test('empty results say so instead of printing empty tables', () => {
-    const text = renderVerify({ proxies: [], modules: [] }, 'h');
+    const text = renderVerify({ folders: [{ folder: '/w', proxies: [], modules: [] }] }, heading);
     assert.match(text, /Proxies \(0\)\n\(no proxy is configured for any consumer\)/);
     assert.match(text, /Modules \(0\)\n\(go\.mod and go\.work require no module\)/);
+    assert.match(text, /0\/0 modules ok\n$/);
+    assert.equal(renderVerify({ folders: [] }, heading), 'Go Proxy: Verify: ?\n\n(no workspace folder to verify)\n');
   });
 });
 

@@ -756,15 +756,16 @@ func DetectStyle(src []byte, root *sources.Value) Style {
 	return st
 }
 
-// styleSample is how many lines (and containers) style detection reads.
-const styleSample = 2000
+// styleSample is how many lines (and values) style detection reads.
+const styleSample = 1000
 
 // trailingCommas counts the multi-line objects and arrays of a document that
 // end with a comma and those that do not (the first styleSample of them).
 func trailingCommas(d *Doc, v *sources.Value) (with, without int) {
+	seen := 0
 	var count func(v *sources.Value)
 	count = func(v *sources.Value) {
-		if with+without >= styleSample {
+		if seen++; seen > styleSample {
 			return
 		}
 		n := len(v.Members) + len(v.Elems)
@@ -785,9 +786,15 @@ func trailingCommas(d *Doc, v *sources.Value) (with, without int) {
 			}
 		}
 		for _, m := range v.Members {
+			if seen > styleSample {
+				return
+			}
 			count(m.Value)
 		}
 		for _, e := range v.Elems {
+			if seen > styleSample {
+				return
+			}
 			count(e)
 		}
 	}

@@ -368,8 +368,8 @@ type client struct {
 	registrations []json.RawMessage
 	// notes are $/progress notifications and window/workDoneProgress/create
 	// requests, in arrival order.
-	notes []note
-	changed       chan struct{} // closed and replaced when something arrives
+	notes   []note
+	changed chan struct{} // closed and replaced when something arrives
 }
 
 type response struct {

@@ -15,11 +15,15 @@ import (
 // for the editor's processes). Every candidate is replayed through the
 // engine and offered only when the consumers then agree.
 //
-// The preferred one keeps the terminal's value — "works in the terminal" is
-// the state the user has seen working — by the smallest change: drop the
-// override, else set it, else copy the value. When the terminal has no value
-// at all, the preferred one gives it the editor's rather than removing
-// configuration to reach agreement.
+// Which one is preferred: none for a debug configuration's or a task's own
+// environment (set for that run on purpose); for a list (private patterns,
+// NO_PROXY) whose one side holds all of the other's entries, the one that
+// gives everyone the longer list; else the one that keeps the terminal's
+// value — "works in the terminal" is what the user has seen working — by
+// the smallest change (drop the override, else set it, else copy the value);
+// and when the terminal's value is nobody's choice (a default), the one that
+// adds the value where it is missing rather than remove configuration. A
+// value another rule flags is never what consumers are made to agree on.
 func (in *Input) divergenceFixes(d *divergence) []Fix {
 	// Agreement is checked over the consumers of the finding and the four
 	// every folder has: a fix that aligns two of them by setting the

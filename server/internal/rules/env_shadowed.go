@@ -14,6 +14,9 @@ func init() {
 // `go env -w` only warns once, when it writes). The finding sits on the
 // GOENV file line, the value that has no effect; values that settings layers
 // override are env-divergence's business.
+//
+// No fix: the winning value is in the process environment, which no file edit
+// changes, and deleting the GOENV line would change what other shells see.
 func checkEnvShadowed(in *Input) []Finding {
 	type key struct {
 		pl           place

@@ -366,3 +366,86 @@ func added(old, new []byte) []string {
 	}
 	return out
 }
+
+// No fix copies a credential into a file the team shares (.vscode/*,
+// *.code-workspace): a credential a fix writes there must already be in
+// that file, where the user put it.
+func TestFixesNeverCopyCredentialsIntoTheWorkspace(t *testing.T) {
+	m := newMachine(t)
+	ar := txtar.Parse([]byte(`-- proc.env --
+GOPROXY=https://goproxy.corp.example.com,direct
+HTTPS_PROXY=http://erin:s3cret@proxy.example.net:3128
+-- go.mod --
+module corp.example.com/app
+
+go 1.22
+-- user/settings.json --
+{
+}
+-- .vscode/settings.json --
+{
+  "go.toolsEnvVars": {
+    "HTTPS_PROXY": "http://bob:hunter2@proxy.example.net:3128",
+    "GOPROXY": "https://ci:t0ken@goproxy.corp.example.com,DIRECT"
+  },
+  "http.proxy": "http://carol:pa55@proxy.example.net:3128"
+}
+-- .vscode/tasks.json --
+{
+  "version": "2.0.0",
+  "tasks": [
+    { "type": "shell", "label": "get", "command": "go get", "options": { "env": { "HTTPS_PROXY": "http://dave:pw@proxy.example.net:3128" } } }
+  ]
+}
+`))
+	w := m.setup(t, ar)
+	n := 0
+	for _, f := range w.diagnose() {
+		for _, fx := range f.Fixes {
+			n++
+			for file, edits := range byFile(fx) {
+				if !strings.Contains(file, string(filepath.Separator)+".vscode"+string(filepath.Separator)) && !strings.HasSuffix(file, ".code-workspace") {
+					continue
+				}
+				old, _ := os.ReadFile(file)
+				next, err := applyEdits(old, edits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, u := range userinfoIn(string(next)) {
+					if !strings.Contains(string(old), u) {
+						t.Errorf("%s: %q writes the credential %q into %s", f.Code, fx.Title, u, w.archiveName(file))
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no fix offered: the test checks nothing")
+	}
+	// The editor's proxy reaches the terminal through user settings, not
+	// through the workspace settings it is written in; the terminal's does
+	// not replace it there.
+	got := w.render(t, w.diagnose())
+	if !strings.Contains(got, `Set HTTPS_PROXY in terminal.integrated.env.linux (user settings) to "http://bob:xxxxx@proxy.example.net:3128"`) {
+		t.Errorf("no fix gives the terminal the editor's proxy in user settings:\n%s", got)
+	}
+	if strings.Contains(got, `Set go.toolsEnvVars.HTTPS_PROXY in .vscode/settings.json`) {
+		t.Errorf("a fix writes the terminal's credential into the workspace settings:\n%s", got)
+	}
+}
+
+// userinfoIn lists the user:password@ and token@ parts of URLs in s.
+func userinfoIn(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, "://")[1:] {
+		host := part
+		if i := strings.IndexAny(part, "/\",|; \n"); i >= 0 {
+			host = part[:i]
+		}
+		if at := strings.LastIndexByte(host, '@'); at > 0 {
+			out = append(out, host[:at+1])
+		}
+	}
+	return out
+}

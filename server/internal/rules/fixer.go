@@ -78,11 +78,18 @@ func (fx *fixer) file(path string) *fileChange {
 				f.kind = sources.VSCodeFolder
 			}
 		default:
-			if ef := s.EnvFile(path, sources.GoEnvFile); ef != nil {
-				f.kind, f.content = sources.GoEnvFile, ef.Content
-				if !ef.Exists {
-					f.content = nil
+			// A GOENV file some consumer reads (resolve has read it already).
+			for _, c := range fx.in.Consumers {
+				if c.GoEnvPath != path || path == "" {
+					continue
 				}
+				if ef := s.EnvFile(path, sources.GoEnvFile); ef != nil {
+					f.kind, f.content = sources.GoEnvFile, ef.Content
+					if !ef.Exists {
+						f.content = nil
+					}
+				}
+				break
 			}
 		}
 	}
@@ -344,17 +351,61 @@ func (f *fileChange) result() ([]byte, error) {
 	return out, err
 }
 
+// fixCache is what building fixes reuses across the findings of one run.
+type fixCache struct {
+	docs   map[string]*fix.Doc       // each JSONC file, its style detected once
+	pruned map[string]*sources.Value // each settings file reduced to what resolve reads
+}
+
 // doc is the fixes' shared view of a JSONC file of the snapshot.
 func (in *Input) doc(path string, content []byte, root *sources.Value) *fix.Doc {
-	if d, ok := in.docs[path]; ok {
+	if d, ok := in.fixes.docs[path]; ok {
 		return d
 	}
-	if in.docs == nil {
-		in.docs = map[string]*fix.Doc{}
+	if in.fixes.docs == nil {
+		in.fixes.docs = map[string]*fix.Doc{}
 	}
 	d := fix.NewDoc(content, root)
-	in.docs[path] = d
+	in.fixes.docs[path] = d
 	return d
+}
+
+// prunedFor is a settings file reduced to what resolve reads and what the
+// change's operations touch.
+func (in *Input) prunedFor(f *fileChange, root *sources.Value) *sources.Value {
+	depth := 0
+	if f.wsFile {
+		depth = 1
+	}
+	for _, op := range f.ops {
+		if len(op.Path) > depth && !resolveReads(op.Path[depth].Key) {
+			return pruneSettings(root, f.wsFile, f.ops)
+		}
+	}
+	for _, st := range in.Snap.SettingsLayers() {
+		if st.Path == f.path && st.Root == root {
+			return in.pruned(st)
+		}
+	}
+	return pruneSettings(root, f.wsFile, nil)
+}
+
+// resolveReads reports whether resolve reads a top-level setting.
+func resolveReads(key string) bool {
+	return key == "go.toolsEnvVars" || key == "gopls" || key == "http.proxy" || strings.HasPrefix(key, "terminal.integrated.env.")
+}
+
+// pruned is a settings file of the snapshot reduced to what resolve reads.
+func (in *Input) pruned(st *sources.Settings) *sources.Value {
+	if r, ok := in.fixes.pruned[st.Path]; ok {
+		return r
+	}
+	if in.fixes.pruned == nil {
+		in.fixes.pruned = map[string]*sources.Value{}
+	}
+	r := pruneSettings(st.Root, st.IsWorkspaceFile, nil)
+	in.fixes.pruned[st.Path] = r
+	return r
 }
 
 // edits renders the fix as edits of the snapshot's contents.
@@ -383,6 +434,11 @@ func (fx *fixer) edits() ([]Edit, error) {
 				return nil, err
 			}
 			edits = fix.Diff(f.content, text)
+		case len(f.ops) == 1:
+			var err error
+			if edits, err = f.doc.Edits(f.ops[0]); err != nil {
+				return nil, err
+			}
 		default:
 			var err error
 			if edits, _, err = f.doc.Edit(f.ops...); err != nil {
@@ -422,13 +478,20 @@ func (fx *fixer) overlay() (sources.Overlay, error) {
 				root = &sources.Value{Kind: sources.Object}
 			}
 			if f.kind != sources.Launch && f.kind != sources.Tasks {
-				root = pruneSettings(root, f.wsFile, f.ops)
+				root = fx.in.prunedFor(f, root)
 			}
 			v, err := fix.Virtual(root, f.ops...)
 			if err != nil {
 				return o, err
 			}
 			o.JSON[f.path] = v
+		}
+	}
+	// The settings the fix leaves alone are replayed pruned too: resolve
+	// then never scans a huge file's unrelated settings.
+	for _, st := range fx.in.Snap.SettingsLayers() {
+		if _, ok := o.JSON[st.Path]; !ok && st.Root != nil {
+			o.JSON[st.Path] = fx.in.pruned(st)
 		}
 	}
 	return o, nil
@@ -621,8 +684,7 @@ func pruneSettings(root *sources.Value, wsFile bool, ops []fix.Op) *sources.Valu
 		out := *obj
 		out.Members = nil
 		for _, m := range obj.Members {
-			if touched[m.Key] || m.Key == "go.toolsEnvVars" || m.Key == "gopls" || m.Key == "http.proxy" ||
-				strings.HasPrefix(m.Key, "terminal.integrated.env.") {
+			if resolveReads(m.Key) || touched[m.Key] {
 				out.Members = append(out.Members, m)
 			}
 		}

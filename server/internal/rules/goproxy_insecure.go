@@ -17,6 +17,9 @@ func init() {
 // https:// URL (they bypass GOAUTH and show in go env output and every child
 // process's environment), and credentials in an http:// URL, which cmd/go
 // refuses to send at all ("refusing to pass credentials to insecure URL").
+//
+// No fix: whether the proxy serves TLS is unknown, and moving credentials to
+// netrc means writing a secrets file whose mode an editor edit cannot set.
 func checkGoproxyInsecure(in *Input) []Finding {
 	type key struct {
 		pl   place

@@ -7,6 +7,9 @@ func init() {
 // checkGosumdbOff reports GOSUMDB=off: verification is disabled for every
 // module, a security downgrade usually meant for private modules only, and
 // toolchain downloads fail because they always need the checksum database.
+//
+// No fix: which modules may skip verification is the user's decision, and
+// turning the checksum database back on can break private modules.
 func checkGosumdbOff(in *Input) []Finding {
 	var g groups[place]
 	for _, c := range in.Consumers {

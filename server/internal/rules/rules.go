@@ -6,7 +6,6 @@ package rules
 import (
 	"sort"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -75,7 +74,7 @@ type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
 
-	docs map[string]*fix.Doc // the fixes' view of each JSONC file, its style detected once
+	fixes fixCache // what building fixes reuses across findings
 }
 
 // Consumer returns the named consumer, or nil.

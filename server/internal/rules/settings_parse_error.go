@@ -11,6 +11,8 @@ func init() {
 // checkSettingsParseError reports a settings, launch or tasks file that does
 // not parse as JSONC, at the offset of the error: the doctor cannot model
 // what it sets, and VS Code may ignore some or all of it.
+//
+// No fix: what the file was meant to say is unknown.
 func checkSettingsParseError(in *Input) []Finding {
 	var out []Finding
 	s := in.Snap

@@ -21,6 +21,9 @@ const toolchainModule = "golang.org/toolchain"
 // is a single file:// URL) or GOPROXY=off for golang.org/toolchain (unless a
 // GONOPROXY pattern sends it direct), which fails with the misleading
 // "toolchain not available". The finding is on the value that blocks.
+//
+// No fix: each remedy (GOTOOLCHAIN=local, or checksums or the proxy back on)
+// changes a policy someone set on purpose.
 func checkToolchainDownloadBlocked(in *Input) []Finding {
 	type key struct {
 		pl                     place

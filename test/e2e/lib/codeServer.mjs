@@ -62,6 +62,8 @@ export async function startWorkbench(suite, { workspaceTrust, holdRequests = fal
       /** The extension's own log channel ("Go Proxy Doctor Server"), as the workbench wrote it to disk. */
       extensionLog: () => readLogs(join(userData, 'logs'), /Go Proxy Doctor Server\.log$/),
       extensionHostLog: () => readLogs(join(userData, 'logs'), /exthost\.log$/),
+      /** What an Output channel holds, as the workbench mirrors it to disk (the view renders only visible lines). */
+      outputChannelText: (name) => readLogs(join(userData, 'logs'), new RegExp(`^\\d+-${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.log$`)),
       async stop(screenshotPath) {
         if (screenshotPath) await page.screenshot({ path: screenshotPath }).catch(() => undefined);
         await ctx.close().catch(() => undefined);
