@@ -106,7 +106,7 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     // The Output channel shows the table, ending with its summary line. The view renders only the lines it
     // shows (wrapped), so the whole table is read from the channel's copy on disk.
     await runCommand(page, 'View: Toggle Maximized Panel');
-    await output.filter({ hasText: /\d+\/\d+ modules ok; proxies: 2 ok/ }).waitFor();
+    await output.filter({ hasText: /\d+\/\d+\smodules\sok;\sproxies:\s2\sok/ }).waitFor(); // Monaco's spaces are U+00A0
     await waitUntil(() => /modules ok; proxies:/.test(wb.outputChannelText('Go Proxy Doctor')), 10_000, 'the Output channel on disk');
     const text = wb.outputChannelText('Go Proxy Doctor');
     const mirror = (name) => `http://127\\.0\\.0\\.1:${fixture.proxy.port}/${name}`;

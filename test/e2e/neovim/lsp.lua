@@ -20,6 +20,15 @@ local function code_of(d)
   return lsp and lsp.code or nil
 end
 
+-- The document versions the server's diagnostics were computed for, per URI: a diagnosis of the file as
+-- read from disk (no version) can arrive before the one of the opened buffer.
+local published = {}
+local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, params, ctx, config)
+  if params and params.version ~= nil then published[params.uri] = params.version end
+  return publish(err, params, ctx, config)
+end
+
 local ok, err = pcall(function()
   vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/.vscode/settings.json'))
   local buf = vim.api.nvim_get_current_buf()
@@ -32,7 +41,9 @@ local ok, err = pcall(function()
   })
   assert(client_id, 'vim.lsp.start_client failed')
   vim.lsp.buf_attach_client(buf, client_id)
+  local uri = vim.uri_from_bufnr(buf)
   result.got_diagnostic = vim.wait(20000, function()
+    if published[uri] ~= vim.lsp.util.buf_versions[buf] then return false end
     for _, d in ipairs(vim.diagnostic.get(buf)) do
       if code_of(d) == 'env-divergence' then return true end
     end
@@ -56,7 +67,7 @@ local ok, err = pcall(function()
       ['end'] = { line = target.end_lnum, character = target.end_col },
     }
     local params = {
-      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      textDocument = { uri = uri },
       range = range,
       context = { diagnostics = { { range = range, severity = target.severity, code = target.code,
         source = target.source, message = target.message } } },
