@@ -167,7 +167,7 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await page.locator('.action-widget:not(.action-list-submenu-panel)').getByText(fixTitle()).click();
     // files.refactoring.autoSave (on by default) saves files a workspace edit changed without opening them.
     await waitUntil(() => readFileSync(goenv, 'utf8').includes('editor-mirror'), 30_000, 'the GOENV file to be saved with the fix');
-    assert.equal(readFileSync(goenv, 'utf8'), `GOPROXY=http://127.0.0.1:${port}/editor-mirror,off\nGOTOOLCHAIN=local\n`);
+    assert.equal(readFileSync(goenv, 'utf8'), `GOPROXY=http://127.0.0.1:${port}/editor-mirror,off\nGOTOOLCHAIN=local\n# Keeps Verify away from any checksum database: the fixture proxy serves modules only.\nGONOSUMDB=example.org\n`);
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'env-divergence' }).first().waitFor({ state: 'detached' });
     const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
     await item.locator('.codicon-warning').waitFor({ state: 'detached' });

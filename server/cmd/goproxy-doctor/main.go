@@ -227,9 +227,25 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()}))
+	// GOPROXY_DOCTOR_LOGFILE copies the log to a file (editors often hide a
+	// server's stderr); stdout stays reserved for JSON-RPC.
+	logOut := stderr
+	if path := os.Getenv("GOPROXY_DOCTOR_LOGFILE"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor serve: log file: %v\n", err)
+		} else {
+			defer f.Close()
+			logOut = io.MultiWriter(stderr, f)
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel()}))
 	err := lsp.Serve(ctx, stdio{stdin, stdout}, lsp.Options{Logger: logger, Oracle: engine.NewOracle()})
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+	switch {
+	case errors.Is(err, lsp.ErrExitWithoutShutdown):
+		// LSP: exit without a prior shutdown ends the process with status 1.
+		return 1
+	case err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF):
 		logger.Error("serve", "err", err)
 		return exitUsage
 	}

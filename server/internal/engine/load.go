@@ -155,7 +155,44 @@ func goBinary(s *sources.Snapshot) string {
 			return filepath.Join(root, "bin", exe("go", s.Options.GOOS))
 		}
 	}
-	return lookPath("go", s.ProcessEnv["PATH"], s.Options.GOOS)
+	if p := lookPath("go", s.ProcessEnv["PATH"], s.Options.GOOS); p != "" {
+		return p
+	}
+	// An editor started from a desktop launcher often has a PATH without Go;
+	// like vscode-go, fall back to the places Go installers put it.
+	for _, p := range defaultGoLocations(s.Options.GOOS, s.ProcessEnv) {
+		if isExecutable(p, s.Options.GOOS) {
+			return p
+		}
+	}
+	return ""
+}
+
+// defaultGoLocations are the go binaries of the official installers and the
+// common package managers, in vscode-go's order of preference.
+func defaultGoLocations(goos string, env map[string]string) []string {
+	switch goos {
+	case "windows":
+		var out []string
+		for _, root := range []string{env["ProgramFiles"], `C:\Program Files`, env["ProgramFiles(x86)"]} {
+			if root != "" {
+				out = append(out, root+`\Go\bin\go.exe`)
+			}
+		}
+		return append(out, `C:\Go\bin\go.exe`)
+	case "darwin":
+		return []string{"/usr/local/go/bin/go", "/opt/homebrew/bin/go", "/usr/local/bin/go"}
+	}
+	out := []string{"/usr/local/go/bin/go", "/usr/lib/go/bin/go", "/snap/bin/go"}
+	if home := env["HOME"]; home != "" {
+		out = append(out, filepath.Join(home, "go", "bin", "go"), filepath.Join(home, ".local", "go", "bin", "go"))
+	}
+	return out
+}
+
+func isExecutable(p, goos string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir() && (goos == "windows" || st.Mode()&0o111 != 0)
 }
 
 func exe(name, goos string) string {
@@ -174,8 +211,7 @@ func lookPath(name, path, goos string) string {
 		if dir == "" {
 			continue
 		}
-		p := filepath.Join(dir, exe(name, goos))
-		if st, err := os.Stat(p); err == nil && !st.IsDir() && (goos == "windows" || st.Mode()&0o111 != 0) {
+		if p := filepath.Join(dir, exe(name, goos)); isExecutable(p, goos) {
 			return p
 		}
 	}

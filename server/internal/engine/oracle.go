@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -48,6 +49,9 @@ const oracleTimeout = 20 * time.Second
 func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Consumer, names []string) (map[string]string, error) {
 	if s.GoBinary == "" {
 		return nil, fmt.Errorf("go env: no go command found on the consumer's PATH")
+	}
+	if err := savedAsSeen(s, c); err != nil {
+		return nil, err
 	}
 	env := oracleEnv(s, c)
 	key := o.key(s, c, env, names)
@@ -100,6 +104,30 @@ func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Cons
 	o.Runs++
 	o.mu.Unlock()
 	return r.vars, r.err
+}
+
+// ErrUnsaved means the snapshot saw a GOENV file or go.env that differs from
+// the file on disk (an editor buffer with unsaved changes): go env reads the
+// disk, so its answer would not be about the snapshot.
+var ErrUnsaved = errors.New("go env: the GOENV file or go.env has unsaved changes")
+
+// savedAsSeen checks that the files go env will read are the ones the
+// snapshot used.
+func savedAsSeen(s *sources.Snapshot, c *resolve.Consumer) error {
+	var files []*sources.EnvFile
+	if f := s.EnvFile(c.GoEnvPath, sources.GoEnvFile); f != nil {
+		files = append(files, f)
+	}
+	if c.GoEnvGOROOT != "" {
+		files = append(files, s.EnvFile(filepath.Join(c.GoEnvGOROOT, "go.env"), sources.GorootGoEnv))
+	}
+	for _, f := range files {
+		disk, err := DiskReader(f.Path)
+		if (err == nil) != f.Exists || err == nil && !bytes.Equal(disk, f.Content) {
+			return fmt.Errorf("%w: %s", ErrUnsaved, f.Path)
+		}
+	}
+	return nil
 }
 
 // oracleEnv is the consumer's environment for exec; a relative GOENV is made

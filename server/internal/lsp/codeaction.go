@@ -54,8 +54,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if !wantQuick && !wantAll {
 		return out, nil
 	}
+	v := s.view()
+	docs := v.docs
 	s.mu.Lock()
-	docs := maps.Clone(s.docs)
 	caps := s.editCaps
 	s.mu.Unlock()
 
@@ -68,7 +69,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	var here []located
 	for _, r := range s.diag.allResults() {
 		if !r.current(docs) {
-			continue // a newer diagnosis is on its way; its actions will be asked for
+			// An edit (or a didOpen) has not been diagnosed yet: diagnose the
+			// folder now, so the fixes match the document as the client has it.
+			r = diagnoseFolder(r.folder, v, s.newReadCache(v), r.mods)
 		}
 		for _, fd := range r.diagnostics() {
 			if fd.path != path {
@@ -282,7 +285,11 @@ func (d *diagnoser) allResults() []*folderResult {
 // the version it read.
 func (r *folderResult) current(docs map[string]*document) bool {
 	for p, doc := range docs {
-		if v, read := r.files.docVersion(p); read && v != doc.version {
+		if !r.files.has(p) {
+			continue
+		}
+		// Read from disk before the document was opened, or from an older version.
+		if v, fromDoc := r.files.docVersion(p); !fromDoc || v != doc.version {
 			return false
 		}
 	}

@@ -346,3 +346,33 @@ func (a codeAction) onlyEdits(u string) bool {
 	}
 	return n > 0
 }
+
+// A code action request that arrives right after an edit is answered for the
+// document as the client has it: when the edit has not been diagnosed yet,
+// the folder is diagnosed on the spot, never answered from the older result.
+// Whatever the timing, the fixes target the new version.
+func TestCodeActionRightAfterAnEdit(t *testing.T) {
+	h := start(t)
+	text := "{\n  \"go.toolsEnvVars\": {\n    \"GOFLAGS\": null\n  }\n}\n"
+	mark := h.mark()
+	h.open(settingsPath, 1, text)
+	p := h.awaitDiagnostics(mark, settingsPath, "toolsenv-null", all(version(1), hasCode("toolsenv-null")))
+	d := *p.find("toolsenv-null")
+	for v := 2; v <= 6; v++ {
+		text += " "
+		h.change(settingsPath, v, whole(text))
+		found := false
+		for _, a := range h.codeActions(settingsPath, d.Range, []diagnostic{d}) {
+			if !strings.Contains(a.Title, "GOFLAGS") {
+				continue
+			}
+			found = true
+			if _, got := a.editsFor(t, h.uri(settingsPath)); got == nil || int(*got) != v {
+				t.Errorf("fix %q edits version %v; want %d", a.Title, got, v)
+			}
+		}
+		if !found {
+			t.Fatalf("version %d: no toolsenv-null fix", v)
+		}
+	}
+}

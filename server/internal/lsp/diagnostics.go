@@ -51,6 +51,8 @@ type diagnoser struct {
 	dirty     map[string]bool
 	dirtyAll  bool
 	modEvents map[string]bool // go.mod path → created (true) or deleted
+	// goBinaries is the go command each folder's last diagnosis found (loop only).
+	goBinaries map[string]string
 
 	resMu   sync.Mutex // guards results (read by commands) and verified
 	results map[string]*folderResult
@@ -94,15 +96,16 @@ func newDiagnoser(s *server) *diagnoser {
 	ctx, cancel := context.WithCancel(s.ctx)
 	d := &diagnoser{
 		s: s, ctx: ctx, cancel: cancel,
-		wake:      make(chan struct{}, 1),
-		oracle:    make(chan oracleOutcome),
-		republish: make(chan struct{}, 1),
-		verified:  map[string]*folderResult{},
-		dirty:     map[string]bool{},
-		modEvents: map[string]bool{},
-		modFiles:  map[string][]string{},
-		results:   map[string]*folderResult{},
-		published: map[string]publishedFile{},
+		wake:       make(chan struct{}, 1),
+		oracle:     make(chan oracleOutcome),
+		republish:  make(chan struct{}, 1),
+		verified:   map[string]*folderResult{},
+		dirty:      map[string]bool{},
+		modEvents:  map[string]bool{},
+		modFiles:   map[string][]string{},
+		goBinaries: map[string]string{},
+		results:    map[string]*folderResult{},
+		published:  map[string]publishedFile{},
 	}
 	d.watcher = newWatchRegistrar(s)
 	s.background(d.loop)
@@ -238,6 +241,18 @@ func (d *diagnoser) run() (outpaced bool) {
 	d.results = results
 	d.resMu.Unlock()
 	d.s.log.Debug("diagnosed", "gen", d.gen, "changed", len(paths), "all", all, "took", time.Since(start))
+	for _, r := range results {
+		if prev, seen := d.goBinaries[r.folder.path]; !seen || prev != r.snap.GoBinary {
+			// Once per change of the go command: without one, go.env's
+			// defaults (GOPROXY, GOSUMDB, GOTOOLCHAIN) are unknown.
+			d.goBinaries[r.folder.path] = r.snap.GoBinary
+			if r.snap.GoBinary == "" {
+				d.s.log.Warn("no go command on the PATH of the captured environment: go.env defaults are unknown", "folder", r.folder.path, "PATH", r.snap.ProcessEnv["PATH"])
+			} else {
+				d.s.log.Info("go command", "folder", r.folder.path, "go", r.snap.GoBinary, "GOROOT", r.snap.DefaultGOROOT)
+			}
+		}
+	}
 	select {
 	case <-d.wake:
 		outpaced = true

@@ -47,7 +47,6 @@ func (s *server) view() view {
 type readCache struct {
 	docs  map[string]*document
 	disk  *diskCache
-	trust bool // the client's file watchers report every change to disk
 	mu    sync.Mutex
 	files map[string]readResult
 }
@@ -58,7 +57,7 @@ type readResult struct {
 }
 
 func (s *server) newReadCache(v view) *readCache {
-	return &readCache{docs: v.docs, disk: s.disk, trust: v.watchDyn, files: map[string]readResult{}}
+	return &readCache{docs: v.docs, disk: s.disk, files: map[string]readResult{}}
 }
 
 func (c *readCache) read(path string) ([]byte, error) {
@@ -70,15 +69,16 @@ func (c *readCache) read(path string) ([]byte, error) {
 	if r, ok := c.files[path]; ok {
 		return r.content, r.err
 	}
-	content, err := c.disk.read(path, c.trust)
+	content, err := c.disk.read(path)
 	c.files[path] = readResult{content, err}
 	return content, err
 }
 
 // diskCache keeps file contents across diagnoses, so that a keystroke in one
-// file reads no other file from disk. With client file watchers an entry
-// stays valid until a watched-file event (or didClose/didSave) invalidates
-// it; without them, one stat per file and diagnosis revalidates it.
+// file reads no other file from disk: one stat per file and diagnosis
+// revalidates an entry. Watched-file events and didClose invalidate entries
+// too, but are not relied upon: editors do not reliably report changes to
+// files outside the workspace, such as the GOENV file.
 type diskCache struct {
 	mu      sync.Mutex
 	entries map[string]diskEntry
@@ -94,13 +94,10 @@ type diskEntry struct {
 
 func newDiskCache() *diskCache { return &diskCache{entries: map[string]diskEntry{}} }
 
-func (c *diskCache) read(path string, trustWatchers bool) ([]byte, error) {
+func (c *diskCache) read(path string) ([]byte, error) {
 	c.mu.Lock()
 	e, cached := c.entries[path]
 	c.mu.Unlock()
-	if cached && trustWatchers {
-		return e.content, e.err
-	}
 	st, statErr := os.Stat(path)
 	if cached && (statErr != nil && !e.exists || statErr == nil && e.exists && st.ModTime().Equal(e.modTime) && st.Size() == e.size) {
 		return e.content, e.err
@@ -165,4 +162,11 @@ func (f *fileSet) list() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Sorted(maps.Keys(f.paths))
+}
+
+// has reports whether the snapshot read path.
+func (f *fileSet) has(path string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.paths[path]
 }

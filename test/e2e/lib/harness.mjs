@@ -67,6 +67,9 @@ export async function prepareRun(suite, { holdRequests = false } = {}) {
     TMPDIR: join(run, 'tmp'),
     GOENV: join(config, 'go', 'env'),
     LANG: 'C.UTF-8',
+    // The server's log, kept with the suite's screenshots (the Output channel is not a file).
+    GOPROXY_DOCTOR_LOG: 'debug',
+    GOPROXY_DOCTOR_LOGFILE: join(requireEnv('E2E_OUT'), suite, 'server.log'),
   };
   return { run, workspace, config, env, proxy };
 }
