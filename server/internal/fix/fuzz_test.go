@@ -112,7 +112,7 @@ func FuzzEdit(f *testing.F) {
 		if a, b := dump(got), dump(want); a != b {
 			t.Fatalf("%+v on\n%q\ngave\n%q\n= %s\nwant %s", op, doc, out, a, b)
 		}
-		if lost := lostComments(doc, out); len(lost) > 0 {
+		if lost := LostComments(doc, out); len(lost) > 0 {
 			t.Fatalf("%+v on %q lost comments %q: %q", op, doc, lost, out)
 		}
 		if anyTrailingComma(&Doc{src: doc}, root) == 0 && anyTrailingComma(&Doc{src: out}, got) > 0 {
@@ -156,54 +156,6 @@ func FuzzEnvSet(f *testing.F) {
 			}
 		}
 	})
-}
-
-// lostComments lists the comments of old that new lacks.
-func lostComments(old, new []byte) []string {
-	have := map[string]int{}
-	for _, c := range commentsOf(new) {
-		have[c]++
-	}
-	var lost []string
-	for _, c := range commentsOf(old) {
-		if have[c] == 0 {
-			lost = append(lost, c)
-			continue
-		}
-		have[c]--
-	}
-	return lost
-}
-
-// commentsOf lists a JSONC text's comments (a line comment without its line
-// ending).
-func commentsOf(src []byte) []string {
-	var out []string
-	for i := 0; i < len(src); i++ {
-		switch {
-		case src[i] == '"':
-			for i++; i < len(src) && src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
-			j := bytes.IndexByte(src[i:], '\n')
-			if j < 0 {
-				j = len(src) - i
-			}
-			out = append(out, strings.TrimRight(string(src[i:i+j]), "\r"))
-			i += j
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '*':
-			j := bytes.Index(src[i+2:], []byte("*/"))
-			if j < 0 {
-				j = len(src) - i - 2
-			}
-			out = append(out, string(src[i:min(len(src), i+j+4)]))
-			i += j + 3
-		}
-	}
-	return out
 }
 
 // anyTrailingComma counts the objects and arrays, on one line or several,

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 )
 
@@ -104,7 +105,7 @@ func checkEveryFix(t *testing.T, m *machine, ar *txtar.Archive) int {
 				}
 				written[file] = next
 			}
-			if lost := lostComments(oldComments, newComments); len(lost) > 0 {
+			if lost := fix.LostComments(oldComments, newComments); len(lost) > 0 {
 				t.Errorf("%s: comments lost: %q", what, lost)
 			}
 			for file, content := range written {

@@ -268,53 +268,6 @@ func outsideUnchanged(old, new []byte, edits []rules.Edit) error {
 	return nil
 }
 
-// comments lists the comments of a JSONC text.
-func comments(src []byte) []string {
-	var out []string
-	for i := 0; i < len(src); i++ {
-		switch {
-		case src[i] == '"':
-			for i++; i < len(src) && src[i] != '"'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
-			j := bytes.IndexByte(src[i:], '\n')
-			if j < 0 {
-				j = len(src) - i
-			}
-			out = append(out, strings.TrimRight(string(src[i:i+j]), "\r"))
-			i += j
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '*':
-			j := bytes.Index(src[i+2:], []byte("*/"))
-			if j < 0 {
-				j = len(src) - i - 2
-			}
-			out = append(out, string(src[i:min(len(src), i+j+4)]))
-			i += j + 3
-		}
-	}
-	return out
-}
-
-// lostComments returns the comments of old that new lacks.
-func lostComments(old, new []byte) []string {
-	have := map[string]int{}
-	for _, c := range comments(new) {
-		have[c]++
-	}
-	var lost []string
-	for _, c := range comments(old) {
-		if have[c] == 0 {
-			lost = append(lost, c)
-			continue
-		}
-		have[c]--
-	}
-	return lost
-}
-
 // checkStyle checks that a JSONC file kept its formatting: BOM, line
 // endings, no trailing comma where it had none, its indentation unit.
 func checkStyle(old, new []byte) error {
