@@ -94,13 +94,13 @@ func ParseJSONC(content []byte) (*Value, *ParseError) {
 	p := getParser(string(content), base)
 	defer putParser(p)
 	root := new(Value)
-	if p.skip() {
+	if p.skipTrivia() {
 		if p.pos == len(p.s) {
 			// Comments only: VS Code reads settings with allowEmptyContent,
 			// so this is an empty object too.
 			return &Value{Kind: Object, Span: Span{p.pos, p.pos}}, nil
 		}
-		if p.value(root, 0) && p.skip() && p.pos < len(p.s) {
+		if p.value(root, 0) && p.skipTrivia() && p.pos < len(p.s) {
 			p.failf(p.pos, "invalid character %s after top-level value", p.char(p.pos))
 		}
 	}
@@ -244,7 +244,7 @@ func (p *parser) failf(offset int, format string, args ...any) bool {
 
 // skip moves past whitespace and comments. A line comment may end the file
 // without a newline, as VS Code allows.
-func (p *parser) skip() bool {
+func (p *parser) skipTrivia() bool {
 	s, i := p.s, p.pos
 	for i < len(s) {
 		switch s[i] {
@@ -363,7 +363,7 @@ func (p *parser) object(v *Value, depth int) bool {
 	p.pos++
 	mark := len(p.mstack)
 	for {
-		if !p.skip() {
+		if !p.skipTrivia() {
 			return false
 		}
 		if p.pos >= len(p.s) {
@@ -385,7 +385,7 @@ func (p *parser) object(v *Value, depth int) bool {
 			return false
 		}
 		m.Key, m.KeySpan = key, Span{keyStart, p.pos}
-		if !p.skip() {
+		if !p.skipTrivia() {
 			return false
 		}
 		if p.pos >= len(p.s) {
@@ -395,7 +395,7 @@ func (p *parser) object(v *Value, depth int) bool {
 			return p.failf(p.pos, "invalid character %s after object name (expected ':')", p.char(p.pos))
 		}
 		p.pos++
-		if !p.skip() || !p.value(m.Value, depth) || !p.skip() {
+		if !p.skipTrivia() || !p.value(m.Value, depth) || !p.skipTrivia() {
 			return false
 		}
 		p.mstack = append(p.mstack, m)
@@ -423,7 +423,7 @@ func (p *parser) array(v *Value, depth int) bool {
 	p.pos++
 	mark := len(p.vstack)
 	for {
-		if !p.skip() {
+		if !p.skipTrivia() {
 			return false
 		}
 		if p.pos >= len(p.s) {
@@ -435,7 +435,7 @@ func (p *parser) array(v *Value, depth int) bool {
 			return true
 		}
 		e := p.newValue()
-		if !p.value(e, depth) || !p.skip() {
+		if !p.value(e, depth) || !p.skipTrivia() {
 			return false
 		}
 		p.vstack = append(p.vstack, e)
