@@ -242,7 +242,7 @@ func (p *parser) failf(offset int, format string, args ...any) bool {
 	return false
 }
 
-// skip moves past whitespace and comments. A line comment may end the file
+// skipTrivia moves past whitespace and comments. A line comment may end the file
 // without a newline, as VS Code allows.
 func (p *parser) skipTrivia() bool {
 	s, i := p.s, p.pos
