@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/test/rawlsp"
@@ -220,7 +221,7 @@ func rss(bin string, env map[string]string, tmp string) {
 		dir := filepath.Join(root, fmt.Sprintf("f%02d", i), ".vscode")
 		check(os.MkdirAll(dir, 0o755))
 		path := filepath.Join(dir, "settings.json")
-		text := settingsText(200)
+		text := benchdata.Settings(200)
 		check(os.WriteFile(path, []byte(text), 0o644))
 		check(s.conn.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
 			"uri": "file://" + path, "languageId": "jsonc", "version": 1, "text": text,
@@ -241,16 +242,6 @@ func rss(bin string, env map[string]string, tmp string) {
 	fmt.Printf("lsp     RSS after opening 50 settings files %6.1f MB  ratio %.2f of the 40 MB budget\n", float64(kb)/1024, float64(kb)/1024/40)
 }
 
-func settingsText(lines int) string {
-	var b strings.Builder
-	b.WriteString("{\n  // generated\n  \"go.toolsEnvVars\": {\n    \"GOPROXY\": \"https://goproxy.corp.example.com,direct\"\n  },\n")
-	for i := 4; i < lines-1; i++ {
-		fmt.Fprintf(&b, "  \"example.setting%d\": %d,\n", i, i)
-	}
-	b.WriteString("  \"editor.tabSize\": 4\n}\n")
-	return b.String()
-}
-
 // keystroke: a one-character change to a 5,000-line settings.json to the
 // publishDiagnostics carrying that version (budget 5 ms at p99).
 func keystroke(bin string, env map[string]string, tmp string) {
@@ -258,7 +249,7 @@ func keystroke(bin string, env map[string]string, tmp string) {
 	dir := filepath.Join(root, ".vscode")
 	check(os.MkdirAll(dir, 0o755))
 	path := filepath.Join(dir, "settings.json")
-	text := settingsText(5000)
+	text := benchdata.Settings(5000)
 	check(os.WriteFile(path, []byte(text), 0o644))
 	uri := "file://" + path
 	s := spawn(bin, env)

@@ -596,13 +596,22 @@ func (c *client) mark() int {
 
 func (c *client) awaitPublish(mark int, what string, pred func(publish) bool) publish {
 	c.t.Helper()
+	return await(c, func() []publish { return c.publishes }, mark, pred, func() string {
+		return fmt.Sprintf("no publishDiagnostics with %s within %s; got:\n%s", what, waitTimeout, c.history(mark))
+	})
+}
+
+// await waits until an item recorded after mark in the list items returns
+// satisfies pred; failure says why. items is called with c.mu held.
+func await[T any](c *client, items func() []T, mark int, pred func(T) bool, failure func() string) T {
+	c.t.Helper()
 	deadline := time.After(waitTimeout)
 	for {
 		c.mu.Lock()
-		for _, p := range c.publishes[mark:] {
-			if pred(p) {
+		for _, it := range items()[mark:] {
+			if pred(it) {
 				c.mu.Unlock()
-				return p
+				return it
 			}
 		}
 		changed := c.changed
@@ -610,7 +619,7 @@ func (c *client) awaitPublish(mark int, what string, pred func(publish) bool) pu
 		select {
 		case <-changed:
 		case <-deadline:
-			c.t.Fatalf("no publishDiagnostics with %s within %s; got:\n%s", what, waitTimeout, c.history(mark))
+			c.t.Fatal(failure())
 		}
 	}
 }
@@ -689,23 +698,9 @@ type note struct {
 // notes), that satisfies pred.
 func (c *client) awaitNote(mark int, what string, pred func(note) bool) note {
 	c.t.Helper()
-	deadline := time.After(waitTimeout)
-	for {
-		c.mu.Lock()
-		for _, n := range c.notes[mark:] {
-			if pred(n) {
-				c.mu.Unlock()
-				return n
-			}
-		}
-		changed := c.changed
-		c.mu.Unlock()
-		select {
-		case <-changed:
-		case <-deadline:
-			c.t.Fatalf("no %s within %s", what, waitTimeout)
-		}
-	}
+	return await(c, func() []note { return c.notes }, mark, pred, func() string {
+		return fmt.Sprintf("no %s within %s", what, waitTimeout)
+	})
 }
 
 // noteMark is the current position in the progress messages.
