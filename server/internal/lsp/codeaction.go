@@ -10,7 +10,6 @@ package lsp
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -67,12 +66,10 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		inRange bool
 	}
 	var here []located
-	for _, r := range s.diag.allResults() {
-		if !r.current(docs) {
-			// An edit (or a didOpen) has not been diagnosed yet: diagnose the
-			// folder now, so the fixes match the document as the client has it.
-			r = diagnoseFolder(r.folder, v, s.newReadCache(v), r.mods)
-		}
+	for _, f := range v.folders {
+		// Fresh for the document as the client has it, even when its last
+		// edit has not been diagnosed yet.
+		r := s.freshResult(f, v)
 		for _, fd := range r.diagnostics() {
 			if fd.path != path {
 				continue
@@ -270,30 +267,6 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 		})
 	}
 	return we, true
-}
-
-// allResults returns the latest result of every folder.
-func (d *diagnoser) allResults() []*folderResult {
-	d.resMu.Lock()
-	defer d.resMu.Unlock()
-	out := slices.Collect(maps.Values(d.results))
-	slices.SortFunc(out, func(a, b *folderResult) int { return strings.Compare(a.folder.path, b.folder.path) })
-	return out
-}
-
-// current reports whether every open document the result read is still at
-// the version it read.
-func (r *folderResult) current(docs map[string]*document) bool {
-	for p, doc := range docs {
-		if !r.files.has(p) {
-			continue
-		}
-		// Read from disk before the document was opened, or from an older version.
-		if v, fromDoc := r.files.docVersion(p); !fromDoc || v != doc.version {
-			return false
-		}
-	}
-	return true
 }
 
 // docVersion is the version of an open document whose buffer the snapshot

@@ -45,31 +45,14 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 		}
 	}
 	v := s.view()
-	folders := v.folders
-	if a.Folder != "" {
-		want := pathOrURI(a.Folder)
-		folders = nil
-		for _, f := range v.folders {
-			if f.path == want {
-				folders = append(folders, f)
-			}
-		}
-		if folders == nil {
-			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s is not a workspace folder", a.Folder)
-		}
+	folders, err := pickFolders(v.folders, a.Folder)
+	if err != nil {
+		return nil, err
 	}
 	out := EnvironmentResult{Folders: []FolderEnvironment{}}
 	var envs []report.Env
 	for _, f := range folders {
-		// The latest diagnosis's snapshot, unless a change has not reached it yet.
-		r := s.diag.result(f.path)
-		if r == nil || r.modified != v.modified {
-			var mods []string // nil: walk the folder
-			if r != nil {
-				mods = r.mods
-			}
-			r = diagnoseFolder(f, v, s.newReadCache(v), mods)
-		}
+		r := s.freshResult(f, v)
 		consumers := engine.Resolve(r.snap)
 		if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
 			if ctx.Err() != nil {
@@ -83,4 +66,20 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 	}
 	out.Markdown = report.Markdown(envs)
 	return out, nil
+}
+
+// freshResult is the folder's latest diagnosis when no change has happened
+// since view v was taken, else a diagnosis of the folder made now against v
+// (a change may still be on its way to the diagnoser). Requests use it so
+// they answer for the state the client sees.
+func (s *server) freshResult(f folder, v view) *folderResult {
+	r := s.diag.result(f.path)
+	if r != nil && r.modified == v.modified {
+		return r
+	}
+	var mods []string // nil: walk the folder
+	if r != nil {
+		mods = r.mods
+	}
+	return diagnoseFolder(f, v, s.newReadCache(v), mods)
 }

@@ -163,10 +163,3 @@ func (f *fileSet) list() []string {
 	defer f.mu.Unlock()
 	return slices.Sorted(maps.Keys(f.paths))
 }
-
-// has reports whether the snapshot read path.
-func (f *fileSet) has(path string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.paths[path]
-}

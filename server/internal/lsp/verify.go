@@ -102,14 +102,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	var jobs []job
 	total := 0
 	for _, f := range folders {
-		r := s.diag.result(f.path)
-		if r == nil || r.modified != v.modified {
-			var mods []string
-			if r != nil {
-				mods = r.mods
-			}
-			r = diagnoseFolder(f, v, s.newReadCache(v), mods)
-		}
+		r := s.freshResult(f, v)
 		consumers := engine.Resolve(r.snap)
 		if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
 			if ctx.Err() != nil {
