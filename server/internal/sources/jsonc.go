@@ -203,34 +203,29 @@ func (p *parser) newValue() *Value {
 // members moves the members collected since start off the stack into a
 // slice of their own (nil when there are none, as for {}).
 func (p *parser) members(start int) []*Member {
-	n := len(p.mstack) - start
-	if n == 0 {
-		return nil
-	}
-	if n > len(p.mptrs) {
-		p.mptrs = make([]*Member, max(n, p.block(&p.mptrsSeen, true)))
-	}
-	out := p.mptrs[:n:n]
-	p.mptrs = p.mptrs[n:]
-	copy(out, p.mstack[start:])
-	clear(p.mstack[start:])
-	p.mstack = p.mstack[:start]
-	return out
+	return carve(&p.mstack, &p.mptrs, start, func(n int) int { return max(n, p.block(&p.mptrsSeen, true)) })
 }
 
+// elems is members for the elements of an array.
 func (p *parser) elems(start int) []*Value {
-	n := len(p.vstack) - start
+	return carve(&p.vstack, &p.vptrs, start, func(n int) int { return max(n, p.block(&p.vptrsSeen, false)) })
+}
+
+// carve moves (*stack)[start:] into a slice cut from the free block,
+// allocating a new block of size(n) when it is too small.
+func carve[T any](stack, free *[]T, start int, size func(n int) int) []T {
+	n := len(*stack) - start
 	if n == 0 {
 		return nil
 	}
-	if n > len(p.vptrs) {
-		p.vptrs = make([]*Value, max(n, p.block(&p.vptrsSeen, false)))
+	if n > len(*free) {
+		*free = make([]T, size(n))
 	}
-	out := p.vptrs[:n:n]
-	p.vptrs = p.vptrs[n:]
-	copy(out, p.vstack[start:])
-	clear(p.vstack[start:])
-	p.vstack = p.vstack[:start]
+	out := (*free)[:n:n]
+	*free = (*free)[n:]
+	copy(out, (*stack)[start:])
+	clear((*stack)[start:])
+	*stack = (*stack)[:start]
 	return out
 }
 
