@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -36,37 +37,10 @@ type Config struct {
 // Reader returns a file's content: an open editor buffer or the file on disk.
 type Reader func(path string) ([]byte, error)
 
-// DiskReader reads files from disk, refusing anything larger than maxFileSize
-// so a huge or binary file cannot stall the engine.
-func DiskReader(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, &os.PathError{Op: "read", Path: path, Err: errIsDir}
-	}
-	if st.Size() > maxFileSize {
-		return nil, &os.PathError{Op: "read", Path: path, Err: errTooLarge}
-	}
-	return os.ReadFile(path)
-}
-
-const maxFileSize = 8 << 20
-
-type constErr string
-
-func (e constErr) Error() string { return string(e) }
-
-const (
-	errIsDir    constErr = "is a directory"
-	errTooLarge constErr = "file larger than 8 MiB"
-)
+// DiskReader reads files from disk through safeio: regular files only,
+// never blocking, at most safeio.MaxFile bytes. A refused file is a
+// *safeio.SkipError, which callers report.
+func DiskReader(path string) ([]byte, error) { return safeio.ReadFile(path, safeio.MaxFile) }
 
 // Load reads every input of cfg.Folder into a snapshot.
 func Load(cfg Config, read Reader) *sources.Snapshot {
