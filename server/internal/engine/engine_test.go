@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -24,9 +25,9 @@ func TestDiskReader(t *testing.T) {
 	}
 
 	_, err := engine.DiskReader(dir)
-	var pe *os.PathError
+	var pe *safeio.SkipError
 	if err == nil || !errors.As(err, &pe) || pe.Path != dir || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("DiskReader(directory) = %v, want a path error saying it is a directory", err)
+		t.Errorf("DiskReader(directory) = %v, want a skip error saying it is a directory", err)
 	}
 
 	// A sparse file just over the limit: refused without being read.
