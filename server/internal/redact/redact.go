@@ -23,6 +23,10 @@ const Mask = "xxxxx"
 // without a scheme (as HTTPS_PROXY allows). Anything else is returned as is.
 func Redact(u string) string { return RedactText(u) }
 
+// HasCredential reports whether s holds URL userinfo that RedactText would
+// mask: text that must not be written into a file or shown.
+func HasCredential(s string) bool { return RedactText(s) != s }
+
 // URL is u for people: url.URL.Redacted masks a password but prints a
 // user-only token as it is; URL masks both.
 func URL(u *url.URL) string {

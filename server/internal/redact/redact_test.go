@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -222,4 +223,36 @@ func keep(s string, ok func(rune) bool) string {
 		}
 		return -1
 	}, s)
+}
+
+func TestAll(t *testing.T) {
+	type inner struct {
+		URL   string
+		Notes []string
+		hide  string
+	}
+	type outer struct {
+		Name  string
+		In    *inner
+		ByKey map[string]inner
+		Any   any
+		List  [2]string
+	}
+	v := outer{
+		Name:  "https://TOKEN1@h",
+		In:    &inner{URL: "https://u:p/w1@h", Notes: []string{"u:p?w2@h"}, hide: "kept"},
+		ByKey: map[string]inner{"k": {URL: "https://u:p#w3@h"}},
+		Any:   "https://u:p%w4@h",
+		List:  [2]string{"", "https://u:p@w5@h"},
+	}
+	All(&v)
+	got := fmt.Sprintf("%+v %+v %+v", v, *v.In, v.ByKey)
+	for _, secret := range []string{"TOKEN1", "w1", "w2", "w3", "w4", "w5"} {
+		if strings.Contains(got, secret) {
+			t.Errorf("%q survives: %s", secret, got)
+		}
+	}
+	if v.In.URL != "https://u:xxxxx@h" || v.In.hide != "kept" {
+		t.Errorf("inner = %+v", *v.In)
+	}
 }

@@ -133,6 +133,7 @@ func Run(in *Input) []Finding {
 			for i := range f.Related {
 				f.Related[i].Message = redact.RedactText(f.Related[i].Message)
 			}
+			f.Fixes = withoutCredentials(f.Fixes)
 			key := f.Code + "\x00" + f.File + "\x00" + f.Message + "\x00" + itoa(f.Span.Start) + "\x00" + itoa(f.Span.End)
 			if i, ok := seen[key]; ok {
 				out[i].Consumers = union(out[i].Consumers, f.Consumers)
@@ -152,6 +153,26 @@ func Run(in *Input) []Finding {
 		}
 		return a.Code < b.Code
 	})
+	return out
+}
+
+// withoutCredentials drops every fix that would write URL userinfo into a
+// file (SPEC §5a: a credential never moves into any file, not even one that
+// holds it already — the edit would also show it to the client), and masks
+// credentials in the titles of the others. It is the one guard for every
+// rule's fixes.
+func withoutCredentials(fixes []Fix) []Fix {
+	var out []Fix
+	for _, fx := range fixes {
+		safe := true
+		for _, e := range fx.Edits {
+			safe = safe && !redact.HasCredential(e.NewText)
+		}
+		if safe {
+			fx.Title = redact.RedactText(fx.Title)
+			out = append(out, fx)
+		}
+	}
 	return out
 }
 

@@ -239,6 +239,9 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 			out.Proxies = mergeProxy(out.Proxies, pr)
 		}
 	}
+	// URLs and errors are redacted where they are made; this pass catches
+	// what a server's answer or a new field brings in.
+	redact.All(out)
 	return out, nil
 }
 
@@ -505,7 +508,7 @@ func kindOf(c Class) Kind {
 func checkInfo(req *Request, version string, base *url.URL) {
 	var info struct{ Version string }
 	if err := json.Unmarshal(req.body, &info); err != nil {
-		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("invalid response from proxy %q: %v", redact.Redact(base.Redacted()), err)
+		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("invalid response from proxy %q: %v", redact.URL(base), err)
 		return
 	}
 	if info.Version != version && version == module.CanonicalVersion(version) {
