@@ -11,6 +11,7 @@ package redact
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -44,7 +45,10 @@ func URL(u *url.URL) string {
 // belong to a module path ("/@v/", "/@latest", "mod@v1.2.3"), whatever '/',
 // '?', '#', '@' or '%' it holds: that is what a person who wrote a password
 // meant, even where url.Parse would read a host and a path.
-func RedactText(s string) string {
+func RedactText(s string) string { return mask(s, nil) }
+
+// mask is RedactText, calling found with each credential it masks.
+func mask(s string, found func(secret string)) string {
 	if !strings.Contains(s, "@") {
 		return s
 	}
@@ -58,14 +62,72 @@ func RedactText(s string) string {
 		start := i + j + 3
 		end := tokenEnd(s, start)
 		if at := userinfoEnd(s[start:end]); at > 0 {
+			masked := maskUserinfo(s[start : start+at])
+			if found != nil {
+				found(s[start+len(masked)-len(Mask) : start+at])
+			}
 			b.WriteString(s[last:start])
-			b.WriteString(maskUserinfo(s[start : start+at]))
+			b.WriteString(masked)
 			last = start + at
 		}
 		i = start
 	}
 	b.WriteString(s[last:])
-	return maskSchemeless(b.String())
+	return maskSchemeless(b.String(), found)
+}
+
+// Secrets lists the credentials values hold: the password, or the whole
+// token, of each userinfo RedactText masks in them.
+func Secrets(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		mask(v, func(secret string) {
+			if secret != Mask && secret != "" && !slices.Contains(out, secret) {
+				out = append(out, secret)
+			}
+		})
+	}
+	return out
+}
+
+// RedactKnown is RedactText that also masks, in text, every run of four or
+// more characters (the whole secret, when shorter) that occurs in one of
+// secrets. Errors about a value quote pieces of it without their '@', which
+// RedactText cannot see: url.Parse reports `parse "https://u:Can/ary":
+// invalid port ":Can" after host` for https://u:Can/ary#x@host (it strips
+// the fragment and ends the host at the first '/').
+func RedactKnown(text string, secrets []string) string {
+	text = RedactText(text)
+	if len(secrets) == 0 {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(text); {
+		best := 0
+		for _, s := range secrets {
+			n := 0
+			for i+n < len(text) && strings.Contains(s, text[i:i+n+1]) {
+				n++
+			}
+			if n >= min(len(s), 4) && n > best {
+				best = n
+			}
+		}
+		if best == 0 {
+			i++
+			continue
+		}
+		b.WriteString(text[last:i])
+		b.WriteString(Mask)
+		i += best
+		last = i
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // tokenEnd is where the token that starts at start ends: at a delimiter
@@ -156,7 +218,7 @@ func plainUser(s string) bool {
 // starts at the beginning of s or after white space, a quote, '=', ',', '|',
 // '(', '<' or ';', and ends at a delimiter; "git@host:org" (no colon before
 // its '@') and e-mail addresses are left alone.
-func maskSchemeless(s string) string {
+func maskSchemeless(s string, found func(secret string)) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); i++ {
@@ -177,6 +239,9 @@ func maskSchemeless(s string) string {
 		colon := strings.IndexByte(word[:at], ':')
 		if colon < 0 || word[colon+1:at] == Mask || colon+1 == at {
 			continue
+		}
+		if found != nil {
+			found(word[colon+1 : at])
 		}
 		b.WriteString(s[last : i+colon+1])
 		b.WriteString(Mask)

@@ -256,3 +256,41 @@ func TestAll(t *testing.T) {
 		t.Errorf("inner = %+v", *v.In)
 	}
 }
+
+func TestSecrets(t *testing.T) {
+	got := Secrets("https://u:Canary/p?ss#w@rd%41@h,https://TOKEN@h2|direct", "x:pw@h", "https://u:xxxxx@h", "no credential")
+	want := []string{"Canary/p?ss#w@rd%41", "TOKEN", "pw"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Secrets = %q, want %q", got, want)
+	}
+}
+
+// TestRedactKnown: an error about a credentialed value can quote pieces of
+// the password without any '@' (url.Parse strips the fragment and ends the
+// host at the first '/'); the known secret masks them.
+func TestRedactKnown(t *testing.T) {
+	value := "https://ws:Canary/p?ss#w@rd%41@mirror.example.com"
+	_, err := url.Parse(value)
+	if err == nil {
+		t.Fatal("url.Parse accepts the value; pick another")
+	}
+	secrets := Secrets(value)
+	for _, text := range []string{err.Error(), "GOPROXY " + value + ": " + err.Error(), "u:pw@h then pw"} {
+		got := RedactKnown(text, append(secrets, "pw"))
+		for _, part := range []string{"Canary", "p?ss", "w@rd", "rd%41", "pw"} {
+			if strings.Contains(got, part) {
+				t.Errorf("RedactKnown(%q) = %q holds %q", text, got, part)
+			}
+		}
+	}
+	if got, want := RedactKnown(err.Error(), secrets), `parse "https://ws:xxxxx": invalid port ":xxxxx" after host`; got != want {
+		t.Errorf("RedactKnown = %q, want %q", got, want)
+	}
+	// Without secrets, it is RedactText; text without pieces of them stays.
+	if got := RedactKnown("https://u:p@h and mirror.example.com", nil); got != "https://u:xxxxx@h and mirror.example.com" {
+		t.Errorf("RedactKnown without secrets = %q", got)
+	}
+	if got := RedactKnown("GOPROXY host mirror.example.com", secrets); got != "GOPROXY host mirror.example.com" {
+		t.Errorf("RedactKnown masks text that is no secret: %q", got)
+	}
+}

@@ -2,23 +2,26 @@ package redact
 
 import "reflect"
 
-// All masks credentials in every string that v (a pointer) reaches through
-// exported fields, pointers, slices, arrays, maps and interfaces: the last
-// pass over a structured result before it is printed or sent, so that a
-// field added later cannot carry a password out.
-func All(v any) {
+// All masks credentials (RedactKnown with secrets) in every string that v
+// (a pointer) reaches through exported fields, pointers, slices, arrays,
+// maps and interfaces: the last pass over a structured result before it is
+// printed or sent, so that a field added later cannot carry a password out.
+func All(v any, secrets ...string) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
-		walk(rv.Elem())
+		w := walker{secrets}
+		w.walk(rv.Elem())
 	}
 }
 
-func walk(v reflect.Value) {
+type walker struct{ secrets []string }
+
+func (w walker) walk(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
 		if v.CanSet() {
 			if s := v.String(); s != "" {
-				v.SetString(RedactText(s))
+				v.SetString(RedactKnown(s, w.secrets))
 			}
 		}
 	case reflect.Pointer, reflect.Interface:
@@ -29,22 +32,22 @@ func walk(v reflect.Value) {
 			// An interface's dynamic value cannot be set in place.
 			c := reflect.New(v.Elem().Type()).Elem()
 			c.Set(v.Elem())
-			walk(c)
+			w.walk(c)
 			if v.CanSet() {
 				v.Set(c)
 			}
 			return
 		}
-		walk(v.Elem())
+		w.walk(v.Elem())
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
-				walk(v.Field(i))
+				w.walk(v.Field(i))
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			walk(v.Index(i))
+			w.walk(v.Index(i))
 		}
 	case reflect.Map:
 		if v.IsNil() {
@@ -54,7 +57,7 @@ func walk(v reflect.Value) {
 		for iter.Next() {
 			c := reflect.New(iter.Value().Type()).Elem()
 			c.Set(iter.Value())
-			walk(c)
+			w.walk(c)
 			v.SetMapIndex(iter.Key(), c)
 		}
 	}

@@ -240,9 +240,24 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 		}
 	}
 	// URLs and errors are redacted where they are made; this pass catches
-	// what a server's answer or a new field brings in.
-	redact.All(out)
+	// what a server's answer or a new field brings in, and the pieces of a
+	// credential that errors about a value quote.
+	redact.All(out, secrets(targets)...)
 	return out, nil
+}
+
+// secrets are the credentials in the targets' environments.
+func secrets(targets []Target) []string {
+	var values []string
+	for _, t := range targets {
+		for _, v := range t.Vars {
+			values = append(values, v)
+		}
+		for _, v := range t.Env {
+			values = append(values, v)
+		}
+	}
+	return redact.Secrets(values...)
 }
 
 // mergeProxy adds a proxy row, joining it with an identical one of another
