@@ -90,12 +90,14 @@ func Secrets(values ...string) []string {
 	return out
 }
 
-// RedactKnown is RedactText that also masks, in text, every run of four or
-// more characters (the whole secret, when shorter) that occurs in one of
-// secrets. Errors about a value quote pieces of it without their '@', which
-// RedactText cannot see: url.Parse reports `parse "https://u:Can/ary":
-// invalid port ":Can" after host` for https://u:Can/ary#x@host (it strips
-// the fragment and ends the host at the first '/').
+// RedactKnown is RedactText that also masks, in text, what starts like one
+// of secrets, or like a piece of one after a '/', '?', '#', '@' or ':', for
+// four characters or more (or the whole of a shorter one), where no letter
+// or digit comes just before. Errors about a value quote such pieces
+// without their '@', which RedactText cannot see: url.Parse reports
+// `parse "https://u:Can/ary": invalid port ":Can" after host` for
+// https://u:Can/ary#x@host (it strips the fragment and ends the host at the
+// first '/').
 func RedactKnown(text string, secrets []string) string {
 	text = RedactText(text)
 	if len(secrets) == 0 {
@@ -105,13 +107,20 @@ func RedactKnown(text string, secrets []string) string {
 	last := 0
 	for i := 0; i < len(text); {
 		best := 0
-		for _, s := range secrets {
-			n := 0
-			for i+n < len(text) && strings.Contains(s, text[i:i+n+1]) {
-				n++
-			}
-			if n >= min(len(s), 4) && n > best {
-				best = n
+		if i == 0 || !isAlnum(text[i-1]) {
+			for _, s := range secrets {
+				for start := 0; start < len(s); start++ {
+					if start > 0 && strings.IndexByte("/?#@:", s[start-1]) < 0 {
+						continue
+					}
+					n := 0
+					for i+n < len(text) && start+n < len(s) && text[i+n] == s[start+n] {
+						n++
+					}
+					if n >= min(len(s)-start, 4) && n > best {
+						best = n
+					}
+				}
 			}
 		}
 		if best == 0 {
@@ -128,6 +137,10 @@ func RedactKnown(text string, secrets []string) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // tokenEnd is where the token that starts at start ends: at a delimiter
