@@ -240,7 +240,7 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 			logOut = io.MultiWriter(stderr, f)
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel()}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel()})))
 	err := lsp.Serve(ctx, stdio{stdin, stdout}, lsp.Options{Logger: logger, Oracle: engine.NewOracle()})
 	switch {
 	case errors.Is(err, lsp.ErrExitWithoutShutdown):
