@@ -44,7 +44,10 @@ func URL(u *url.URL) string {
 // white space, a quote, '<', '>', ',', '|' or the next "://" — that does not
 // belong to a module path ("/@v/", "/@latest", "mod@v1.2.3"), whatever '/',
 // '?', '#', '@' or '%' it holds: that is what a person who wrote a password
-// meant, even where url.Parse would read a host and a path.
+// meant, even where url.Parse would read a host and a path. A password
+// holding white space, a quote, ',' or '|' ends its token early (cmd/go
+// splits GOPROXY at ',' and '|' too); RedactKnown covers those when the
+// value is known.
 func RedactText(s string) string { return mask(s, nil) }
 
 // mask is RedactText, calling found with each credential it masks.
