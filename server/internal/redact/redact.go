@@ -44,10 +44,9 @@ func URL(u *url.URL) string {
 // white space, a quote, '<', '>', ',', '|' or the next "://" — that does not
 // belong to a module path ("/@v/", "/@latest", "mod@v1.2.3"), whatever '/',
 // '?', '#', '@' or '%' it holds: that is what a person who wrote a password
-// meant, even where url.Parse would read a host and a path. A password
-// holding white space, a quote, ',' or '|' ends its token early (cmd/go
-// splits GOPROXY at ',' and '|' too); RedactKnown covers those when the
-// value is known.
+// meant, even where url.Parse would read a host and a path. The search for
+// that '@' goes on over ',' and '|' (a password may hold them) up to the
+// next URL. A password holding white space or a quote is not found.
 func RedactText(s string) string { return mask(s, nil) }
 
 // mask is RedactText, calling found with each credential it masks.
@@ -64,7 +63,7 @@ func mask(s string, found func(secret string)) string {
 		}
 		start := i + j + 3
 		end := tokenEnd(s, start)
-		if at := userinfoEnd(s[start:end]); at > 0 {
+		if at := userinfoEnd(s[start:acrossLists(s, end)]); at > 0 {
 			masked := maskUserinfo(s[start : start+at])
 			if found != nil {
 				found(s[start+len(masked)-len(Mask) : start+at])
@@ -152,6 +151,16 @@ func tokenEnd(s string, start int) int {
 	end := start
 	for end < len(s) && !isDelimiter(s, end) && !strings.HasPrefix(s[end:], "://") {
 		end++
+	}
+	return end
+}
+
+// acrossLists extends a token that ends at ',' or '|' over the next ones
+// (but not into another URL): net/http reads http://u:p,ss@host as user u
+// with password "p,ss".
+func acrossLists(s string, end int) int {
+	for end < len(s) && (s[end] == ',' || s[end] == '|') {
+		end = tokenEnd(s, end+1)
 	}
 	return end
 }
@@ -247,6 +256,10 @@ func maskSchemeless(s string, found func(secret string)) string {
 			// A URL: RedactText has masked it. Skip to its end.
 			i = max(i, end-1)
 			continue
+		}
+		if strings.IndexByte(word, ':') >= 0 {
+			end = acrossLists(s, end)
+			word = s[i:end]
 		}
 		at := userinfoEnd(word)
 		if at <= 0 {

@@ -70,6 +70,13 @@ func TestRedactUserinfo(t *testing.T) {
 			"https://u:xxxxx@proxy.example.com/example.com/m/@latest"},
 		{"checksum database lookup", "https://sum.example.com/lookup/example.com/m@v0.0.0-20200101000000-abcdef123456",
 			"https://sum.example.com/lookup/example.com/m@v0.0.0-20200101000000-abcdef123456"},
+		{"comma in password", "HTTPS_PROXY=http://u:p,ss@h:3128", "HTTPS_PROXY=http://u:xxxxx@h:3128"},
+		{"pipe and comma in token", "https://T|K,N@h/p", "https://xxxxx@h/p"},
+		{"comma in schemeless password", "HTTPS_PROXY=u:p,ss@h:3128", "HTTPS_PROXY=u:xxxxx@h:3128"},
+		{"list without credentials", "https://a.example.com,https://b.example.com|direct,off",
+			"https://a.example.com,https://b.example.com|direct,off"},
+		{"list then a credentialed URL", "https://a.example.com,direct,https://u:p@b.example.com",
+			"https://a.example.com,direct,https://u:xxxxx@b.example.com"},
 		{"version-like host", "https://u:p/w@v1.2.3.example.com", "https://u:xxxxx@v1.2.3.example.com"},
 		{"already masked", "https://user:xxxxx@h https://xxxxx@h user:xxxxx@h", "https://user:xxxxx@h https://xxxxx@h user:xxxxx@h"},
 		{"empty userinfo", "https://@h", "https://@h"},
@@ -165,7 +172,7 @@ func FuzzRedactText(f *testing.F) {
 
 // canaries are secrets a fuzzed URL carries in its userinfo, with every
 // character that ends an authority or a userinfo for url.Parse.
-var canaries = []string{"Canary/p?ss#w@rd%41", "CANARYTOKEN123", "c4nary@@/x:y", "%zz?#/@"}
+var canaries = []string{"Canary/p?ss#w@rd%41", "CANARYTOKEN123", "c4nary@@/x:y", "%zz?#/@", "p,a|ss/w0rd"}
 
 // FuzzRedactCanary embeds a canary password (or a token-only userinfo) in a
 // URL inside arbitrary text: no secret part of it may survive redaction.
