@@ -94,8 +94,8 @@ func Secrets(values ...string) []string {
 
 // RedactKnown is RedactText that also masks, in text, what starts like one
 // of secrets, or like a piece of one after a '/', '?', '#', '@' or ':', for
-// four characters or more (or the whole of a shorter one), where no letter
-// or digit comes just before. Errors about a value quote such pieces
+// four characters or more (a shorter one only whole, as a word), where no
+// letter or digit comes just before. Errors about a value quote such pieces
 // without their '@', which RedactText cannot see: url.Parse reports
 // `parse "https://u:Can/ary": invalid port ":Can" after host` for
 // https://u:Can/ary#x@host (it strips the fragment and ends the host at the
@@ -119,7 +119,9 @@ func RedactKnown(text string, secrets []string) string {
 					for i+n < len(text) && start+n < len(s) && text[i+n] == s[start+n] {
 						n++
 					}
-					if n >= min(len(s)-start, 4) && n > best {
+					// A short piece counts only as a whole word.
+					whole := n == len(s)-start && (i+n == len(text) || !isAlnum(text[i+n]))
+					if (n >= 4 || whole) && n > best {
 						best = n
 					}
 				}

@@ -297,6 +297,9 @@ func TestRedactKnown(t *testing.T) {
 	if got := RedactKnown("https://u:p@h and mirror.example.com", nil); got != "https://u:xxxxx@h and mirror.example.com" {
 		t.Errorf("RedactKnown without secrets = %q", got)
 	}
+	if got, want := RedactKnown("pwd: pw", []string{"pw"}), "pwd: xxxxx"; got != want {
+		t.Errorf("a short secret: RedactKnown = %q, want %q", got, want)
+	}
 	for _, text := range []string{"GOPROXY host mirror.example.com", "http://proxyuser:xxxxx@127.0.0.1:3128 via proxy"} {
 		if got := RedactKnown(text, append(secrets, "s3cret-proxy-pass")); got != text {
 			t.Errorf("RedactKnown masks text that is no secret: %q", got)

@@ -180,14 +180,12 @@ func withoutCredentials(fixes []Fix, secrets []string) []Fix {
 	return out
 }
 
-// secrets are the credentials in the consumers' environments, which Run
-// masks wherever a message quotes a piece of one.
+// secrets are the credentials in the consumers' modelled variables (the
+// values rules quote and parse), which Run masks wherever a message quotes a
+// piece of one.
 func (in *Input) secrets() []string {
 	var values []string
 	for _, c := range in.Consumers {
-		for _, v := range c.Env {
-			values = append(values, v.Value)
-		}
 		for _, v := range c.Vars {
 			values = append(values, v.Value)
 		}

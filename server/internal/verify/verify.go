@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -246,15 +247,18 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	return out, nil
 }
 
-// secrets are the credentials in the targets' environments.
+// secrets are the credentials in the targets' go variables and proxy
+// variables, the values Verify parses and quotes.
 func secrets(targets []Target) []string {
 	var values []string
 	for _, t := range targets {
 		for _, v := range t.Vars {
 			values = append(values, v)
 		}
-		for _, v := range t.Env {
-			values = append(values, v)
+		for k, v := range t.Env {
+			if strings.Contains(strings.ToUpper(k), "PROXY") {
+				values = append(values, v)
+			}
 		}
 	}
 	return redact.Secrets(values...)
