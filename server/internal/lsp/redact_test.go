@@ -36,13 +36,11 @@ func TestNoCredentialOnTheWire(t *testing.T) {
 			"userSettingsPath": userSettings,
 		}
 	}))
-	var wire []string // every message to search, by what it is
 	check := func(what string, raw []byte) {
 		t.Helper()
 		if leaks := redacttest.Leaks(string(raw)); len(leaks) > 0 {
 			t.Errorf("%s holds %q:\n%s", what, leaks, raw)
 		}
-		wire = append(wire, string(raw))
 	}
 
 	// Diagnostics, and the code actions offered for each of them.

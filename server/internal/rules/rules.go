@@ -170,7 +170,8 @@ func withoutCredentials(fixes []Fix, secrets []string) []Fix {
 	for _, fx := range fixes {
 		safe := true
 		for _, e := range fx.Edits {
-			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, func(s string) bool { return strings.Contains(e.NewText, s) })
+			inText := func(secret string) bool { return strings.Contains(e.NewText, secret) }
+			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, inText)
 		}
 		if safe {
 			fx.Title = redact.RedactKnown(fx.Title, secrets)
