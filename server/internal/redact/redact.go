@@ -12,6 +12,7 @@ package redact
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -105,12 +106,19 @@ func RedactKnown(text string, secrets []string) string {
 	if len(secrets) == 0 {
 		return text
 	}
+	// Messages and errors quote values with %q: look for that form too.
+	forms := slices.Clone(secrets)
+	for _, s := range secrets {
+		if q := strconv.Quote(s); q[1:len(q)-1] != s {
+			forms = append(forms, q[1:len(q)-1])
+		}
+	}
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(text); {
 		best := 0
 		if i == 0 || !isAlnum(text[i-1]) {
-			for _, s := range secrets {
+			for _, s := range forms {
 				for start := 0; start < len(s); start++ {
 					if start > 0 && strings.IndexByte("/?#@:", s[start-1]) < 0 {
 						continue

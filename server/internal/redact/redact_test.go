@@ -306,3 +306,33 @@ func TestRedactKnown(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedactKnownParseError: whatever the password of a URL, url.Parse's
+// error about it, redacted with the URL's secrets, holds no piece of the
+// password (a run of four or more characters between '/', '?', '#', '@',
+// ':' and '%') that the error's own words do not.
+func FuzzRedactKnownParseError(f *testing.F) {
+	for _, pw := range []string{"Canary/p?ss#w@rd%41", "pa55/word", "s3cr3t:p0rt/x", "abc%zzdefg", "p,a|ss/w0rd"} {
+		f.Add("user", pw, "proxy.example.com:3128")
+	}
+	f.Fuzz(func(t *testing.T, user, password, host string) {
+		user = keep(user, func(r rune) bool { return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' })
+		if user == "" {
+			user = "u"
+		}
+		password = strings.ReplaceAll(keep(password, func(r rune) bool { return !isDelim(r) || r == ',' || r == '|' }), "://", "")
+		host = "h" + keep(host, func(r rune) bool { return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '.' || r == ':' })
+		value := "https://" + user + ":" + password + "@" + host
+		_, err := url.Parse(value)
+		if err == nil {
+			return
+		}
+		out := RedactKnown(err.Error(), Secrets(value))
+		words := "parse invalid port after host URL escape character in userinfo net/url: control " + user + host
+		for _, part := range strings.FieldsFunc(password, func(r rune) bool { return strings.ContainsRune("/?#@:%", r) }) {
+			if len(part) >= 4 && strings.Contains(out, part) && !strings.Contains(words, part) {
+				t.Fatalf("RedactKnown(%q) = %q holds %q of the password %q", err.Error(), out, part, password)
+			}
+		}
+	})
+}
