@@ -282,7 +282,8 @@ func TestRedactKnown(t *testing.T) {
 		t.Fatal("url.Parse accepts the value; pick another")
 	}
 	secrets := Secrets(value)
-	for _, text := range []string{err.Error(), "GOPROXY " + value + ": " + err.Error(), "u:pw@h then pw"} {
+	truncated := `GOPROXY "https://ws:Canary/p?s…" is cut before its '@'`
+	for _, text := range []string{err.Error(), "GOPROXY " + value + ": " + err.Error(), "u:pw@h then pw", truncated} {
 		got := RedactKnown(text, append(secrets, "pw"))
 		for _, part := range []string{"Canary", "p?ss", "w@rd", "rd%41", "pw"} {
 			if strings.Contains(got, part) {
