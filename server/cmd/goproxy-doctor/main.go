@@ -20,6 +20,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
@@ -215,7 +216,7 @@ func loadFolder(ctx context.Context, cmd, folder string, settings []string, stde
 	// The go command is the authority on effective values: confirm the model
 	// with go env (one run per distinct environment) before judging.
 	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
-		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %v\n", err)
+		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %s\n", redact.RedactText(err.Error()))
 	}
 	return dir, snap, consumers, exitOK
 }
@@ -239,7 +240,7 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 			logOut = io.MultiWriter(stderr, f)
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel()}))
+	logger := slog.New(redact.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel()})))
 	err := lsp.Serve(ctx, stdio{stdin, stdout}, lsp.Options{Logger: logger, Oracle: engine.NewOracle()})
 	switch {
 	case errors.Is(err, lsp.ErrExitWithoutShutdown):

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -51,7 +52,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "goproxy-doctor verify: interrupted")
 		} else {
-			fmt.Fprintf(stderr, "goproxy-doctor verify: %v\n", err)
+			fmt.Fprintf(stderr, "goproxy-doctor verify: %s\n", redact.RedactText(err.Error()))
 		}
 		return exitUsage
 	}

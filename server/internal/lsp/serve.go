@@ -22,6 +22,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 )
 
 // DefaultDebounce is how long changes that outpace diagnosis settle before
@@ -61,6 +62,8 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	// Values, errors and URLs reach the log from everywhere: none may carry a credential.
+	opts.Logger = slog.New(redact.Handler(opts.Logger.Handler()))
 	if opts.Oracle == nil {
 		opts.Oracle = engine.NewOracle()
 	}

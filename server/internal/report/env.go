@@ -39,13 +39,21 @@ type Env struct {
 // EnvJSON builds the SPEC §8 env object for a folder.
 func EnvJSON(folder string, consumers []*resolve.Consumer) Env {
 	out := Env{Folder: folder, Consumers: []Consumer{}, Divergent: Divergent(consumers)}
+	var values []string
+	for _, c := range consumers {
+		for _, v := range c.Vars {
+			values = append(values, v.Value)
+		}
+	}
+	// A note quotes what go env reported, which may be a piece of a value.
+	secrets := redact.Secrets(values...)
 	for _, c := range consumers {
 		jc := Consumer{Name: c.Name, Vars: map[string]Var{}}
 		for _, name := range resolve.Modelled {
 			v := c.Vars[name]
 			jc.Vars[name] = Var{
 				Value: redact.RedactText(v.Value), Source: v.Prov.Source, File: v.Prov.File, Line: v.Prov.Line,
-				Key: v.Prov.Key, Uncertain: v.Uncertain, Note: redact.RedactText(v.Note),
+				Key: v.Prov.Key, Uncertain: v.Uncertain, Note: redact.RedactKnown(v.Note, secrets),
 			}
 		}
 		out.Consumers = append(out.Consumers, jc)

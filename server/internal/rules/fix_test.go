@@ -320,10 +320,12 @@ func added(old, new []byte) []string {
 	return out
 }
 
-// No fix copies a credential into a file the team shares (.vscode/*,
-// *.code-workspace): a credential a fix writes there must already be in
-// that file, where the user put it.
-func TestFixesNeverCopyCredentialsIntoTheWorkspace(t *testing.T) {
+// TestFixesNeverWriteCredentials: no fix writes a credential into any file
+// (SPEC §5a) — not the workspace's, not user settings, not the GOENV file —
+// and no fix shows one in its edits or title. A fix that would is not
+// offered at all: the terminal does not get the editor's proxy (with bob's
+// password) in user settings, nor the editor the terminal's (erin's).
+func TestFixesNeverWriteCredentials(t *testing.T) {
 	m := newMachine(t)
 	ar := txtar.Parse([]byte(`-- proc.env --
 GOPROXY=https://goproxy.corp.example.com,direct
@@ -351,23 +353,16 @@ go 1.22
   ]
 }
 `))
+	secrets := []string{"s3cret", "hunter2", "t0ken", "pa55", "dave:pw@"}
 	w := m.setup(t, ar)
 	n := 0
 	for _, f := range w.diagnose() {
 		for _, fx := range f.Fixes {
 			n++
-			for file, edits := range byFile(fx) {
-				if !strings.Contains(file, string(filepath.Separator)+".vscode"+string(filepath.Separator)) && !strings.HasSuffix(file, ".code-workspace") {
-					continue
-				}
-				old, _ := os.ReadFile(file)
-				next, err := applyEdits(old, edits)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, u := range userinfoIn(string(next)) {
-					if !strings.Contains(string(old), u) {
-						t.Errorf("%s: %q writes the credential %q into %s", f.Code, fx.Title, u, w.archiveName(file))
+			for _, e := range fx.Edits {
+				for _, secret := range secrets {
+					if strings.Contains(e.NewText, secret) || strings.Contains(fx.Title, secret) {
+						t.Errorf("%s: %q writes %q into %s: %q", f.Code, fx.Title, secret, w.archiveName(e.File), e.NewText)
 					}
 				}
 			}
@@ -376,29 +371,19 @@ go 1.22
 	if n == 0 {
 		t.Fatal("no fix offered: the test checks nothing")
 	}
-	// The editor's proxy reaches the terminal through user settings, not
-	// through the workspace settings it is written in; the terminal's does
-	// not replace it there.
 	got := w.render(t, w.diagnose())
-	if !strings.Contains(got, `Set HTTPS_PROXY in terminal.integrated.env.linux (user settings) to "http://bob:xxxxx@proxy.example.net:3128"`) {
-		t.Errorf("no fix gives the terminal the editor's proxy in user settings:\n%s", got)
-	}
-	if strings.Contains(got, `Set go.toolsEnvVars.HTTPS_PROXY in .vscode/settings.json`) {
-		t.Errorf("a fix writes the terminal's credential into the workspace settings:\n%s", got)
-	}
-}
-
-// userinfoIn lists the user:password@ and token@ parts of URLs in s.
-func userinfoIn(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, "://")[1:] {
-		host := part
-		if i := strings.IndexAny(part, "/\",|; \n"); i >= 0 {
-			host = part[:i]
-		}
-		if at := strings.LastIndexByte(host, '@'); at > 0 {
-			out = append(out, host[:at+1])
+	for _, unsafe := range []string{
+		"Set HTTPS_PROXY in terminal.integrated.env.linux (user settings)",
+		"Set go.toolsEnvVars.HTTPS_PROXY in .vscode/settings.json",
+		"Move http.proxy",
+	} {
+		if strings.Contains(got, unsafe) {
+			t.Errorf("a fix that copies a credential is offered (%s):\n%s", unsafe, got)
 		}
 	}
-	return out
+	// Fixes without a credential in their edits stay.
+	if !strings.Contains(got, `Replace "DIRECT" with "direct" in go.toolsEnvVars.GOPROXY`) &&
+		!strings.Contains(got, "Remove go.toolsEnvVars.GOPROXY from .vscode/settings.json") {
+		t.Errorf("the fixes that write no credential are gone too:\n%s", got)
+	}
 }

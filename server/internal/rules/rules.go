@@ -4,7 +4,9 @@
 package rules
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
@@ -119,6 +121,7 @@ func All() []Rule {
 func Run(in *Input) []Finding {
 	var out []Finding
 	seen := map[string]int{}
+	secrets := in.secrets()
 	for _, r := range All() {
 		for _, f := range r.Check(in) {
 			if f.Code == "" {
@@ -128,11 +131,13 @@ func Run(in *Input) []Finding {
 				f.Severity = r.Severity
 			}
 			// Rules quote values through quote(), which masks credentials;
-			// this is the safety net for any text that did not.
-			f.Message = redact.RedactText(f.Message)
+			// this is the safety net for any text that did not, and for
+			// errors that quote pieces of a credential.
+			f.Message = redact.RedactKnown(f.Message, secrets)
 			for i := range f.Related {
-				f.Related[i].Message = redact.RedactText(f.Related[i].Message)
+				f.Related[i].Message = redact.RedactKnown(f.Related[i].Message, secrets)
 			}
+			f.Fixes = withoutCredentials(f.Fixes, secrets)
 			key := f.Code + "\x00" + f.File + "\x00" + f.Message + "\x00" + itoa(f.Span.Start) + "\x00" + itoa(f.Span.End)
 			if i, ok := seen[key]; ok {
 				out[i].Consumers = union(out[i].Consumers, f.Consumers)
@@ -153,6 +158,40 @@ func Run(in *Input) []Finding {
 		return a.Code < b.Code
 	})
 	return out
+}
+
+// withoutCredentials drops every fix that would write URL userinfo into a
+// file (SPEC §5a: a credential never moves into any file, not even one that
+// holds it already — the edit would also show it to the client), and masks
+// credentials in the titles of the others. It is the one guard for every
+// rule's fixes.
+func withoutCredentials(fixes []Fix, secrets []string) []Fix {
+	var out []Fix
+	for _, fx := range fixes {
+		safe := true
+		for _, e := range fx.Edits {
+			inText := func(secret string) bool { return strings.Contains(e.NewText, secret) }
+			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, inText)
+		}
+		if safe {
+			fx.Title = redact.RedactKnown(fx.Title, secrets)
+			out = append(out, fx)
+		}
+	}
+	return out
+}
+
+// secrets are the credentials in the consumers' modelled variables (the
+// values rules quote and parse), which Run masks wherever a message quotes a
+// piece of one.
+func (in *Input) secrets() []string {
+	var values []string
+	for _, c := range in.Consumers {
+		for _, v := range c.Vars {
+			values = append(values, v.Value)
+		}
+	}
+	return redact.Secrets(values...)
 }
 
 func union(a, b []string) []string {

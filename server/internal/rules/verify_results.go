@@ -29,8 +29,9 @@ const (
 // values set outside any file have no file, like the rules' own.
 func VerifyFindings(in *Input, res *verify.Result) []Finding {
 	var out []Finding
+	secrets := in.secrets()
 	add := func(f Finding) {
-		f.Message = redact.RedactText(f.Message)
+		f.Message = redact.RedactKnown(f.Message, secrets)
 		out = append(out, f)
 	}
 

@@ -146,7 +146,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	first := via[0].URL
 	if first.Scheme == "https" && req.URL.Scheme != "https" {
 		last := via[len(via)-1].URL
-		return fmt.Errorf("redirected from secure URL %s to insecure URL %s", last.Redacted(), req.URL.Redacted())
+		return fmt.Errorf("redirected from secure URL %s to insecure URL %s", redact.URL(last), redact.URL(req.URL))
 	}
 	if !strings.EqualFold(req.URL.Host, first.Host) {
 		req.Header.Del("Authorization")

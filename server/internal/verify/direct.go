@@ -77,7 +77,7 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 		a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("invalid repo root %q", mi.RepoRoot)
 		return a, NotFound, nil
 	}
-	a.Note = strings.TrimSpace(a.Note + " go-import: mod " + redact.Redact(base.Redacted()))
+	a.Note = strings.TrimSpace(a.Note + " go-import: mod " + redact.URL(base))
 	u, err := ModuleURL(base, mv, "info")
 	if err != nil {
 		a.Outcome, a.Error = OutcomeError, err.Error()

@@ -136,16 +136,16 @@ func (p *prober) get(ctx context.Context, env *consumerEnv, u *url.URL, kind req
 	}
 	if u.Scheme == "https" && env.authErr != nil {
 		// cmd/go applies GOAUTH to https requests only, and fails them all.
-		return Request{URL: u.Redacted(), Class: ClassError, Error: "go: " + env.authErr.Error()}, nil
+		return Request{URL: redact.URL(u), Class: ClassError, Error: redact.RedactText("go: " + env.authErr.Error())}, nil
 	}
 	if u.Scheme == "http" && u.User != nil {
 		// cmd/go web.get never sends a URL's credentials in clear text.
-		return Request{URL: redact.Redact(u.Redacted()), Class: ClassError,
-			Error: "refusing to pass credentials to insecure URL: " + u.Redacted()}, nil
+		return Request{URL: redact.URL(u), Class: ClassError,
+			Error: "refusing to pass credentials to insecure URL: " + redact.URL(u)}, nil
 	}
 	c, key, err := p.client(env.net, insecure)
 	if err != nil {
-		return Request{URL: u.Redacted(), Class: ClassError, Error: redact.RedactText(err.Error())}, nil
+		return Request{URL: redact.URL(u), Class: ClassError, Error: redact.RedactText(err.Error())}, nil
 	}
 	var auth string
 	if l, ok := env.creds.lookup(u); ok && env.netrc {
@@ -197,7 +197,7 @@ func (p *prober) forget(key string, c *call) {
 }
 
 func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u *url.URL, kind requestKind) Request {
-	res := Request{URL: u.Redacted()}
+	res := Request{URL: redact.URL(u)}
 	if proxy := env.net.Proxy.ProxyFor(u); proxy != "" {
 		res.Via = redact.Redact(proxy)
 	}
@@ -352,7 +352,7 @@ func certName(c *x509.Certificate) string {
 // file is a 404, an unreadable one a 403.
 func (p *prober) getFile(u *url.URL, kind requestKind) Request {
 	start := time.Now()
-	res := Request{URL: u.Redacted()}
+	res := Request{URL: redact.URL(u)}
 	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
 	path, err := fileURLPath(u)
 	if err != nil {

@@ -81,7 +81,7 @@ func (tr *targetRun) resolveSumDB(ctx context.Context) error {
 			return nil
 		}
 	}
-	res.URL = redact.Redact(base.Redacted())
+	res.URL = redact.URL(base)
 	if !tr.needsSumDB() {
 		// The go command would not contact the database at all.
 		tr.sum = sumDBBase{result: res, base: base}

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -239,7 +240,28 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 			out.Proxies = mergeProxy(out.Proxies, pr)
 		}
 	}
+	// URLs and errors are redacted where they are made; this pass catches
+	// what a server's answer or a new field brings in, and the pieces of a
+	// credential that errors about a value quote.
+	redact.All(out, secrets(targets)...)
 	return out, nil
+}
+
+// secrets are the credentials in the targets' go variables and proxy
+// variables, the values Verify parses and quotes.
+func secrets(targets []Target) []string {
+	var values []string
+	for _, t := range targets {
+		for _, v := range t.Vars {
+			values = append(values, v)
+		}
+		for k, v := range t.Env {
+			if strings.Contains(strings.ToUpper(k), "PROXY") {
+				values = append(values, v)
+			}
+		}
+	}
+	return redact.Secrets(values...)
 }
 
 // mergeProxy adds a proxy row, joining it with an identical one of another
@@ -505,7 +527,7 @@ func kindOf(c Class) Kind {
 func checkInfo(req *Request, version string, base *url.URL) {
 	var info struct{ Version string }
 	if err := json.Unmarshal(req.body, &info); err != nil {
-		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("invalid response from proxy %q: %v", redact.Redact(base.Redacted()), err)
+		req.Class, req.Error = ClassNotAProxy, fmt.Sprintf("invalid response from proxy %q: %v", redact.URL(base), err)
 		return
 	}
 	if info.Version != version && version == module.CanonicalVersion(version) {
