@@ -9,6 +9,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // Severity uses LSP's numbering.
@@ -49,11 +50,18 @@ type Edit struct {
 
 // Fix is a set of edits that resolves a finding. Fixes are checked against
 // the engine when they are made; Preferred marks the one obvious fix that
-// "fix all" applies.
+// "fix all" applies (at most one per finding).
 type Fix struct {
 	Title     string
 	Edits     []Edit
 	Preferred bool
+	// Scope is how far the fix's widest edit reaches: the workspace, or a
+	// user-level file (VS Code user settings, the GOENV file).
+	Scope writepolicy.Scope
+
+	where   string   // the widest file, in the user's words
+	carries bool     // writes a value a workspace layer set
+	raises  Severity // the most severe finding the fix would raise (0: none)
 }
 
 // Finding is one diagnostic. File and Span locate it; File is "" for a
@@ -74,7 +82,8 @@ type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
 
-	fixes fixCache // what building fixes reuses across findings
+	fixes     fixCache // what building fixes reuses across findings
+	replaying bool     // a fix is being checked: findings only, no fixes
 }
 
 // Consumer returns the named consumer, or nil.
@@ -152,6 +161,11 @@ func Run(in *Input) []Finding {
 		}
 		return a.Code < b.Code
 	})
+	if !in.replaying {
+		for i := range out {
+			in.rank(&out[i])
+		}
+	}
 	return out
 }
 
