@@ -34,14 +34,14 @@ func (in *Input) rank(f *Finding) {
 		if fx.raises != 0 {
 			fx.Preferred = false
 		}
-		if fx.Scope >= writepolicy.User && (fx.carries || fromWorkspace) {
-			fx.Preferred = false
-			fx.Title += " — in " + fx.where + " (applies to every project)"
-		}
 		if preferred {
 			fx.Preferred = false
 		}
 		preferred = preferred || fx.Preferred
+		if fx.Scope >= writepolicy.User && (fx.carries || fromWorkspace) {
+			fx.PreferredWider, fx.Preferred = fx.Preferred, false
+			fx.Title += " — in " + fx.where + " (applies to every project)"
+		}
 		kept = append(kept, fx)
 	}
 	f.Fixes = kept

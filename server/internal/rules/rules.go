@@ -58,6 +58,10 @@ type Fix struct {
 	// Scope is how far the fix's widest edit reaches: the workspace, or a
 	// user-level file (VS Code user settings, the GOENV file).
 	Scope writepolicy.Scope
+	// PreferredWider marks the fix the rule prefers but that carries a
+	// workspace value into a user-level file: the editor offers it as not
+	// preferred, and check --fix applies it only with --fix-scope user or all.
+	PreferredWider bool
 
 	where   string   // the widest file, in the user's words
 	carries bool     // writes a value a workspace layer set
