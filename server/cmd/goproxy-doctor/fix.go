@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,8 +93,11 @@ func fixFolder(ctx context.Context, folder string, settings []string, out, stder
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			name := report.Rel(dir, f)
-			fmt.Fprint(out, fix.Unified("a/"+name, "b/"+name, w.before[f], w.pending[f]))
+			a, b := report.Rel(dir, f), report.Rel(dir, f)
+			if !filepath.IsAbs(a) {
+				a, b = "a/"+a, "b/"+b
+			}
+			fmt.Fprint(out, fix.Unified(a, b, w.before[f], w.pending[f]))
 		}
 	}
 	return exitOK
@@ -266,29 +270,46 @@ func (w *fixWriter) prepare(file string, seen []byte, edits []rules.Edit) ([]byt
 }
 
 // fixedLines says, per file each applied fix wrote, which setting of which
-// finding it fixed: "FILE: KEY CODE: TITLE". Findings fixed by one edit
-// (duplicates) share a line.
+// finding it fixed: "FILE: KEY CODE: TITLE". Findings fixed by the same
+// edits (duplicates) share the line of the first: "KEY CODE1, CODE2: TITLE".
 func fixedLines(dir string, snap *sources.Snapshot, applied []rules.Chosen) []string {
 	var lines []string
-	index := map[string]int{}
+	byEdits := map[string][]int{} // the edits of a fix → its lines
+	codes := map[int][]string{}
 	for _, c := range applied {
+		key := editsKey(c.Fix)
+		if idx, ok := byEdits[key]; ok {
+			for _, i := range idx {
+				if !slices.Contains(codes[i], c.Finding.Code) {
+					codes[i] = append(codes[i], c.Finding.Code)
+				}
+			}
+			continue
+		}
 		for _, file := range filesOf(c.Fix) {
 			head := report.Rel(dir, file) + ":"
 			if k := keyAt(snap, file, c.Fix); k != "" {
 				head += " " + k
 			}
-			id := head + "\x00" + c.Fix.Title
-			if i, ok := index[id]; ok {
-				if !strings.Contains(lines[i], " "+c.Finding.Code+",") && !strings.Contains(lines[i], " "+c.Finding.Code+":") {
-					lines[i] = strings.Replace(lines[i], ": "+c.Fix.Title, ", "+c.Finding.Code+": "+c.Fix.Title, 1)
-				}
-				continue
-			}
-			index[id] = len(lines)
-			lines = append(lines, head+" "+c.Finding.Code+": "+c.Fix.Title)
+			byEdits[key] = append(byEdits[key], len(lines))
+			codes[len(lines)] = []string{c.Finding.Code}
+			lines = append(lines, head+"\x00"+c.Fix.Title)
 		}
 	}
+	for i, l := range lines {
+		head, title, _ := strings.Cut(l, "\x00")
+		lines[i] = head + " " + strings.Join(codes[i], ", ") + ": " + title
+	}
 	return lines
+}
+
+// editsKey identifies a fix by what it writes.
+func editsKey(fx rules.Fix) string {
+	var b strings.Builder
+	for _, e := range fx.Edits {
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%t\x00%s\x00", e.File, e.Span.Start, e.Span.End, e.Create, e.NewText)
+	}
+	return b.String()
 }
 
 func filesOf(fx rules.Fix) []string {
