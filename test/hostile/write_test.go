@@ -188,6 +188,29 @@ func TestFixNeverWritesThroughLinksOut(t *testing.T) {
 	}, true)
 }
 
+// TestFixScopeFollowsLinks: a workspace settings.json that links to the
+// user's settings is written only at a scope that includes user settings.
+func TestFixScopeFollowsLinks(t *testing.T) {
+	w := Load(t, "settings-link-user")
+	before := w.Tree()
+	r := w.CLI("check", "--fix", "--folder", "$FOLDER")
+	if r.Code == 2 {
+		t.Fatalf("exit 2\n%s", r.Output())
+	}
+	w.AssertOnlyChanged(before)
+	if !strings.Contains(r.Stderr, "outside --fix-scope workspace") {
+		t.Errorf("check --fix does not say why it left the link alone:\n%s", r.Output())
+	}
+	r = w.CLI("check", "--fix", "--fix-scope", "user", "--folder", "$FOLDER")
+	if r.Code == 2 {
+		t.Fatalf("exit 2\n%s", r.Output())
+	}
+	w.AssertOnlyChanged(before, w.UserSettings, w.GoEnv) // user scope: the go env -w file too
+	if got := readFile(t, w.UserSettings); !bytes.Contains(got, []byte(`"https://goproxy.example.com,direct"`)) {
+		t.Errorf("--fix-scope user did not fix the typo through the link:\n%s\n%s", got, r.Output())
+	}
+}
+
 // TestFixScope: check --fix writes the workspace's files only; --fix-scope
 // all also user settings and the GOENV file; --dry-run writes nothing and
 // prints every diff. Each line names the file it wrote.
