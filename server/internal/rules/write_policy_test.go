@@ -21,14 +21,14 @@ func TestFixesNeverWriteFilesAWorkspaceValueNamed(t *testing.T) {
   "go.toolsEnvVars": {"GOFLAGS": "-mod=mod"}
 }
 -- dot-bashrc --
-GOSUMDB = sum.example.com
-GOPRIVATE="corp.example.com"
+GOPROXY=https://goproxy.example.com,DIRECT
+GOPRIVATE = corp.example.com
 `, "dot-bashrc"},
 		{"user-named shell file", `-- proc.env --
 GOENV=$WORK/dot-profile
 -- dot-profile --
 export GOPRIVATE=corp.example.com
-GOSUMDB = sum.example.com
+GOPROXY=https://goproxy.example.com,DIRECT
 `, "dot-profile"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
