@@ -25,6 +25,10 @@ type fixer struct {
 	// carries marks a fix that writes a value a workspace layer (or
 	// go.mod) set: it spreads when it writes a user-level file.
 	carries bool
+	// The last replay, reused while no operation was added since.
+	replayedAt int
+	replayed   *sources.Snapshot
+	replayedCs []*resolve.Consumer
 }
 
 // fileChange is what a fix does to one file.
@@ -539,14 +543,23 @@ func (fx *fixer) after() ([]*resolve.Consumer, bool) {
 	return cs, ok
 }
 
-// replay is the snapshot and its consumers with the fix applied.
+// replay is the snapshot and its consumers with the fix applied. A fix
+// checked (agree, holds) and then built is replayed once.
 func (fx *fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
+	n := len(fx.files) + 1
+	for _, f := range fx.files {
+		n += len(f.ops) + len(f.env)
+	}
+	if fx.replayed != nil && fx.replayedAt == n && fx.err == nil {
+		return fx.replayed, fx.replayedCs, true
+	}
 	o, err := fx.overlay()
 	if err != nil {
 		return nil, nil, false
 	}
 	s := fx.in.Snap.With(o)
-	return s, resolve.Resolve(s), true
+	fx.replayedAt, fx.replayed, fx.replayedCs = n, s, resolve.Resolve(s)
+	return s, fx.replayedCs, true
 }
 
 // build turns the collected changes into a fix, or reports that none is
