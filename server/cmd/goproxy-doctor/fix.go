@@ -363,13 +363,13 @@ func keyAt(snap *sources.Snapshot, file string, fx rules.Fix) string {
 	sp := edit.Span
 	if root, err := sources.ParseJSONC(content); err == nil && root != nil {
 		path := memberPath(root, sp)
-		if m := newMemberKey.FindStringSubmatch(edit.NewText); m != nil {
+		if added := addedKey(edit.NewText); added != "" {
 			// A member added: its key, in the object the edit lands in.
 			path = containerPath(root, sp)
 			if path != "" {
 				path += "."
 			}
-			path += m[1]
+			path += added
 		}
 		return strings.TrimPrefix(path, "settings.")
 	}
@@ -384,6 +384,30 @@ func keyAt(snap *sources.Snapshot, file string, fx rules.Fix) string {
 }
 
 var newMemberKey = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"\s*:`)
+
+// addedKey is the key path of the member an insertion adds ("" when it
+// adds none): down through objects of one member, so that a new
+// "go.toolsEnvVars": {"GOFLAGS": …} is go.toolsEnvVars.GOFLAGS.
+func addedKey(text string) string {
+	m := newMemberKey.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	i := strings.IndexByte(text, '"')
+	v, err := sources.ParseJSONC([]byte("{" + strings.TrimRight(text[i:], " \t\r\n,") + "}"))
+	if err != nil || v == nil || len(v.Members) == 0 {
+		return m[1]
+	}
+	var keys []string
+	for len(v.Members) == 1 {
+		keys = append(keys, v.Members[0].Key)
+		v = v.Members[0].Value
+	}
+	if len(keys) == 0 {
+		return m[1]
+	}
+	return strings.Join(keys, ".")
+}
 
 // containerPath is the dotted key path of the innermost object that holds
 // an insertion at sp.
