@@ -25,7 +25,7 @@ func (in *Input) rank(f *Finding) {
 			fromWorkspace = true
 		}
 	}
-	kept := f.Fixes[:0]
+	kept := make([]Fix, 0, len(f.Fixes)) // rules may share a slice between findings
 	preferred := false
 	for _, fx := range f.Fixes {
 		if fx.raises != 0 && fx.raises <= f.Severity {
