@@ -49,7 +49,7 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
       [
         ['quickfix', removeFix, true],
         ['quickfix', `Set go.toolsEnvVars.GOPROXY in .vscode/settings.json to "http://127.0.0.1:${port}/team-mirror,off"`, true],
-        ['quickfix', `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${port}/editor-mirror,off"`, true],
+        ['quickfix', `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${port}/editor-mirror,off" — in your go env -w file (applies to every project)`, true],
       ],
     );
     assert.equal(result.applied.title, removeFix);

@@ -27,7 +27,9 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await wb?.stop(join(out, 'zz-final.png'));
   });
 
-  const fixTitle = () => `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${fixture.proxy.port}/editor-mirror,off"`;
+  // It writes the workspace's value into the user's go env -w file: offered, never preferred, and says so.
+  const fixTitle = () =>
+    `Set GOPROXY in the GOENV file (go env -w) to "http://127.0.0.1:${fixture.proxy.port}/editor-mirror,off" — in your go env -w file (applies to every project)`;
 
   test('the extension is installed and activates without errors', async () => {
     const installed = readdirSync(join(fixture.run, 'extensions'));

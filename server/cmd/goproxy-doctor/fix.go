@@ -9,32 +9,161 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // maxFixRounds bounds check --fix: each round applies the preferred fixes
 // that do not interfere, then the folder is diagnosed again.
 const maxFixRounds = 10
 
-// fixFolder is check --fix: it applies the preferred fixes to the files,
-// diagnosing again after each round until none is left, and prints a
-// "fixed: file:line code: title" line per fixed finding to out.
-func fixFolder(ctx context.Context, folder string, settings []string, out, stderr io.Writer, environ []string) int {
-	for round := 0; round < maxFixRounds; round++ {
-		dir, snap, consumers, code := loadFolder(ctx, "check", folder, settings, stderr, environ)
+// fixOptions are check --fix's own flags.
+type fixOptions struct {
+	scope  writepolicy.Scope // which files it may write (--fix-scope)
+	dryRun bool              // print the diffs, write nothing (--dry-run)
+}
+
+// fixFolder is check --fix: it applies the preferred fixes to the files the
+// scope allows, diagnosing again after each round until none is left, and
+// prints a line per file written ("fixed FILE: KEY CODE: TITLE"). With
+// dryRun the rounds run on an in-memory copy of the files and the diffs are
+// printed instead. Every write goes through the write policy (SPEC §5a).
+func fixFolder(ctx context.Context, folder string, settings []string, out, stderr io.Writer, environ []string, opts fixOptions) int {
+	w := &fixWriter{opts: opts, stderr: stderr, pending: map[string][]byte{}, before: map[string][]byte{}, refused: map[string]bool{}}
+	verb := "fixed"
+	if opts.dryRun {
+		verb = "would fix"
+	}
+	skipped := map[string]bool{}
+	var dir string
+	done := false
+	for round := 0; round < maxFixRounds && !done; round++ {
+		var read engine.Reader
+		if len(w.pending) > 0 {
+			read = w.read
+		}
+		d, snap, consumers, code := loadFolderWith(ctx, "check", folder, settings, stderr, environ, read)
 		if code != exitOK {
 			return code
 		}
-		findings := engine.Diagnose(snap, consumers)
+		dir = d
+		w.policy = writepolicy.New(snap, consumers)
+		findings := w.inScope(engine.Diagnose(snap, consumers), func(f rules.Finding, fx rules.Fix) {
+			line := fmt.Sprintf("skipped %s %s: %s (it writes %s; use --fix-scope %s)", where(dir, snap, f), f.Code, fx.Title, report.Rel(dir, widest(fx)), fx.Scope)
+			if !skipped[line] {
+				skipped[line] = true
+				fmt.Fprintln(out, line)
+			}
+		})
 		chosen := rules.FixAll(findings, snap.Content)
 		if len(chosen) == 0 {
-			return exitOK
+			done = true
+			break
 		}
+		applied, err := w.apply(snap, chosen)
+		if err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor check --fix: %v\n", err)
+			return exitUsage
+		}
+		if len(applied) == 0 {
+			done = true // every fix left was refused
+			break
+		}
+		for _, l := range fixedLines(dir, snap, applied) {
+			fmt.Fprintf(out, "%s %s\n", verb, l)
+		}
+	}
+	if !done {
+		fmt.Fprintf(stderr, "goproxy-doctor check --fix: stopped after %d rounds with fixes left\n", maxFixRounds)
+	}
+	if opts.dryRun {
+		files := make([]string, 0, len(w.pending))
+		for f := range w.pending {
+			files = append(files, f)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			a, b := report.Rel(dir, f), report.Rel(dir, f)
+			if !filepath.IsAbs(a) {
+				a, b = "a/"+a, "b/"+b
+			}
+			fmt.Fprint(out, fix.Unified(a, b, w.before[f], w.pending[f]))
+		}
+	}
+	return exitOK
+}
+
+// fixWriter applies rounds of fixes, to disk or (dry run) to memory.
+type fixWriter struct {
+	opts    fixOptions
+	stderr  io.Writer
+	policy  *writepolicy.Policy
+	pending map[string][]byte // dry run: each file's content after the rounds so far
+	before  map[string][]byte // dry run: each file's content on disk (nil: absent)
+	refused map[string]bool   // files the policy refused: fixes touching them are not picked again
+}
+
+// read is the dry run's reader: the rounds so far, then the disk.
+func (w *fixWriter) read(path string) ([]byte, error) {
+	if b, ok := w.pending[path]; ok {
+		return b, nil
+	}
+	return engine.DiskReader(path)
+}
+
+// inScope keeps, of each finding, the fix check --fix applies at the
+// chosen scope: its preferred fix, or the one preferred once the scope
+// includes the user-level files it writes. A fix outside the scope is
+// reported through skip; one touching a refused file is dropped.
+func (w *fixWriter) inScope(findings []rules.Finding, skip func(rules.Finding, rules.Fix)) []rules.Finding {
+	var out []rules.Finding
+	for _, f := range findings {
+		var pick *rules.Fix
+		for i := range f.Fixes {
+			if fx := &f.Fixes[i]; fx.Preferred || fx.PreferredWider {
+				pick = fx
+				break
+			}
+		}
+		if pick == nil || w.touchesRefused(*pick) {
+			continue
+		}
+		if pick.Scope > w.opts.scope {
+			skip(f, *pick)
+			continue
+		}
+		fx := *pick
+		fx.Preferred = true
+		f.Fixes = []rules.Fix{fx}
+		out = append(out, f)
+	}
+	return out
+}
+
+func (w *fixWriter) touchesRefused(fx rules.Fix) bool {
+	for _, e := range fx.Edits {
+		if w.refused[e.File] {
+			return true
+		}
+	}
+	return false
+}
+
+// apply writes the chosen fixes. A file the policy refuses is reported on
+// stderr and every fix touching it is left out (and not picked again).
+// It returns the fixes applied.
+func (w *fixWriter) apply(snap *sources.Snapshot, chosen []rules.Chosen) ([]rules.Chosen, error) {
+	for {
 		edits := map[string][]rules.Edit{}
 		for _, c := range chosen {
 			if c.Duplicate {
@@ -49,80 +178,310 @@ func fixFolder(ctx context.Context, folder string, settings []string, out, stder
 			files = append(files, f)
 		}
 		sort.Strings(files)
+		next := map[string][]byte{}
+		refusedNow := false
 		for _, file := range files {
-			if err := applyToFile(file, snap.Content(file), edits[file]); err != nil {
-				fmt.Fprintf(stderr, "goproxy-doctor check --fix: %v\n", err)
-				return exitUsage
+			data, err := w.prepare(file, snap.Content(file), edits[file])
+			if errors.Is(err, writepolicy.ErrRefused) {
+				fmt.Fprintf(w.stderr, "goproxy-doctor check --fix: not written: %v\n", err)
+				w.refused[file] = true
+				refusedNow = true
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			next[file] = data
+		}
+		if refusedNow {
+			kept := chosen[:0]
+			for _, c := range chosen {
+				if !w.touchesRefused(c.Fix) {
+					kept = append(kept, c)
+				}
+			}
+			chosen = kept
+			continue // the surviving fixes' files are prepared again
+		}
+		for _, file := range files {
+			create := len(edits[file]) == 1 && edits[file][0].Create
+			if w.opts.dryRun {
+				if _, ok := w.before[file]; !ok {
+					if create {
+						w.before[file] = nil
+					} else {
+						w.before[file] = snap.Content(file)
+					}
+				}
+				w.pending[file] = next[file]
+				continue
+			}
+			if err := writeAtomic(file, next[file], create); err != nil {
+				return nil, err
 			}
 		}
-		ms := report.NewMappers(snap)
-		for _, c := range chosen {
-			where := "environment"
-			if c.Finding.File != "" {
-				where = fmt.Sprintf("%s:%d", report.Rel(dir, c.Finding.File), ms.Range(c.Finding.File, c.Finding.Span).Start.Line+1)
-			}
-			fmt.Fprintf(out, "fixed: %s %s: %s\n", where, c.Finding.Code, c.Fix.Title)
-		}
+		return chosen, nil
 	}
-	fmt.Fprintf(stderr, "goproxy-doctor check --fix: stopped after %d rounds with fixes left\n", maxFixRounds)
-	return exitOK
 }
 
-// applyToFile applies edits made against seen (the content the diagnosis
-// read) and writes the result atomically. A file that changed on disk since
-// is left alone: the edits were not made for it.
-func applyToFile(file string, seen []byte, edits []rules.Edit) error {
-	var next []byte
+// prepare checks a file against the write policy and the disk and returns
+// its content with the edits (made against seen, the content the diagnosis
+// read) applied. A file that changed on disk since is left alone.
+func (w *fixWriter) prepare(file string, seen []byte, edits []rules.Edit) ([]byte, error) {
 	create := len(edits) == 1 && edits[0].Create
-	if create {
-		next = []byte(edits[0].NewText)
+	if _, pending := w.pending[file]; pending {
+		create = false // the dry run created it in an earlier round
 	} else {
-		cur, err := os.ReadFile(file)
+		t, err := w.policy.Check(file, create)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !bytes.Equal(cur, seen) {
-			return fmt.Errorf("%s changed while it was being checked; run again", file)
+		if t.Scope > w.opts.scope {
+			return nil, fmt.Errorf("%w to write %s: it leads to %s, outside --fix-scope %s", writepolicy.ErrRefused, file, t.Where, w.opts.scope)
 		}
-		te := make([]fix.TextEdit, 0, len(edits))
-		for _, e := range edits {
-			if e.Create {
-				return fmt.Errorf("%s: a fix creates the file another fix edits", file)
+		if !create {
+			cur, err := safeio.ReadFile(file, safeio.MaxFile)
+			if err != nil {
+				return nil, fmt.Errorf("%w to write %s: %v", writepolicy.ErrRefused, file, err)
 			}
-			te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
-		}
-		if next, err = fix.Apply(cur, te); err != nil {
-			return fmt.Errorf("%s: %w", file, err)
+			if !bytes.Equal(cur, seen) {
+				return nil, fmt.Errorf("%s changed while it was being checked; run again", file)
+			}
+			if err := writepolicy.CheckContent(t, file, cur); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return writeAtomic(file, next, create)
+	if create {
+		return []byte(edits[0].NewText), nil
+	}
+	te := make([]fix.TextEdit, 0, len(edits))
+	for _, e := range edits {
+		if e.Create {
+			return nil, fmt.Errorf("%s: a fix creates the file another fix edits", file)
+		}
+		te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
+	}
+	next, err := fix.Apply(seen, te)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return next, nil
+}
+
+// fixedLines says, per file each applied fix wrote, which setting of which
+// finding it fixed: "FILE: KEY CODE: TITLE". Findings fixed by the same
+// edits (duplicates) share the line of the first: "KEY CODE1, CODE2: TITLE".
+func fixedLines(dir string, snap *sources.Snapshot, applied []rules.Chosen) []string {
+	var lines []string
+	byEdits := map[string][]int{} // the edits of a fix → its lines
+	codes := map[int][]string{}
+	for _, c := range applied {
+		key := editsKey(c.Fix)
+		if idx, ok := byEdits[key]; ok {
+			for _, i := range idx {
+				if !slices.Contains(codes[i], c.Finding.Code) {
+					codes[i] = append(codes[i], c.Finding.Code)
+				}
+			}
+			continue
+		}
+		for _, file := range filesOf(c.Fix) {
+			head := report.Rel(dir, file) + ":"
+			if k := keyAt(snap, file, c.Fix); k != "" {
+				head += " " + k
+			}
+			byEdits[key] = append(byEdits[key], len(lines))
+			codes[len(lines)] = []string{c.Finding.Code}
+			lines = append(lines, head+"\x00"+c.Fix.Title)
+		}
+	}
+	for i, l := range lines {
+		head, title, _ := strings.Cut(l, "\x00")
+		lines[i] = head + " " + strings.Join(codes[i], ", ") + ": " + title
+	}
+	return lines
+}
+
+// editsKey identifies a fix by what it writes.
+func editsKey(fx rules.Fix) string {
+	var b strings.Builder
+	for _, e := range fx.Edits {
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%t\x00%s\x00", e.File, e.Span.Start, e.Span.End, e.Create, e.NewText)
+	}
+	return b.String()
+}
+
+func filesOf(fx rules.Fix) []string {
+	var out []string
+	for _, e := range fx.Edits {
+		if len(out) == 0 || out[len(out)-1] != e.File {
+			found := false
+			for _, f := range out {
+				found = found || f == e.File
+			}
+			if !found {
+				out = append(out, e.File)
+			}
+		}
+	}
+	return out
+}
+
+// widest is the file of a fix's edits that reaches furthest (for messages).
+func widest(fx rules.Fix) string {
+	files := filesOf(fx)
+	if len(files) == 0 {
+		return ""
+	}
+	return files[len(files)-1]
+}
+
+// where locates a finding for a message: file:line, or "environment".
+func where(dir string, snap *sources.Snapshot, f rules.Finding) string {
+	if f.File == "" {
+		return "environment"
+	}
+	return fmt.Sprintf("%s:%d", report.Rel(dir, f.File), report.NewMappers(snap).Range(f.File, f.Span).Start.Line+1)
+}
+
+// keyAt names the setting a fix's first edit in file changes: the key path
+// of a JSONC member, or the variable of a GOENV line ("" when unknown, as
+// for a file the fix creates).
+func keyAt(snap *sources.Snapshot, file string, fx rules.Fix) string {
+	content := snap.Content(file)
+	if content == nil {
+		return ""
+	}
+	var edit rules.Edit
+	for _, e := range fx.Edits {
+		if e.File == file {
+			edit = e
+			break
+		}
+	}
+	sp := edit.Span
+	if root, err := sources.ParseJSONC(content); err == nil && root != nil {
+		path := memberPath(root, sp)
+		if added := addedKey(edit.NewText); added != "" {
+			// A member added: its key, in the object the edit lands in.
+			path = containerPath(root, sp)
+			if path != "" {
+				path += "."
+			}
+			path += added
+		}
+		return strings.TrimPrefix(path, "settings.")
+	}
+	for _, l := range sources.ParseEnvFile(file, sources.GoEnvFile, content).Lines {
+		if l.Span.Start <= sp.Start && sp.Start <= l.Span.End {
+			if k, _, ok := strings.Cut(strings.TrimSpace(l.Raw), "="); ok {
+				return strings.TrimSpace(k)
+			}
+		}
+	}
+	return ""
+}
+
+var newMemberKey = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"\s*:`)
+
+// addedKey is the key path of the member an insertion adds ("" when it
+// adds none): down through objects of one member, so that a new
+// "go.toolsEnvVars": {"GOFLAGS": …} is go.toolsEnvVars.GOFLAGS.
+func addedKey(text string) string {
+	m := newMemberKey.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	i := strings.IndexByte(text, '"')
+	v, err := sources.ParseJSONC([]byte("{" + strings.TrimRight(text[i:], " \t\r\n,") + "}"))
+	if err != nil || v == nil || len(v.Members) == 0 {
+		return m[1]
+	}
+	var keys []string
+	for len(v.Members) == 1 {
+		keys = append(keys, v.Members[0].Key)
+		v = v.Members[0].Value
+	}
+	if len(keys) == 0 {
+		return m[1]
+	}
+	return strings.Join(keys, ".")
+}
+
+// containerPath is the dotted key path of the innermost object that holds
+// an insertion at sp.
+func containerPath(v *sources.Value, sp sources.Span) string {
+	for _, m := range v.Members {
+		if m.Value.Kind == sources.Object && m.Value.Span.Start < sp.Start && sp.End < m.Value.Span.End {
+			if inner := containerPath(m.Value, sp); inner != "" {
+				return m.Key + "." + inner
+			}
+			return m.Key
+		}
+	}
+	return ""
+}
+
+// memberPath is the dotted key path of the innermost member whose key or
+// value holds sp (or that sp removes whole).
+func memberPath(v *sources.Value, sp sources.Span) string {
+	for _, m := range v.Members {
+		whole := sp.Start <= m.KeySpan.Start && m.Value.Span.End <= sp.End
+		if whole || m.KeySpan.Start <= sp.Start && sp.End <= m.Value.Span.End && sp.Start < m.Value.Span.End {
+			if whole {
+				return m.Key
+			}
+			if inner := memberPath(m.Value, sp); inner != "" {
+				return m.Key + "." + inner
+			}
+			return m.Key
+		}
+	}
+	for _, e := range v.Elems {
+		if e.Span.Start <= sp.Start && sp.End <= e.Span.End {
+			return memberPath(e, sp)
+		}
+	}
+	return ""
 }
 
 // writeAtomic replaces a file's content through a temporary file in the same
 // directory and a rename, so that a reader sees the old file or the new one,
 // never half of it. The file keeps its mode; a symbolic link keeps pointing
-// at the file it names, which is the one written. create refuses to replace
-// an existing file.
+// at the file it names, which is the one written (the write policy has
+// checked where it leads). create makes a new file and never replaces one;
+// no directory is ever created.
 func writeAtomic(path string, data []byte, create bool) error {
-	mode := fs.FileMode(0o644)
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		if create {
-			return fmt.Errorf("%s: the fix creates this file, but it exists", path)
-		}
-		path = real
-		st, err := os.Stat(path)
+	if create {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
 			return err
 		}
-		mode = st.Mode().Perm()
-	} else if !errors.Is(err, fs.ErrNotExist) || !create {
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	st, err := os.Stat(real)
+	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file", path)
+	}
+	mode := st.Mode().Perm()
+	dir := filepath.Dir(real)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(real)+".*.tmp")
 	if err != nil {
 		return err
 	}
@@ -138,8 +497,8 @@ func writeAtomic(path string, data []byte, create bool) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
+	if err := os.Chmod(tmp.Name(), mode&fs.ModePerm); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	return os.Rename(tmp.Name(), real)
 }

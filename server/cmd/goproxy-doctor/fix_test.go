@@ -39,9 +39,11 @@ func copyExample(t *testing.T) string {
 	return dst
 }
 
-// check --fix on the example applies the preferred fixes until none is
-// left: what remains has no fix at all, the files still parse (no
-// settings-parse-error), comments survive, and the file modes are kept.
+// check --fix --fix-scope all on the example applies the preferred fixes
+// until none is left: what remains has no preferred fix, the files still
+// parse (no settings-parse-error), comments survive, and the file modes are
+// kept. Each line names the file written and the setting; the DIRECT typo is
+// repaired in place rather than overwritten by another finding's fix.
 func TestCheckFixExample(t *testing.T) {
 	dir := copyExample(t)
 	settings := filepath.Join(dir, ".vscode", "settings.json")
@@ -49,14 +51,13 @@ func TestCheckFixExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	env, args := exampleArgsIn(t, dir)
-	stdout, stderr, code := runCLI(t, env, append([]string{"check", "--fix"}, args...)...)
+	stdout, stderr, code := runCLI(t, env, append([]string{"check", "--fix", "--fix-scope", "all"}, args...)...)
 	if code == exitUsage {
 		t.Fatalf("check --fix: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for _, want := range []string{
-		"fixed: .vscode/settings.json:9 unknown-go-variable: Rename go.toolsEnvVars.GOPRIVTE to GOPRIVATE in .vscode/settings.json",
-		"fixed: goenv:2 goenv-file-syntax: Rewrite line 2 of the GOENV file as GOSUMDB=off",
-		"fixed: goenv:3 unknown-go-variable: Rename GONOSUMCHECK to GONOSUMDB in the GOENV file",
+		`fixed .vscode/settings.json: go.toolsEnvVars.GOPROXY goproxy-bad-entry: Replace "DIRECT" with "direct" in go.toolsEnvVars.GOPROXY (.vscode/settings.json)`,
+		"fixed goenv: GONOSUMCHECK unknown-go-variable: Rename GONOSUMCHECK to GONOSUMDB in the GOENV file",
 	} {
 		if !strings.Contains(stdout, want+"\n") {
 			t.Errorf("check --fix did not print %q:\n%s", want, stdout)
@@ -73,10 +74,14 @@ func TestCheckFixExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range after.Diagnostics {
-		if len(d.Fixes) > 0 {
-			t.Errorf("after check --fix, %s at %s:%d still has fixes %+v", d.Code, filepath.Base(d.File), d.Range.Start.Line+1, d.Fixes)
+		for _, fx := range d.Fixes {
+			if fx.Preferred {
+				t.Errorf("after check --fix, %s at %s:%d still has a preferred fix %q", d.Code, filepath.Base(d.File), d.Range.Start.Line+1, fx.Title)
+			}
 		}
-		if d.Code == "settings-parse-error" || d.Severity == "error" {
+		// GOSUMDB="off" stays: its only fix writes GOSUMDB=off, which
+		// raises gosumdb-off, so it is offered but never applied.
+		if d.Code == "settings-parse-error" || d.Severity == "error" && d.Code != "gosumdb-invalid" {
 			t.Errorf("after check --fix: %s: %s", d.Code, d.Message)
 		}
 	}
@@ -102,6 +107,15 @@ func TestFixIsACheckFlag(t *testing.T) {
 	env, args := exampleArgs(t)
 	if _, _, code := runCLI(t, env, append([]string{"env", "--fix"}, args...)...); code != exitUsage {
 		t.Errorf("env --fix: exit %d; want %d", code, exitUsage)
+	}
+	for _, bad := range [][]string{
+		{"check", "--dry-run"},
+		{"check", "--fix-scope", "user"},
+		{"check", "--fix", "--fix-scope", "everything"},
+	} {
+		if _, _, code := runCLI(t, env, append(bad, args...)...); code != exitUsage {
+			t.Errorf("%v: exit %d; want %d", bad, code, exitUsage)
+		}
 	}
 }
 
@@ -130,11 +144,33 @@ func TestWriteAtomicKeepsModeAndLinks(t *testing.T) {
 	if err := writeAtomic(real, []byte("x"), true); err == nil {
 		t.Error("create replaced an existing file")
 	}
-	created := filepath.Join(dir, "sub", "new.json")
+	if err := writeAtomic(filepath.Join(dir, "sub", "new.json"), []byte("{}\n"), true); err == nil {
+		t.Error("create made a directory")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sub")); err == nil {
+		t.Error("the directory sub was created")
+	}
+	created := filepath.Join(dir, "new.json")
 	if err := writeAtomic(created, []byte("{}\n"), true); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(created); string(got) != "{}\n" {
 		t.Errorf("created file holds %q", got)
+	}
+}
+
+func TestAddedKey(t *testing.T) {
+	for text, want := range map[string]string{
+		`,
+    "go.toolsEnvVars": {
+        "GOFLAGS": "-mod=mod"
+    }`: "go.toolsEnvVars.GOFLAGS",
+		`, "NO_PROXY": "goproxy.corp.example.com"`:              "NO_PROXY",
+		`"terminal.integrated.env.linux": {"A": "1", "B": "2"}`: "terminal.integrated.env.linux",
+		`"direct"`: "",
+	} {
+		if got := addedKey(text); got != want {
+			t.Errorf("addedKey(%q) = %q; want %q", text, got, want)
+		}
 	}
 }

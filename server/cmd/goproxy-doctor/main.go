@@ -25,6 +25,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // version is set by the build (-ldflags -X main.version=...).
@@ -34,7 +35,7 @@ const usage = `goproxy-doctor: the effective Go proxy environment per editor and
 
 Usage:
   goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]...
-  goproxy-doctor check  [--fix] [--format text|json|sarif] [--folder DIR] [--settings FILE]...
+  goproxy-doctor check  [--fix [--fix-scope workspace|user|all] [--dry-run]] [--format text|json|sarif] [--folder DIR] [--settings FILE]...
   goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]...
   goproxy-doctor serve | --stdio
   goproxy-doctor version
@@ -42,6 +43,11 @@ Usage:
 --folder defaults to the current directory. User settings are read from VS Code's
 user settings.json unless --settings is given; a --settings FILE ending in
 .code-workspace is read as the multi-root workspace file.
+check --fix edits only files inside the folder unless --fix-scope widens it: user adds
+VS Code's user settings and the go env -w file at its default location, all also a GOENV
+file your own environment moved elsewhere. It never writes a file a workspace setting
+names, never creates a directory, and prints every file it writes; --dry-run prints the
+diffs instead.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
 `
 
@@ -97,6 +103,8 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	asJSON := fs.Bool("json", false, "print JSON (env)")
 	format := fs.String("format", "text", "output format: text, json or sarif (check)")
 	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again (check)")
+	fixScope := fs.String("fix-scope", "workspace", "files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all (check)")
+	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing (check)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -106,6 +114,15 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	}
 	if cmd == "check" && *format != "text" && *format != "json" && *format != "sarif" {
 		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
+		return exitUsage
+	}
+	scope, scopeErr := writepolicy.ParseScope(*fixScope)
+	if scopeErr != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor %s: --fix-scope: %v\n", cmd, scopeErr)
+		return exitUsage
+	}
+	if !*fixFlag && (*dryRun || *fixScope != "workspace") {
+		fmt.Fprintf(stderr, "goproxy-doctor %s: --fix-scope and --dry-run go with --fix\n", cmd)
 		return exitUsage
 	}
 	if *fixFlag {
@@ -118,7 +135,7 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		if *format != "text" {
 			fixed = stderr
 		}
-		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ); code != exitOK {
+		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ, fixOptions{scope: scope, dryRun: *dryRun}); code != exitOK {
 			return code
 		}
 	}
@@ -168,6 +185,13 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 // the process environment, its consumers resolved and their values
 // confirmed with go env. A non-zero code is the exit status of a usage error.
 func loadFolder(ctx context.Context, cmd, folder string, settings []string, stderr io.Writer, environ []string) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+	return loadFolderWith(ctx, cmd, folder, settings, stderr, environ, nil)
+}
+
+// loadFolderWith is loadFolder reading files through read (nil: the disk).
+// check --fix --dry-run reads its own changes so: the go command cannot see
+// them, so the model is not confirmed with go env then.
+func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, stderr io.Writer, environ []string, read engine.Reader) (string, *sources.Snapshot, []*resolve.Consumer, int) {
 	dir, err := filepath.Abs(folder)
 	if err == nil {
 		var st os.FileInfo
@@ -211,8 +235,11 @@ func loadFolder(ctx context.Context, cmd, folder string, settings []string, stde
 		}
 	}
 
-	snap := engine.Load(cfg, nil)
+	snap := engine.Load(cfg, read)
 	consumers := engine.Resolve(snap)
+	if read != nil {
+		return dir, snap, consumers, exitOK
+	}
 	// The go command is the authority on effective values: confirm the model
 	// with go env (one run per distinct environment) before judging.
 	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {

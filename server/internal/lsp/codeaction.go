@@ -87,31 +87,58 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 	}
 
-	seen := map[string]bool{}
 	if wantQuick {
+		// One action per distinct edit, whichever diagnostics offer it; at
+		// most one preferred: of the diagnostics' preferred fixes, the one
+		// that repairs its own value in place, then the most severe.
+		type offer struct {
+			action  *protocol.CodeAction
+			rank    int
+			sev     rules.Severity
+			prefers bool
+		}
+		var offers []*offer
+		byKey := map[string]*offer{}
 		for _, l := range here {
 			if !l.inRange {
 				continue
 			}
 			for _, fx := range l.fd.finding.Fixes {
-				edit, ok := workspaceEdit(l.r, docs, caps, fx.Edits)
-				if !ok || seen[fx.Title+"\x00"+fixKeyOf(fx)] {
+				key := fixKeyOf(fx)
+				if o, ok := byKey[key]; ok {
+					o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
 					continue
 				}
-				seen[fx.Title+"\x00"+fixKeyOf(fx)] = true
+				edit, ok := workspaceEdit(l.r, docs, caps, fx.Edits)
+				if !ok {
+					continue
+				}
 				kind := protocol.CodeActionKindQuickFix
-				action := &protocol.CodeAction{
+				o := &offer{action: &protocol.CodeAction{
 					Title:       fx.Title,
 					Kind:        &kind,
 					Diagnostics: []protocol.Diagnostic{l.diag},
 					Edit:        edit,
+				}, sev: l.fd.finding.Severity, prefers: fx.Preferred}
+				if fx.Preferred && rules.Repairs(l.fd.finding, fx, l.r.files.content(l.fd.finding.File)) {
+					o.rank = 1
 				}
-				if fx.Preferred {
-					preferred := true
-					action.IsPreferred = &preferred
-				}
-				out = append(out, action)
+				byKey[key] = o
+				offers = append(offers, o)
 			}
+		}
+		var best *offer
+		for _, o := range offers {
+			if o.prefers && (best == nil || o.rank > best.rank || o.rank == best.rank && o.sev < best.sev) {
+				best = o
+			}
+		}
+		for _, o := range offers {
+			if o == best {
+				preferred := true
+				o.action.IsPreferred = &preferred
+			}
+			out = append(out, o.action)
 		}
 	}
 	if wantAll && len(here) > 0 {
@@ -206,8 +233,9 @@ func fixKeyOf(fx rules.Fix) string {
 // workspaceEdit turns edits computed on the result's contents into a
 // WorkspaceEdit: versioned document changes (with CreateFile for a new file)
 // when the client takes them, else plain changes. ok is false when the
-// client cannot apply the edit: it creates a file and the client cannot, or
-// it touches an open document that has changed since the diagnosis.
+// client cannot apply the edit: it creates a file and the client cannot, it
+// touches an open document that has changed since the diagnosis, or the
+// write policy refuses one of its files.
 func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabilities, edits []rules.Edit) (*protocol.WorkspaceEdit, bool) {
 	var order []string
 	byFile := map[string][]rules.Edit{}
@@ -219,6 +247,17 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 		byFile[p] = append(byFile[p], e)
 	}
 	we := &protocol.WorkspaceEdit{}
+	for _, p := range order {
+		// The write policy, against the disk: no link out of the allowed
+		// places, no device, no read-only file, no new directory.
+		fe := byFile[p]
+		if r.policy == nil {
+			return nil, false
+		}
+		if _, err := r.policy.Check(p, len(fe) == 1 && fe[0].Create); err != nil {
+			return nil, false
+		}
+	}
 	for _, p := range order {
 		u := uri.File(p)
 		var version *int32

@@ -245,7 +245,9 @@ func TestFixAllLeavesNoFixableDiagnostic(t *testing.T) {
 // A fix that writes a file that does not exist yet creates it with a
 // CreateFile operation, when the client can, and is not offered otherwise.
 func TestFixCreatesUserSettings(t *testing.T) {
-	text := "{\n    \"http.proxy\": \"http://proxy.example.net:3128\"\n}\n"
+	// NO_PROXY keeps the moved proxy off the GOPROXY host: otherwise the
+	// move raises no-proxy-missing-host and is not offered.
+	text := "{\n    \"http.proxy\": \"http://proxy.example.net:3128\",\n    \"go.toolsEnvVars\": {\"NO_PROXY\": \"proxy.example.com\"}\n}\n"
 	t.Run("documentChanges", func(t *testing.T) {
 		h := start(t)
 		user := filepath.Join(h.home, "settings.json")

@@ -28,6 +28,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // diagnosticSource is every diagnostic's source (SPEC §2).
@@ -79,6 +80,7 @@ type folderResult struct {
 	files    *fileSet // what the snapshot read, with contents
 	mods     []string // the folder's go.mod files
 	findings []rules.Finding
+	policy   *writepolicy.Policy // where code actions may write
 }
 
 type publishedFile struct {
@@ -326,7 +328,8 @@ func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderRe
 		ModFiles: mods,
 	}, files.read)
 	consumers := engine.Resolve(snap)
-	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods, findings: engine.Diagnose(snap, consumers)}
+	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods, findings: engine.Diagnose(snap, consumers),
+		policy: writepolicy.New(snap, consumers)}
 }
 
 // startOracle confirms every folder's model with go env in the background.
@@ -366,6 +369,7 @@ func (d *diagnoser) startOracle(results map[string]*folderResult) {
 			d.s.log.Info("go env corrected the model", "folder", r.folder.path, "values", len(dis))
 			c := *r
 			c.findings = engine.Diagnose(r.snap, consumers)
+			c.policy = writepolicy.New(r.snap, consumers)
 			out = append(out, &c)
 		}
 		if len(out) == 0 {

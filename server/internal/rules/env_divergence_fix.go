@@ -57,6 +57,7 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 		// B: give the override the other side's value.
 		if in.copyable(d.names, d.rawOther, d.otherProv) {
 			fx := in.fixer()
+			fx.carry(d.otherProv)
 			fx.replace(cause, d.rawOther)
 			try(fx, "Set "+keyLabel(cause)+" in "+in.label(cause.File)+" to "+quote(d.rawOther))
 		}
@@ -64,6 +65,7 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 		// C: a base value one side cannot see (tool installs drop GOENV):
 		// give it to that side where it reads settings, per user.
 		fx, title := in.writeLayers(d.consumers, d.names, d.rawOther, in.Snap.UserSettingsPath)
+		fx.carry(d.otherProv)
 		try(fx, title)
 	}
 	// D: give the other side this side's value.
@@ -74,6 +76,7 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 		}
 		for _, file := range unique(target, in.Snap.UserSettingsPath) {
 			fx, title := in.writeLayers(d.otherConsumers, d.names, d.raw, file)
+			fx.carry(d.rawProv)
 			if fx.err == nil {
 				try(fx, title)
 				break

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"sort"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -16,8 +17,11 @@ type Chosen struct {
 	Duplicate bool
 }
 
-// FixAll picks, in finding order, the preferred fix of each finding that
-// applies cleanly together with those picked before it, for "fix all": a
+// FixAll picks the preferred fix of each finding that applies cleanly
+// together with those picked before it, for "fix all" — errors first, and
+// at one severity the fixes that repair their finding's own value in place
+// first, so that on a value several findings share, the typo's repair wins
+// over another finding's removal of the whole setting: a
 // fix is left for the next round when one of its edits touches a JSON value
 // or GOENV line that an edit of a picked fix also touches (the guard of an
 // edit is the innermost value around it: its object for a key added,
@@ -42,7 +46,7 @@ func FixAll(findings []Finding, content func(file string) []byte) []Chosen {
 		docs[file] = r
 		return r
 	}
-	for _, f := range findings {
+	for _, f := range byRank(findings, content) {
 		var fx *Fix
 		for i := range f.Fixes {
 			if f.Fixes[i].Preferred {
@@ -150,4 +154,35 @@ func overlapsAny(g sources.Span, others []sources.Span) bool {
 		}
 	}
 	return false
+}
+
+// byRank orders findings for FixAll: by severity, then those whose
+// preferred fix repairs their own value, then as given.
+func byRank(findings []Finding, content func(string) []byte) []Finding {
+	out := append([]Finding(nil), findings...)
+	repairs := make(map[int]bool, len(out))
+	for i, f := range out {
+		for _, fx := range f.Fixes {
+			if fx.Preferred {
+				repairs[i] = Repairs(f, fx, content(f.File))
+				break
+			}
+		}
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		fa, fb := out[idx[a]], out[idx[b]]
+		if fa.Severity != fb.Severity {
+			return fa.Severity < fb.Severity
+		}
+		return repairs[idx[a]] && !repairs[idx[b]]
+	})
+	sorted := make([]Finding, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted
 }

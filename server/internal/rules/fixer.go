@@ -10,6 +10,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // A fixer collects the changes of one fix, possibly across files, as
@@ -21,6 +22,13 @@ type fixer struct {
 	in    *Input
 	files []*fileChange
 	err   error
+	// carries marks a fix that writes a value a workspace layer (or
+	// go.mod) set: it spreads when it writes a user-level file.
+	carries bool
+	// The last replay, reused while no operation was added since.
+	replayedAt int
+	replayed   *sources.Snapshot
+	replayedCs []*resolve.Consumer
 }
 
 // fileChange is what a fix does to one file.
@@ -33,17 +41,39 @@ type fileChange struct {
 	doc     *fix.Doc // JSONC files that exist
 	ops     []fix.Op // JSONC files
 	env     []func([]byte) ([]fix.TextEdit, error)
+	target  writepolicy.Target // what writing the file reaches
 }
 
 var (
 	errNotEditable = errors.New("the value is not written in a file the doctor edits")
 	errCredential  = errors.New("the fix would copy a credential into a file of the workspace")
+	errReplaying   = errors.New("no fixes are built while a fix is replayed")
 )
 
-func (in *Input) fixer() *fixer { return &fixer{in: in} }
+func (in *Input) fixer() *fixer {
+	if in.replaying {
+		return &fixer{in: in, err: errReplaying}
+	}
+	return &fixer{in: in}
+}
+
+// carry records where a value the fix writes came from.
+func (fx *fixer) carry(p sources.Provenance) {
+	if writepolicy.WorkspaceKind(p.Source) {
+		fx.carries = true
+	}
+}
+
+// writePolicy is the folder's write policy, derived once per run.
+func (in *Input) writePolicy() *writepolicy.Policy {
+	if in.fixes.policy == nil {
+		in.fixes.policy = writepolicy.New(in.Snap, in.Consumers)
+	}
+	return in.fixes.policy
+}
 
 func (fx *fixer) fail(err error) {
-	if fx.err == nil {
+	if err != nil && fx.err == nil {
 		fx.err = err
 	}
 }
@@ -95,6 +125,14 @@ func (fx *fixer) file(path string) *fileChange {
 	}
 	if f.kind == "" {
 		fx.fail(fmt.Errorf("%s: %w", path, errNotEditable))
+	} else if t, err := fx.in.writePolicy().Classify(path, f.kind); err != nil {
+		// Only the places SPEC §5a allows: never a file a workspace value named.
+		fx.fail(err)
+	} else {
+		f.target = t
+		if f.kind == sources.GoEnvFile && f.content != nil {
+			fx.fail(writepolicy.CheckContent(t, path, f.content))
+		}
 	}
 	if f.kind != sources.GoEnvFile && f.content != nil && f.root == nil {
 		fx.fail(fmt.Errorf("%s does not parse", path))
@@ -353,8 +391,10 @@ func (f *fileChange) result() ([]byte, error) {
 
 // fixCache is what building fixes reuses across the findings of one run.
 type fixCache struct {
-	docs   map[string]*fix.Doc       // each JSONC file, its style detected once
-	pruned map[string]*sources.Value // each settings file reduced to what resolve reads
+	docs     map[string]*fix.Doc       // each JSONC file, its style detected once
+	pruned   map[string]*sources.Value // each settings file reduced to what resolve reads
+	policy   *writepolicy.Policy       // where fixes may write
+	baseline map[string]findingCount   // the findings without any fix, for replays
 }
 
 // doc is the fixes' shared view of a JSONC file of the snapshot.
@@ -499,20 +539,51 @@ func (fx *fixer) overlay() (sources.Overlay, error) {
 
 // after resolves the consumers as they would be with the fix applied.
 func (fx *fixer) after() ([]*resolve.Consumer, bool) {
-	o, err := fx.overlay()
-	if err != nil {
-		return nil, false
-	}
-	return resolve.Resolve(fx.in.Snap.With(o)), true
+	_, cs, ok := fx.replay()
+	return cs, ok
 }
 
-// build turns the collected changes into a fix, or reports that none is safe.
+// replay is the snapshot and its consumers with the fix applied. A fix
+// checked (agree, holds) and then built is replayed once.
+func (fx *fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
+	n := len(fx.files) + 1
+	for _, f := range fx.files {
+		n += len(f.ops) + len(f.env)
+	}
+	if fx.replayed != nil && fx.replayedAt == n && fx.err == nil {
+		return fx.replayed, fx.replayedCs, true
+	}
+	o, err := fx.overlay()
+	if err != nil {
+		return nil, nil, false
+	}
+	s := fx.in.Snap.With(o)
+	fx.replayedAt, fx.replayed, fx.replayedCs = n, s, resolve.Resolve(s)
+	return s, fx.replayedCs, true
+}
+
+// build turns the collected changes into a fix, or reports that none is
+// safe. The fix is replayed through the engine: one that widens a privacy
+// list to "*" or a whole public code host is never offered, and the most
+// severe finding it would raise is kept for rank, which weighs it against
+// the finding it fixes.
 func (fx *fixer) build(title string, preferred bool) (Fix, bool) {
 	edits, err := fx.edits()
 	if err != nil {
 		return Fix{}, false
 	}
-	return Fix{Title: title, Edits: edits, Preferred: preferred}, true
+	out := Fix{Title: title, Edits: edits, Preferred: preferred, carries: fx.carries}
+	for _, f := range fx.files {
+		if (len(f.ops) > 0 || len(f.env) > 0) && f.target.Scope > out.Scope {
+			out.Scope, out.where = f.target.Scope, f.target.Where
+		}
+	}
+	s, cs, ok := fx.replay()
+	if !ok || widensPrivacy(fx.in.Consumers, cs) {
+		return Fix{}, false
+	}
+	out.raises = fx.in.raises(s, cs)
+	return out, true
 }
 
 // label names a file for a fix title: "user settings", the path relative to

@@ -127,6 +127,7 @@ func (in *Input) coverFixes(f *Finding, path string) {
 	seen := map[string]bool{}
 	for i, settings := range unique(workspace, in.Snap.UserSettingsPath) {
 		fx := in.fixer()
+		fx.carries = true // the pattern comes from go.mod
 		var places []string
 		ok := fx.cover(f.Consumers, func(c *resolve.Consumer) bool {
 			sumdb, proxyHost := exposure(c, path)

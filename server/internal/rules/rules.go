@@ -11,6 +11,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // Severity uses LSP's numbering.
@@ -51,11 +52,22 @@ type Edit struct {
 
 // Fix is a set of edits that resolves a finding. Fixes are checked against
 // the engine when they are made; Preferred marks the one obvious fix that
-// "fix all" applies.
+// "fix all" applies (at most one per finding).
 type Fix struct {
 	Title     string
 	Edits     []Edit
 	Preferred bool
+	// Scope is how far the fix's widest edit reaches: the workspace, or a
+	// user-level file (VS Code user settings, the GOENV file).
+	Scope writepolicy.Scope
+	// PreferredWider marks the fix the rule prefers but that carries a
+	// workspace value into a user-level file: the editor offers it as not
+	// preferred, and check --fix applies it only with --fix-scope user or all.
+	PreferredWider bool
+
+	where   string   // the widest file, in the user's words
+	carries bool     // writes a value a workspace layer set
+	raises  Severity // the most severe finding the fix would raise (0: none)
 }
 
 // Finding is one diagnostic. File and Span locate it; File is "" for a
@@ -76,7 +88,8 @@ type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
 
-	fixes fixCache // what building fixes reuses across findings
+	fixes     fixCache // what building fixes reuses across findings
+	replaying bool     // a fix is being checked: findings only, no fixes
 }
 
 // Consumer returns the named consumer, or nil.
@@ -157,6 +170,11 @@ func Run(in *Input) []Finding {
 		}
 		return a.Code < b.Code
 	})
+	if !in.replaying {
+		for i := range out {
+			in.rank(&out[i])
+		}
+	}
 	return out
 }
 

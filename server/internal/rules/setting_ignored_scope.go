@@ -120,6 +120,7 @@ func (in *Input) moveHTTPProxy(f *Finding, st *sources.Settings, m *sources.Memb
 	switch {
 	case m.Value.Kind == sources.String && user != "" && cm == nil:
 		fx := in.fixer()
+		fx.carry(p)
 		fx.remove(p)
 		fx.set(user, m.Value.Str, "http.proxy")
 		f.addFix(fx.build("Move http.proxy "+quote(m.Value.Str)+" from "+in.label(p.File)+" to user settings", true))
@@ -139,6 +140,9 @@ func (in *Input) moveHTTPProxy(f *Finding, st *sources.Settings, m *sources.Memb
 // or to user settings when it holds a credential. Nothing moves onto a value
 // that is already set there.
 func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Member) {
+	if in.replaying || fs.Content == nil {
+		return // a replayed file has no text to move
+	}
 	target := ""
 	if ws := in.Snap.Workspace; ws != nil && ws.IsWorkspaceFile {
 		target = ws.Path
@@ -156,6 +160,7 @@ func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Me
 		}
 	}
 	fx := in.fixer()
+	fx.carry(fs.Prov(m.Key, m))
 	fx.move(fs.Prov(m.Key, m))
 	fx.setRaw(target, raw, m.Key)
 	f.addFix(fx.build("Move "+m.Key+" from "+in.label(fs.Path)+" to "+in.label(target), true))
