@@ -24,9 +24,9 @@ const maxFixRounds = 10
 // fixFolder is check --fix: it applies the preferred fixes to the files,
 // diagnosing again after each round until none is left, and prints a
 // "fixed: file:line code: title" line per fixed finding to out.
-func fixFolder(ctx context.Context, folder string, settings []string, out, stderr io.Writer, environ []string) int {
+func fixFolder(ctx context.Context, folder string, settings []string, trusted bool, out, stderr io.Writer, environ []string) int {
 	for round := 0; round < maxFixRounds; round++ {
-		dir, snap, consumers, code := loadFolder(ctx, "check", folder, settings, stderr, environ)
+		dir, snap, consumers, code := loadFolder(ctx, "check", folder, settings, trusted, stderr, environ)
 		if code != exitOK {
 			return code
 		}

@@ -25,6 +25,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", verify.DefaultTimeout, "timeout of each request")
 	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "requests at once")
+	trust := fs.Bool("trust-workspace", false, trustUsage)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -41,7 +42,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		fmt.Fprintf(stderr, "goproxy-doctor verify: --module %v\n", err)
 		return exitUsage
 	}
-	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, stderr, environ)
+	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, *trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
