@@ -2,6 +2,7 @@ package hostile
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -240,7 +241,7 @@ type recorder struct {
 
 func newRecorder(t *testing.T, serve func(path string) (int, string)) *recorder {
 	r := &recorder{}
-	r.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.paths = append(r.paths, req.Method+" "+req.Host+req.URL.RequestURI())
 		r.mu.Unlock()
@@ -251,8 +252,22 @@ func newRecorder(t *testing.T, serve func(path string) (int, string)) *recorder 
 		rw.WriteHeader(code)
 		fmt.Fprint(rw, body)
 	}))
+	r.Start()
 	t.Cleanup(r.Close)
 	return r
+}
+
+// newTLSRecorder is a recorder over https; the returned file holds its
+// certificate, for SSL_CERT_FILE.
+func newTLSRecorder(t *testing.T, serve func(path string) (int, string)) (*recorder, string) {
+	r := newRecorder(t, serve)
+	r.Close()
+	r.Server = httptest.NewUnstartedServer(r.Config.Handler)
+	r.StartTLS()
+	t.Cleanup(r.Close)
+	cert := filepath.Join(t.TempDir(), "cert.pem")
+	must(t, os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: r.Certificate().Raw}), 0o644))
+	return r, cert
 }
 
 func (r *recorder) requests() []string {
@@ -351,4 +366,93 @@ func TestTrustNoLoginShellProbeWhenUntrusted(t *testing.T) {
 		t.Fatal("control: a trusted session did not probe the login shell; the test cannot see a probe")
 	}
 	s.Shutdown()
+}
+
+// replaceIn replaces old with new in the file rel (relative to Root).
+func (w *WS) replaceIn(rel, old, new string) {
+	w.t.Helper()
+	path := filepath.Join(w.Root, rel)
+	b, err := os.ReadFile(path)
+	must(w.t, err)
+	must(w.t, os.WriteFile(path, []byte(strings.ReplaceAll(string(b), old, new)), 0o644))
+}
+
+// TestTrustVerifyWithholdsWorkspaceURLs is attack (e): the workspace's
+// GOPROXY names an address of its choosing. Untrusted, Verify never
+// contacts it and says so; trusted (or confirmed) it does.
+func TestTrustVerifyWithholdsWorkspaceURLs(t *testing.T) {
+	w := Load(t, "verify-workspace-proxy")
+	info := func(path string) (int, string) {
+		if strings.HasSuffix(path, "/example.com/lib/@v/v1.0.0.info") {
+			return http.StatusOK, `{"Version":"v1.0.0"}`
+		}
+		return http.StatusNotFound, "not found"
+	}
+	hostile, cert := newTLSRecorder(t, info)
+	user := newRecorder(t, info)
+	w.Setenv("SSL_CERT_FILE=" + cert)
+	// The workspace's URL carries credentials: they must never be printed.
+	wsURL := strings.Replace(hostile.URL, "https://", "https://robot:s3cr3t-token@", 1)
+	w.replaceIn("ws/.vscode/settings.json", "$PROXY", wsURL)
+	w.replaceIn("home/.config/go/env", "$USERPROXY", user.URL)
+
+	r := w.CLI("verify", "--json", "--settings", w.UserSettings)
+	if r.Code == 2 {
+		t.Fatalf("verify: exit 2\n%s", r.Output())
+	}
+	if reqs := hostile.requests(); len(reqs) > 0 {
+		t.Errorf("untrusted verify contacted the workspace's proxy: %v", reqs)
+	}
+	if len(user.requests()) == 0 {
+		t.Error("untrusted verify did not probe the user's own GOPROXY either")
+	}
+	if strings.Contains(r.Output(), "s3cr3t-token") {
+		t.Errorf("a credential was printed:\n%s", r.Output())
+	}
+	var res struct {
+		Withheld []struct{ URL, Kind, Source string }
+		Modules  []struct{ Consumer, Outcome string }
+	}
+	must(t, json.Unmarshal([]byte(r.Stdout), &res))
+	wantURL := strings.Replace(hostile.URL, "https://", "https://robot:xxxxx@", 1) + "/mod"
+	if len(res.Withheld) != 1 || res.Withheld[0].URL != wantURL || res.Withheld[0].Kind != "goproxy" ||
+		res.Withheld[0].Source != ".vscode/settings.json:2 go.toolsEnvVars.GOPROXY" {
+		t.Errorf("withheld = %+v, want %s from .vscode/settings.json:2 go.toolsEnvVars.GOPROXY", res.Withheld, wantURL)
+	}
+	r = w.CLI("verify", "--settings", w.UserSettings)
+	if !strings.Contains(r.Stdout, "withheld goproxy "+wantURL) || !strings.Contains(r.Stdout, "--trust-workspace") {
+		t.Errorf("verify text does not say what it withheld and how to allow it:\n%s", r.Stdout)
+	}
+	if len(hostile.requests()) > 0 {
+		t.Fatalf("untrusted verify (text) contacted the workspace's proxy: %v", hostile.requests())
+	}
+
+	// The editor: untrusted, withheld unless the user confirmed.
+	s := w.Serve(false)
+	verify := func(args map[string]any) string {
+		resp := s.Call("workspace/executeCommand", map[string]any{"command": "goproxy-doctor.verify", "arguments": []any{args}})
+		if resp["error"] != nil {
+			t.Fatalf("goproxy-doctor.verify: %v", resp["error"])
+		}
+		b, err := json.Marshal(resp["result"])
+		must(t, err)
+		return string(b)
+	}
+	if out := verify(map[string]any{}); !strings.Contains(out, `"withheld":[{`) || len(hostile.requests()) > 0 {
+		t.Errorf("LSP verify (untrusted) withheld nothing or contacted the proxy (%v): %s", hostile.requests(), out)
+	}
+	if out := verify(map[string]any{"allowWorkspaceURLs": true}); !strings.Contains(out, `"withheld":[]`) || len(hostile.requests()) == 0 {
+		t.Errorf("LSP verify with allowWorkspaceURLs did not probe the workspace's proxy: %s", out)
+	}
+	s.Shutdown()
+
+	// Trusted on the command line: contacted.
+	before := len(hostile.requests())
+	r = w.CLI("verify", "--json", "--settings", w.UserSettings, "--trust-workspace")
+	if len(hostile.requests()) == before || !strings.Contains(r.Stdout, `"withheld": []`) {
+		t.Errorf("verify --trust-workspace: the workspace's proxy was not contacted\n%s", r.Output())
+	}
+	if strings.Contains(r.Output(), "s3cr3t-token") {
+		t.Errorf("a credential was printed:\n%s", r.Output())
+	}
 }

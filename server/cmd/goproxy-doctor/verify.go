@@ -63,6 +63,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 	} else {
 		fmt.Fprint(stdout, report.VerifyText(dir, res))
+		if len(res.Withheld) > 0 {
+			fmt.Fprintf(stdout, "\n%d URL(s) chosen by the workspace were not contacted; run with --trust-workspace to probe them.\n", len(res.Withheld))
+		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
 	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {

@@ -34,17 +34,6 @@ const NotConfirmedUntrusted = "not confirmed with go env: the workspace is not t
 // shaped, in an untrusted workspace.
 var ErrUntrusted = errors.New("go env: not run: the workspace is not trusted")
 
-// FromUser reports whether a source is the user's own configuration rather
-// than the repository's: the process environment, VS Code user settings, and
-// what vscode-go derives itself. Every other kind counts as the workspace's.
-func FromUser(k sources.Kind) bool {
-	switch k {
-	case sources.ProcessEnv, sources.VSCodeUser, sources.Derived, sources.Default:
-		return true
-	}
-	return false
-}
-
 // oracleData are the variables a workspace layer may pass to go env in an
 // untrusted workspace. go env -json only prints them: with GOTOOLCHAIN=local
 // and an empty directory, none of them selects a program, a file or a host.
@@ -62,13 +51,13 @@ var oracleData = map[string]bool{
 func workspaceShaped(c *resolve.Consumer) []string {
 	seen := map[string]bool{}
 	for name, st := range c.Env {
-		if !FromUser(st.Prov.Source) && !oracleData[name] {
+		if !st.Prov.Source.UserOwned() && !oracleData[name] {
 			seen[name] = true
 		}
 	}
 	for _, l := range c.Layers {
 		for _, e := range l.Removed {
-			if !FromUser(e.Prov.Source) && !oracleData[e.Name] {
+			if !e.Prov.Source.UserOwned() && !oracleData[e.Name] {
 				seen[e.Name] = true
 			}
 		}
