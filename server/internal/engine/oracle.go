@@ -47,14 +47,15 @@ const oracleTimeout = 20 * time.Second
 
 // GoEnv returns go env -json's values of names for the consumer.
 func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Consumer, names []string) (map[string]string, error) {
+	// The trust boundary first: a refused consumer is refused whatever else holds.
+	env, err := oracleEnv(s, c)
+	if err != nil {
+		return nil, err
+	}
 	if s.GoBinary == "" {
 		return nil, fmt.Errorf("go env: no go command found on the consumer's PATH")
 	}
 	if err := savedAsSeen(s, c); err != nil {
-		return nil, err
-	}
-	env, err := oracleEnv(s, c)
-	if err != nil {
 		return nil, err
 	}
 	key := o.key(s, c, env, names)
