@@ -19,8 +19,10 @@ server: deps-go
 
 # The example workspace is checked with a clean, fixed environment so the output is the same on
 # every machine: GOENV is the example's own `go env -w` file, user settings come from the example.
+# It is this repository's own example, so it is trusted (--trust-workspace): go env confirms
+# every consumer's values. Without the flag its workspace-set values are shown unconfirmed.
 EXAMPLE_ENV = env -i HOME=$(CURDIR)/out/example-home PATH="$(PATH)" GOENV=$(CURDIR)/$(EXAMPLE)/goenv
-EXAMPLE_ARGS = --folder $(EXAMPLE) --settings $(EXAMPLE)/user-settings.json
+EXAMPLE_ARGS = --folder $(EXAMPLE) --settings $(EXAMPLE)/user-settings.json --trust-workspace
 run: server vsix-linux-x64
 	@echo; echo "== goproxy-doctor env $(EXAMPLE_ARGS)"
 	@$(EXAMPLE_ENV) $(BIN) env $(EXAMPLE_ARGS)

@@ -44,6 +44,8 @@ export type SessionState = { kind: 'stopped' } | { kind: 'starting' } | { kind: 
 export interface VerifyOptions {
   timeout: string;
   concurrency: number;
+  /** Probe the URLs an untrusted workspace chose too: set only after the user confirmed. */
+  allowWorkspaceURLs?: boolean;
 }
 
 export interface ProgressUpdate {
@@ -219,7 +221,11 @@ export class ServerSession implements vscode.Disposable {
     });
     const request = client.sendRequest(
       ExecuteCommandRequest.type,
-      { command: ServerCommands.verify, arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency }], workDoneToken },
+      {
+        command: ServerCommands.verify,
+        arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency, allowWorkspaceURLs: options.allowWorkspaceURLs === true }],
+        workDoneToken,
+      },
       token,
     );
     // Cancelling sends $/cancelRequest (through the token); the notification closes at once rather than when

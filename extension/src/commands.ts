@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { Commands, settingDefault, Settings } from './contract';
 import { progressConverter } from './progress';
-import { renderEnvironment, renderVerify } from './render';
+import { renderEnvironment, renderVerify, VerifyResponse, withheldHosts, withheldURLs } from './render';
 
 /** Read-only documents with the rendered environment, under the go-proxy-doctor: scheme. */
 export class EnvironmentDocuments implements vscode.TextDocumentContentProvider {
@@ -47,7 +47,28 @@ export function registerCommands(session: ServerSession, output: vscode.OutputCh
   ];
 }
 
-async function verify(session: ServerSession, output: vscode.OutputChannel): Promise<void> {
+/**
+ * In an untrusted workspace the server does not contact the URLs the workspace chose (its GOPROXY, checksum
+ * database, forward proxy, go.mod hosts) and lists them as withheld: a repository must not be able to point the
+ * doctor at internal addresses. Ask the user, in a modal naming the hosts, before probing them.
+ */
+async function confirmWorkspaceURLs(response: VerifyResponse): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return false;
+  const hosts = withheldHosts(withheldURLs(response));
+  if (hosts.length === 0) return false;
+  const probe = 'Probe them';
+  const answer = await vscode.window.showWarningMessage(
+    'Go Proxy: Verify did not contact addresses this untrusted workspace chose.',
+    {
+      modal: true,
+      detail: `The workspace's settings or go.mod name these hosts:\n\n${hosts.map((h) => `  ${h}`).join('\n')}\n\nProbe them only if you expect this repository to use them.`,
+    },
+    probe,
+  );
+  return answer === probe;
+}
+
+async function verify(session: ServerSession, output: vscode.OutputChannel, allowWorkspaceURLs = false): Promise<void> {
   const folder = activeFolder();
   if (!folder) {
     void vscode.window.showWarningMessage('Go Proxy: Verify needs an open workspace folder.');
@@ -57,7 +78,9 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
   const options = {
     timeout: config.get<string>(Settings.verifyTimeout, settingDefault<string>(Settings.verifyTimeout)),
     concurrency: config.get<number>(Settings.verifyConcurrency, settingDefault<number>(Settings.verifyConcurrency)),
+    allowWorkspaceURLs,
   };
+  let again = false;
   const started = new Date();
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Go Proxy: Verify', cancellable: true },
@@ -78,6 +101,7 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
           `Go Proxy: Verify: ${f ?? folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`;
         output.appendLine(renderVerify(result, heading));
         output.show(true);
+        again = !allowWorkspaceURLs && (await confirmWorkspaceURLs(result));
       } catch (err) {
         if (token.isCancellationRequested) {
           output.appendLine(`Go Proxy: Verify: ${folder.uri.fsPath}: cancelled.\n`);
@@ -90,6 +114,7 @@ async function verify(session: ServerSession, output: vscode.OutputChannel): Pro
       }
     },
   );
+  if (again) await verify(session, output, true);
 }
 
 async function showEnvironment(session: ServerSession, docs: EnvironmentDocuments): Promise<void> {

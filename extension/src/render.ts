@@ -73,12 +73,21 @@ export interface Advice {
   message: string;
 }
 
-/** SPEC §8's `verify --json`, plus the checksum databases and failover advice. */
+/** A URL the workspace chose that the server did not contact: the workspace is not trusted. */
+export interface WithheldURL {
+  url: string;
+  kind?: string;
+  source?: string;
+  consumers?: string[];
+}
+
+/** SPEC §8's `verify --json`, plus the checksum databases, failover advice and the withheld URLs. */
 export interface VerifyResult {
   proxies?: ProxyProbe[];
   modules?: ModuleProbe[];
   sumdbs?: SumDBProbe[];
   advice?: Advice[];
+  withheld?: WithheldURL[];
 }
 
 export interface FolderVerify extends VerifyResult {
@@ -242,6 +251,12 @@ export function renderVerifyResult(result: VerifyResult): string {
   const modules = result.modules ?? [];
   const sumdbs = result.sumdbs ?? [];
   const advice = result.advice ?? [];
+  const withheld = result.withheld ?? [];
+  if (withheld.length > 0) {
+    out.push('Not contacted: the workspace is not trusted, and it chose these URLs:');
+    for (const w of withheld) out.push(`  withheld ${w.kind ?? ''} ${w.url} ← ${w.source ?? '?'}${w.consumers && w.consumers.length > 0 ? ` (${w.consumers.join(', ')})` : ''}`);
+    out.push('');
+  }
   out.push(`Proxies (${proxies.length})`);
   out.push(
     proxies.length > 0
@@ -282,6 +297,26 @@ export function renderVerifyResult(result: VerifyResult): string {
   const proxyStates = proxies.map((p) => cell(p.status) || (p.error ? 'error' : 'unknown'));
   out.push('', `${ok}/${modules.length} modules ok${proxies.length > 0 ? `; proxies: ${tally(proxyStates)}` : ''}`);
   return out.join('\n');
+}
+
+/** Every URL a Verify response says it withheld, across folders. */
+export function withheldURLs(response: VerifyResponse): WithheldURL[] {
+  const folders: VerifyResult[] = 'folders' in response && Array.isArray(response.folders) ? response.folders : [response as VerifyResult];
+  return folders.flatMap((f) => f.withheld ?? []);
+}
+
+/** The distinct hosts (host:port; the path for file:// URLs) of withheld URLs, for a person to judge. */
+export function withheldHosts(list: WithheldURL[]): string[] {
+  const hosts = new Set<string>();
+  for (const w of list) {
+    try {
+      const u = new URL(w.url);
+      hosts.add(u.protocol === 'file:' ? w.url : u.host);
+    } catch {
+      hosts.add(w.url);
+    }
+  }
+  return [...hosts].sort();
 }
 
 /** The Output channel text for a Verify run: a heading and a result per folder. */

@@ -11,6 +11,8 @@ import {
   sortVariables,
   statusSummary,
   VerifyResponse,
+  withheldHosts,
+  withheldURLs,
 } from '../../src/render';
 
 const environment: EnvironmentResult = {
@@ -233,5 +235,33 @@ describe('status bar', () => {
     assert.equal(pickFolder(environment, 'file:///W/LIB/')?.folder, '/w/lib');
     assert.equal(pickFolder(environment, 'file:///elsewhere')?.folder, '/w/app');
     assert.equal(pickFolder({ folders: [] }, 'file:///w'), undefined);
+  });
+});
+
+describe('withheld URLs (an untrusted workspace)', () => {
+  const response: VerifyResponse = {
+    folders: [
+      {
+        folder: '/w/a',
+        withheld: [
+          { url: 'https://robot:xxxxx@mirror.corp.example.com:8443/mod', kind: 'goproxy', source: '.vscode/settings.json:2 go.toolsEnvVars.GOPROXY', consumers: ['gopls', 'tools'] },
+          { url: 'https://git.corp.example.com', kind: 'origin', source: 'go.mod:5 require git.corp.example.com/x', consumers: ['terminal'] },
+        ],
+      },
+      { folder: '/w/b', withheld: [{ url: 'file:///w/b/proxy', kind: 'goproxy' }, { url: 'https://git.corp.example.com', kind: 'origin' }] },
+      { folder: '/w/c' },
+    ],
+  };
+
+  test('are collected across folders, and their hosts listed once each, without credentials', () => {
+    assert.equal(withheldURLs(response).length, 4);
+    assert.deepEqual(withheldHosts(withheldURLs(response)), ['file:///w/b/proxy', 'git.corp.example.com', 'mirror.corp.example.com:8443']);
+    assert.deepEqual(withheldURLs({ proxies: [] }), []);
+  });
+
+  test('are named in the Output channel text with where the workspace set them', () => {
+    const text = renderVerify(response, (f) => `Verify ${f ?? ''}`);
+    assert.match(text, /Not contacted: the workspace is not trusted/);
+    assert.match(text, /withheld goproxy https:\/\/robot:xxxxx@mirror\.corp\.example\.com:8443\/mod ← \.vscode\/settings\.json:2 go\.toolsEnvVars\.GOPROXY \(gopls, tools\)/);
   });
 });

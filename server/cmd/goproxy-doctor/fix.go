@@ -31,6 +31,8 @@ const maxFixRounds = 10
 type fixOptions struct {
 	scope  writepolicy.Scope // which files it may write (--fix-scope)
 	dryRun bool              // print the diffs, write nothing (--dry-run)
+	// trusted is --trust-workspace: go env may run with the workspace's layers.
+	trusted bool
 }
 
 // fixFolder is check --fix: it applies the preferred fixes to the files the
@@ -52,7 +54,7 @@ func fixFolder(ctx context.Context, folder string, settings []string, out, stder
 		if len(w.pending) > 0 {
 			read = w.read
 		}
-		d, snap, consumers, code := loadFolderWith(ctx, "check", folder, settings, stderr, environ, read)
+		d, snap, consumers, code := loadFolderWith(ctx, "check", folder, settings, opts.trusted, stderr, environ, read)
 		if code != exitOK {
 			return code
 		}

@@ -34,9 +34,9 @@ var version = "dev"
 const usage = `goproxy-doctor: the effective Go proxy environment per editor and terminal process
 
 Usage:
-  goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]...
-  goproxy-doctor check  [--fix [--fix-scope workspace|user|all] [--dry-run]] [--format text|json|sarif] [--folder DIR] [--settings FILE]...
-  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]...
+  goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]
+  goproxy-doctor check  [--fix [--fix-scope workspace|user|all] [--dry-run]] [--format text|json|sarif] [--folder DIR] [--settings FILE]... [--trust-workspace]
+  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]
   goproxy-doctor serve | --stdio
   goproxy-doctor version
 
@@ -48,6 +48,14 @@ VS Code's user settings and the go env -w file at its default location, all also
 file your own environment moved elsewhere. It never writes a file a workspace setting
 names, never creates a directory, and prints every file it writes; --dry-run prints the
 diffs instead.
+
+The folder is untrusted unless --trust-workspace is given, as in VS Code's
+Restricted Mode: its go.alternateTools, go.goroot and terminal.integrated.env
+are ignored, go env never runs with an environment its settings, launch.json
+or tasks.json shaped (those values are shown unconfirmed), and verify contacts
+only the URLs of your own configuration (process environment, user settings,
+your go env -w file), listing the workspace's as withheld. Give
+--trust-workspace only for a repository whose settings you would let run code.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
 `
 
@@ -105,6 +113,7 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again (check)")
 	fixScope := fs.String("fix-scope", "workspace", "files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all (check)")
 	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing (check)")
+	trust := fs.Bool("trust-workspace", false, trustUsage)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -135,11 +144,11 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		if *format != "text" {
 			fixed = stderr
 		}
-		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ, fixOptions{scope: scope, dryRun: *dryRun}); code != exitOK {
+		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ, fixOptions{scope: scope, dryRun: *dryRun, trusted: *trust}); code != exitOK {
 			return code
 		}
 	}
-	dir, snap, consumers, code := loadFolder(ctx, cmd, *folder, settings, stderr, environ)
+	dir, snap, consumers, code := loadFolder(ctx, cmd, *folder, settings, *trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
@@ -180,18 +189,22 @@ func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	return exitOK
 }
 
+// trustUsage is the help of --trust-workspace.
+const trustUsage = "trust the folder: honour its go.alternateTools/go.goroot, let its settings shape go env's environment, and let verify contact the URLs it sets"
+
 // loadFolder is what every folder command starts with: --folder and
 // --settings checked, the folder loaded with the CLI's own environment as
 // the process environment, its consumers resolved and their values
-// confirmed with go env. A non-zero code is the exit status of a usage error.
-func loadFolder(ctx context.Context, cmd, folder string, settings []string, stderr io.Writer, environ []string) (string, *sources.Snapshot, []*resolve.Consumer, int) {
-	return loadFolderWith(ctx, cmd, folder, settings, stderr, environ, nil)
+// confirmed with go env as far as trust allows. A non-zero code is the exit
+// status of a usage error.
+func loadFolder(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+	return loadFolderWith(ctx, cmd, folder, settings, trusted, stderr, environ, nil)
 }
 
 // loadFolderWith is loadFolder reading files through read (nil: the disk).
 // check --fix --dry-run reads its own changes so: the go command cannot see
 // them, so the model is not confirmed with go env then.
-func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, stderr io.Writer, environ []string, read engine.Reader) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string, read engine.Reader) (string, *sources.Snapshot, []*resolve.Consumer, int) {
 	dir, err := filepath.Abs(folder)
 	if err == nil {
 		var st os.FileInfo
@@ -210,8 +223,8 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 		ProcessEnv: env,
 		Options: sources.Options{
 			GOOS: runtime.GOOS, OSFlavour: engine.OSFlavour(runtime.GOOS),
-			// The CLI runs what the user asked it to run, in their own terminal.
-			Trusted: true,
+			// A cloned repository is untrusted until the user says otherwise.
+			Trusted: trusted,
 		},
 		UserSettings: engine.DefaultUserSettings(runtime.GOOS, func(k string) string { return env[k] }),
 	}
@@ -244,6 +257,16 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 	// with go env (one run per distinct environment) before judging.
 	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %s\n", redact.RedactText(err.Error()))
+	}
+	var unconfirmed []string
+	for _, c := range consumers {
+		if c.Unconfirmed != "" {
+			unconfirmed = append(unconfirmed, c.Name)
+		}
+	}
+	if len(unconfirmed) > 0 {
+		fmt.Fprintf(stderr, "goproxy-doctor: note: %s: values %s (the workspace's settings shape their environment; --trust-workspace lets go env run with it)\n",
+			strings.Join(unconfirmed, ", "), engine.NotConfirmedUntrusted)
 	}
 	return dir, snap, consumers, exitOK
 }

@@ -44,20 +44,27 @@ func canaryFolder(t *testing.T) (w *redacttest.Workspace, root string, env, args
 // and the token (a password holding / ? # @ %, a token-only userinfo).
 func TestNoCredentialInCLIOutput(t *testing.T) {
 	w, _, env, args := canaryFolder(t)
+	// outputs holds the trusted runs' stdout (the verify run needs the
+	// workspace's proxies); both modes are searched, the untrusted one lists
+	// the withheld workspace URLs.
 	outputs := map[string]string{}
-	for _, cmd := range [][]string{
-		{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"},
-		{"env"}, {"env", "--json"},
-		{"verify", "--json", "--timeout", "20s"}, {"verify", "--timeout", "20s"},
-	} {
-		stdout, stderr, code := runCLI(t, env, append(cmd, args...)...)
-		if code == exitUsage {
-			t.Fatalf("%v: exit %d\n%s", cmd, code, stderr)
-		}
-		name := strings.Join(cmd, " ")
-		outputs[name] = stdout + stderr
-		if leaks := redacttest.Leaks(stdout + stderr); len(leaks) > 0 {
-			t.Errorf("goproxy-doctor %s prints %q:\n%s\n%s", name, leaks, stdout, stderr)
+	for _, trust := range [][]string{nil, {"--trust-workspace"}} {
+		for _, cmd := range [][]string{
+			{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"},
+			{"env"}, {"env", "--json"},
+			{"verify", "--json", "--timeout", "20s"}, {"verify", "--timeout", "20s"},
+		} {
+			stdout, stderr, code := runCLI(t, env, append(append(cmd, trust...), args...)...)
+			if code == exitUsage {
+				t.Fatalf("%v: exit %d\n%s", cmd, code, stderr)
+			}
+			name := strings.Join(append(cmd, trust...), " ")
+			if trust != nil {
+				outputs[strings.Join(cmd, " ")] = stdout
+			}
+			if leaks := redacttest.Leaks(stdout + stderr); len(leaks) > 0 {
+				t.Errorf("goproxy-doctor %s prints %q:\n%s\n%s", name, leaks, stdout, stderr)
+			}
 		}
 	}
 

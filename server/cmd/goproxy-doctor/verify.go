@@ -26,6 +26,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := fs.Duration("timeout", verify.DefaultTimeout, "timeout of each request")
 	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "requests at once")
+	trust := fs.Bool("trust-workspace", false, trustUsage)
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -42,7 +43,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		fmt.Fprintf(stderr, "goproxy-doctor verify: --module %v\n", err)
 		return exitUsage
 	}
-	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, stderr, environ)
+	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, *trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
@@ -63,6 +64,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 	} else {
 		fmt.Fprint(stdout, report.VerifyText(dir, res))
+		if len(res.Withheld) > 0 {
+			fmt.Fprintf(stdout, "\n%d URL(s) chosen by the workspace were not contacted; run with --trust-workspace to probe them.\n", len(res.Withheld))
+		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
 	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {

@@ -53,6 +53,9 @@ func exampleNetwork(t *testing.T, goproxy func(p1, p2 string) string) (env, args
 func TestVerifyExampleJSON(t *testing.T) {
 	var p1, p2 string
 	env, args, _ := exampleNetwork(t, func(a, b string) string { p1, p2 = a, b; return a + "," + b + ",direct" })
+	// Trusted: the private modules' direct step goes to the host their go.mod
+	// names, which an untrusted run withholds (TestVerifyUntrustedWithholdsOrigins).
+	args = append(args, "--trust-workspace")
 	stdout, stderr, code := runCLI(t, env, append([]string{"verify", "--json", "--module", "example.com/extra@v1.0.0"}, args...)...)
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, stderr, stdout)
@@ -161,6 +164,40 @@ func TestVerifyCanaryAndUsage(t *testing.T) {
 	for _, bad := range [][]string{{"--module", "nope"}, {"--timeout", "0s"}, {"--concurrency", "0"}, {"extra-arg"}} {
 		if _, _, code := runCLI(t, env, append(append([]string{"verify"}, bad...), args...)...); code != exitUsage {
 			t.Errorf("verify %v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}
+
+// Untrusted by default: the direct step of a go.mod module goes to the host
+// the repository chose, so it is withheld, listed with the require line that
+// chose it, and the module is skipped, not reported missing.
+func TestVerifyUntrustedWithholdsOrigins(t *testing.T) {
+	env, args, log := exampleNetwork(t, func(a, b string) string { return a + "," + b + ",direct" })
+	stdout, stderr, code := runCLI(t, env, append([]string{"verify", "--json"}, args...)...)
+	if code == exitUsage {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got verify.Result
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding verify --json: %v\n%s", err, stdout)
+	}
+	origin := false
+	for _, w := range got.Withheld {
+		if w.Kind == verify.WithheldOrigin && w.URL == "https://git.corp.example.com" && strings.HasPrefix(w.Source, "go.mod:") {
+			origin = true
+		}
+	}
+	if !origin {
+		t.Errorf("withheld %+v: want the origin git.corp.example.com from go.mod", got.Withheld)
+	}
+	for _, m := range got.Modules {
+		if m.Consumer == "terminal" && strings.HasPrefix(m.Path, "git.corp.example.com/") && m.Outcome != verify.OutcomeSkipped {
+			t.Errorf("%s: outcome %s, want skipped (its origin was withheld)", m.Path, m.Outcome)
+		}
+	}
+	for _, h := range log.Hits() {
+		if strings.Contains(h.Host, "git.corp.example.com") {
+			t.Errorf("the withheld origin was contacted: %+v", h)
 		}
 	}
 }

@@ -117,7 +117,7 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 func goBinary(s *sources.Snapshot) string {
 	layers := []*sources.Settings{s.FolderSettings, s.Workspace, s.User}
 	for _, st := range layers {
-		if st == nil || st.Kind != sources.VSCodeUser && !s.Options.Trusted {
+		if !settingsAllowed(s, st) {
 			continue
 		}
 		if alt := st.Get("go.alternateTools"); alt != nil {
@@ -182,7 +182,9 @@ func lookPath(name, path, goos string) string {
 		path = os.Getenv("PATH")
 	}
 	for _, dir := range filepath.SplitList(path) {
-		if dir == "" {
+		// A relative entry would name a file in whatever directory the
+		// doctor was started from (the workspace): never (as exec.LookPath's ErrDot).
+		if !filepath.IsAbs(dir) {
 			continue
 		}
 		if p := filepath.Join(dir, exe(name, goos)); isExecutable(p, goos) {

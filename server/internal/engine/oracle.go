@@ -47,13 +47,17 @@ const oracleTimeout = 20 * time.Second
 
 // GoEnv returns go env -json's values of names for the consumer.
 func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Consumer, names []string) (map[string]string, error) {
+	// The trust boundary first: a refused consumer is refused whatever else holds.
+	env, err := oracleEnv(s, c)
+	if err != nil {
+		return nil, err
+	}
 	if s.GoBinary == "" {
 		return nil, fmt.Errorf("go env: no go command found on the consumer's PATH")
 	}
 	if err := savedAsSeen(s, c); err != nil {
 		return nil, err
 	}
-	env := oracleEnv(s, c)
 	key := o.key(s, c, env, names)
 	for {
 		o.mu.Lock()
@@ -83,11 +87,15 @@ func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Cons
 
 	ctx, cancel := context.WithTimeout(ctx, oracleTimeout)
 	defer cancel()
+	dir, cleanup, err := neutralDir()
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	defer cleanup()
 	cmd := exec.CommandContext(ctx, s.GoBinary, append([]string{"env", "-json"}, names...)...)
 	cmd.Env = env
-	// A neutral directory: inside the folder a go.mod could make go env switch
-	// toolchains, which would mean a download.
-	cmd.Dir = os.TempDir()
+	cmd.Dir = dir
+	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	r := oracleResult{}
@@ -130,18 +138,6 @@ func savedAsSeen(s *sources.Snapshot, c *resolve.Consumer) error {
 	return nil
 }
 
-// oracleEnv is the consumer's environment for exec; a relative GOENV is made
-// absolute against the folder because go env runs elsewhere.
-func oracleEnv(s *sources.Snapshot, c *resolve.Consumer) []string {
-	env := c.Env.List()
-	if p := c.Env.Get("GOENV"); p != "" && p != "off" && !filepath.IsAbs(p) && c.GoEnvPath != "" {
-		// c.GoEnvPath is the folder joined with p, not cleaned: "sub/../env"
-		// only resolves when sub exists, for go as for the model.
-		env = append(env, "GOENV="+c.GoEnvPath)
-	}
-	return env
-}
-
 func (o *Oracle) key(s *sources.Snapshot, c *resolve.Consumer, env, names []string) string {
 	h := sha256.New()
 	write := func(b []byte) { fmt.Fprintf(h, "%d:", len(b)); h.Write(b) }
@@ -174,7 +170,10 @@ type Disagreement struct {
 
 // Confirm runs the oracle for every consumer (one go env per distinct
 // environment, concurrently) and replaces any modelled value the go command
-// contradicts, noting the disagreement. The go command is the authority.
+// contradicts, noting the disagreement. The go command is the authority,
+// except on GOTOOLCHAIN, which it reads as "local" (oracleEnv). A consumer
+// the trust boundary keeps from go env keeps the model's values, noted
+// NotConfirmedUntrusted; that is not an error.
 func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*resolve.Consumer) ([]Disagreement, error) {
 	names := append(append([]string{}, resolve.GoVars...), "GOROOT")
 	type out struct {
@@ -195,6 +194,10 @@ func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*
 	var dis []Disagreement
 	var firstErr error
 	for i, c := range consumers {
+		if errors.Is(results[i].err, ErrUntrusted) {
+			markUnconfirmed(c, names, NotConfirmedUntrusted)
+			continue
+		}
 		if results[i].err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", c.Name, results[i].err)
@@ -203,7 +206,8 @@ func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*
 		}
 		for _, n := range names {
 			got, ok := results[i].vars[n]
-			if !ok {
+			// go env ran with GOTOOLCHAIN=local: its GOTOOLCHAIN is not the consumer's.
+			if !ok || n == "GOTOOLCHAIN" {
 				continue
 			}
 			v := c.Vars[n]

@@ -28,9 +28,17 @@ func ProbeLoginShell(ctx context.Context, env map[string]string, timeout time.Du
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// Not the workspace folder: an interactive shell's prompt and hooks run
+	// programs (git, direnv) on the directory they start in.
+	dir, cleanup, err := neutralDir()
+	if err != nil {
+		return nil, fmt.Errorf("login shell probe: %w", err)
+	}
+	defer cleanup()
 	script := fmt.Sprintf("command printf '%%s\\0' %s; command env -0; command printf '%%s' %s", probeBegin, probeEnd)
 	cmd := exec.CommandContext(ctx, shell, "-lic", script)
 	cmd.Env = mapToList(env)
+	cmd.Dir = dir
 	cmd.Stdin = nil
 	var out bytes.Buffer
 	cmd.Stdout = &out

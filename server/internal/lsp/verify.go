@@ -28,6 +28,9 @@ type verifyArgs struct {
 	Timeout     string   `json:"timeout"`     // per request, a Go duration ("10s"); "" for the default
 	Concurrency int      `json:"concurrency"` // requests at once; 0 for the default
 	Modules     []string `json:"modules"`     // more PATH@VERSION to verify
+	// AllowWorkspaceURLs probes the URLs an untrusted workspace chose too;
+	// the editor sends it only after the user confirmed.
+	AllowWorkspaceURLs bool `json:"allowWorkspaceURLs"`
 }
 
 // VerifyResult is the result of goproxy-doctor.verify: per folder the
@@ -71,7 +74,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "arguments: %v", err)
 		}
 	}
-	opts := verify.Options{Concurrency: a.Concurrency}
+	opts := verify.Options{Concurrency: a.Concurrency, AllowWorkspaceURLs: a.AllowWorkspaceURLs}
 	if a.Timeout != "" {
 		d, err := time.ParseDuration(a.Timeout)
 		if err != nil || d <= 0 {

@@ -40,14 +40,16 @@ type Origin struct {
 	Note      string
 }
 
-// Origins groups a variable's values across consumers by value and provenance.
+// Origins groups a variable's values across consumers by value, provenance
+// and note (a value go env confirmed for one consumer and not another is two
+// origins).
 func (e Env) Origins(name string) []Origin {
 	var out []Origin
 	index := map[string]int{}
 	for _, c := range e.Consumers {
 		v := c.Vars[name]
 		where := Where(e.Folder, v)
-		k := v.Value + "\x00" + where
+		k := v.Value + "\x00" + where + "\x00" + v.Note
 		i, ok := index[k]
 		if !ok {
 			i = len(out)

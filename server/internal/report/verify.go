@@ -15,6 +15,13 @@ import (
 func VerifyText(folder string, r *verify.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Folder %s\n\n", folder)
+	if len(r.Withheld) > 0 {
+		b.WriteString("Not contacted: the workspace is not trusted, and it chose these URLs:\n")
+		for _, w := range r.Withheld {
+			fmt.Fprintf(&b, "  withheld %s %s ← %s  [%s]\n", w.Kind, w.URL, w.Source, strings.Join(w.Consumers, ", "))
+		}
+		b.WriteString("\n")
+	}
 
 	if len(r.Proxies) > 0 {
 		table := [][]string{{"PROXY", "CONSUMERS", "STATUS", "LATENCY", "SUMDB", "VIA"}}

@@ -77,6 +77,9 @@ type Layer struct {
 	Name    string // e.g. "process env", "go.toolsEnvVars", "http.proxy"
 	Entries []sources.EnvEntry
 	Unset   []string // variables the layer removes
+	// Removed are the entries that became Unset, with their provenance (the
+	// trust boundary needs to know who removed a variable).
+	Removed []sources.EnvEntry
 }
 
 // Candidate is one source cmd/go would consult for a variable.
@@ -116,6 +119,9 @@ type Consumer struct {
 	// GoEnvGOROOT is the root whose go.env this consumer's go reads: a
 	// GOROOT line in the GOENV file wins over the environment's GOROOT here.
 	GoEnvGOROOT string
+	// Unconfirmed says why go env did not confirm the values ("" when it
+	// did, or was not asked).
+	Unconfirmed string
 }
 
 // Var returns the effective value of a modelled variable.
@@ -399,6 +405,7 @@ func unsetIf(l Layer, drop func(sources.ValueKind) bool) Layer {
 	for _, e := range l.Entries {
 		if drop(e.Kind) {
 			out.Unset = append(out.Unset, e.Name)
+			out.Removed = append(out.Removed, e)
 			continue
 		}
 		out.Entries = append(out.Entries, e)

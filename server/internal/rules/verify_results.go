@@ -152,7 +152,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 // proxyCode maps a failure class to its diagnostic code.
 func proxyCode(c verify.Class) (string, bool) {
 	switch c {
-	case verify.ClassOK, verify.ClassNotFound, verify.ClassUnprobed, "":
+	case verify.ClassOK, verify.ClassNotFound, verify.ClassUnprobed, verify.ClassWithheld, "":
 		return "", false
 	case verify.ClassTimeout:
 		return CodeProxyTimeout, true

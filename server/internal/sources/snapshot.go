@@ -11,8 +11,11 @@ type Options struct {
 	OSFlavour string
 	// GOOS of the machine running the go command (for GOENV's location).
 	GOOS string
-	// Trusted is workspace trust: untrusted workspaces run no binary named by
-	// workspace settings.
+	// Trusted is workspace trust (VS Code's, or the CLI's --trust-workspace).
+	// Untrusted, no process runs with a binary, environment or directory a
+	// workspace layer chose (engine/trust.go), Verify withholds the URLs the
+	// workspace chose (verify/trust.go), and the model ignores restricted
+	// workspace settings as VS Code's Restricted Mode does.
 	Trusted bool
 	// MultiRoot is true for a .code-workspace window; Workspace settings then
 	// come from that file and the folder's .vscode/settings.json is folder settings.

@@ -28,6 +28,20 @@ const (
 	Derived Kind = "derived"
 )
 
+// UserOwned reports whether values of this kind are the user's own
+// configuration rather than the repository's: the process environment, VS
+// Code user settings, what vscode-go derives itself and cmd/go's defaults.
+// Every other kind, including kinds added later, counts as the workspace's
+// (the trust boundary, SPEC §5a). The GOENV file and go.env are the user's
+// unless a workspace value chose them; callers check that.
+func (k Kind) UserOwned() bool {
+	switch k {
+	case ProcessEnv, VSCodeUser, Derived, Default, GoEnvFile, GorootGoEnv:
+		return true
+	}
+	return false
+}
+
 // Span is a half-open byte range [Start, End) in a file's content.
 type Span struct{ Start, End int }
 

@@ -35,7 +35,7 @@ func advise(tr *targetRun, res *targetResult) []Advice {
 		var later []string
 		for _, n := range steps[i+1:] {
 			switch {
-			case n.Kind == StepProxy && !byIndex[n.Index].Status.failure() && byIndex[n.Index].Status != ClassUnprobed:
+			case n.Kind == StepProxy && !byIndex[n.Index].Status.failure() && byIndex[n.Index].Status != ClassUnprobed && byIndex[n.Index].Status != ClassWithheld:
 				later = append(later, fmt.Sprintf("move entry %d (%s) first", n.Index, n.Entry))
 			case n.Kind == StepDirect:
 				later = append(later, "remove it so that direct is used")

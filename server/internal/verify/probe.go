@@ -43,7 +43,9 @@ const (
 
 // failure reports whether the class is a failure to reach or use a server
 // (not a normal answer such as 200 or 404, and not "never asked").
-func (c Class) failure() bool { return c != ClassOK && c != ClassNotFound && c != ClassUnprobed }
+func (c Class) failure() bool {
+	return c != ClassOK && c != ClassNotFound && c != ClassUnprobed && c != ClassWithheld
+}
 
 // Request is one request Verify made (or would have made: Skipped), with the
 // answer. URLs and errors are redacted.
@@ -131,6 +133,9 @@ func (p *prober) closeIdle() {
 // get fetches u as the consumer's go command would and classifies the
 // answer. It returns an error only when ctx (the run) ends.
 func (p *prober) get(ctx context.Context, env *consumerEnv, u *url.URL, kind requestKind, insecure bool) (Request, error) {
+	if w := env.withheldFor(u); w != nil {
+		return withheldRequest(u, w), nil
+	}
 	if u.Scheme == "file" {
 		return p.once(ctx, "file\x00"+u.String(), func() Request { return p.getFile(u, kind) })
 	}

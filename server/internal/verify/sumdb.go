@@ -139,6 +139,10 @@ func (tr *targetRun) moduleSumDB(ctx context.Context, m Module) (*ModuleSumDB, e
 	}
 	sum := tr.sum
 	out := &ModuleSumDB{Via: sum.result.Via}
+	if sum.result.Status == ClassWithheld {
+		out.Outcome, out.Note = OutcomeSkipped, sum.result.Error
+		return out, nil
+	}
 	if sum.base == nil {
 		out.Outcome, out.Error = OutcomeError, sum.err
 		return out, nil
@@ -151,6 +155,10 @@ func (tr *targetRun) moduleSumDB(ctx context.Context, m Module) (*ModuleSumDB, e
 	req, err := tr.p.get(ctx, tr.env, u, kindSumDB, false)
 	if err != nil {
 		return nil, err
+	}
+	if req.Class == ClassWithheld {
+		out.Outcome, out.URL, out.Note = OutcomeSkipped, req.URL, req.Error
+		return out, nil
 	}
 	a := (&Attempt{}).finish(req)
 	out.Outcome, out.Status, out.URL, out.Error = a.Outcome, req.Status, req.URL, a.Error

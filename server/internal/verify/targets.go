@@ -58,9 +58,15 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 		if tc, ok := toolchainModule(snap, c); ok {
 			t.Modules = append(append([]Module{}, mods...), tc)
 		}
+		if !snap.Options.Trusted {
+			t.Withheld = withheldFor(snap, c, t)
+		}
 		key := targetKey(t)
 		if i, ok := index[key]; ok {
 			out[i].Consumers = append(out[i].Consumers, c.Name)
+			for j := range out[i].Withheld {
+				out[i].Withheld[j].Consumers = append(out[i].Withheld[j].Consumers, c.Name)
+			}
 			continue
 		}
 		index[key] = len(out)
@@ -81,6 +87,9 @@ func targetKey(t Target) string {
 	w(strings.Join(t.KnownSumDBs, ","))
 	for _, m := range t.Modules {
 		w(m.String())
+	}
+	for _, x := range t.Withheld {
+		w(x.Kind + " " + x.match.String() + " " + x.Source)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

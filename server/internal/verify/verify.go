@@ -52,6 +52,9 @@ type Options struct {
 	// Dial replaces the network dialer (tests resolve example.com hosts to
 	// loopback servers with it).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// AllowWorkspaceURLs contacts the URLs an untrusted workspace chose
+	// (Target.Withheld) too: only after the user said so.
+	AllowWorkspaceURLs bool
 }
 
 func (o Options) withDefaults() Options {
@@ -80,6 +83,9 @@ type Target struct {
 	KnownSumDBs []string
 	GOOS        string
 	Modules     []Module
+	// Withheld are the URLs an untrusted workspace chose for these
+	// consumers (trust.go): not contacted unless AllowWorkspaceURLs.
+	Withheld []Withheld
 }
 
 // Module is one module@version to verify.
@@ -114,6 +120,9 @@ type Result struct {
 	Modules []ModuleResult `json:"modules"`
 	SumDBs  []SumDBResult  `json:"sumdbs"`
 	Advice  []Advice       `json:"advice"`
+	// Withheld lists the URLs not contacted because an untrusted workspace
+	// chose them (empty when the workspace is trusted or the user allowed them).
+	Withheld []Withheld `json:"withheld"`
 }
 
 // ProxyResult is one GOPROXY entry as seen by some consumers.
@@ -231,7 +240,14 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Withheld: []Withheld{}}
+	if !opts.AllowWorkspaceURLs {
+		var all []Withheld
+		for _, t := range targets {
+			all = append(all, t.Withheld...)
+		}
+		out.Withheld = append(out.Withheld, dedupWithheld(all)...)
+	}
 	for _, tr := range results {
 		out.Modules = append(out.Modules, tr.modules...)
 		out.SumDBs = append(out.SumDBs, tr.sumdb)
@@ -313,6 +329,8 @@ type consumerEnv struct {
 	netrc bool
 	// authErr is GOAUTH's syntax error, which fails every https request.
 	authErr error
+	// withheld are the URLs not to contact (trust.go).
+	withheld []Withheld
 }
 
 type targetResult struct {
@@ -357,6 +375,9 @@ func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
 		env:     &consumerEnv{net: n, creds: loadCredentials(n.NetrcPath), netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
 		health:  map[int]*healthCheck{},
 		sumDone: make(chan struct{}),
+	}
+	if !r.opts.AllowWorkspaceURLs {
+		tr.env.withheld = t.Withheld
 	}
 	tr.sumName = routing.SumDB.Name
 	if tr.sumName == "" && len(t.KnownSumDBs) > 0 {
@@ -435,12 +456,19 @@ func (tr *targetRun) module(ctx context.Context, m Module) (ModuleResult, error)
 	if runErr != nil {
 		return mr, runErr
 	}
+	withheld := ""
 	for _, a := range attempts {
 		if a != nil && a.Proxy != "" {
+			if note := a.withheld(); note != "" && withheld == "" {
+				withheld = note
+			}
 			mr.Attempts = append(mr.Attempts, *a)
 		}
 	}
 	switch {
+	case served < 0 && withheld != "":
+		// What the go command would get from a withheld URL is unknown.
+		mr.Outcome, mr.Error = OutcomeSkipped, withheld
 	case served >= 0:
 		mr.Outcome, mr.ServedBy = OutcomeOK, attempts[served].Proxy
 	case best >= 0 && attempts[best] != nil:
@@ -492,6 +520,18 @@ func (tr *targetRun) attempt(ctx context.Context, p PlannedAttempt, mv module.Ve
 		checkInfo(&req, mv.Version, p.Step.URL)
 	}
 	return a.finish(req), kindOf(req.Class), nil
+}
+
+// withheld marks an attempt that asked for a withheld URL as skipped and
+// returns why ("" for an attempt that did not).
+func (a *Attempt) withheld() string {
+	for _, r := range a.Requests {
+		if r.Class == ClassWithheld {
+			a.Outcome, a.Class, a.Error, a.Note = OutcomeSkipped, ClassWithheld, "", r.Error
+			return r.Error
+		}
+	}
+	return ""
 }
 
 // finish records the last request of an attempt and derives its outcome.
@@ -565,6 +605,12 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 		}
 		var latencies []float64
 		for _, rq := range reqs {
+			if rq.Class == ClassWithheld {
+				if pr.Status == ClassUnprobed {
+					pr.Status, pr.Error = ClassWithheld, rq.Error
+				}
+				continue
+			}
 			if pr.Via == "" {
 				pr.Via = rq.Via
 			}
