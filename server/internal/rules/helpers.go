@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
@@ -141,8 +142,9 @@ func overlay(k sources.Kind) bool {
 	return true
 }
 
-// quote quotes a value for a message, credentials masked.
-func quote(v string) string { return strconv.Quote(redact.RedactText(v)) }
+// quote quotes a value for a message, credentials masked and cut to
+// clip.MaxValue characters (a 5 MB value must not make a 5 MB message).
+func quote(v string) string { return strconv.Quote(clip.Value(redact.RedactText(v))) }
 
 // shown is a value for a message: quoted, or "unset" for a default empty value.
 func shown(v string, p sources.Provenance) string {

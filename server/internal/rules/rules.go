@@ -6,6 +6,7 @@ package rules
 import (
 	"sort"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -127,11 +128,15 @@ func Run(in *Input) []Finding {
 			if f.Severity == 0 {
 				f.Severity = r.Severity
 			}
-			// Rules quote values through quote(), which masks credentials;
-			// this is the safety net for any text that did not.
-			f.Message = redact.RedactText(f.Message)
+			// Rules quote values through quote(), which masks credentials
+			// and cuts long values; this is the safety net for any text
+			// that did not.
+			f.Message = clip.Message(redact.RedactText(f.Message))
 			for i := range f.Related {
-				f.Related[i].Message = redact.RedactText(f.Related[i].Message)
+				f.Related[i].Message = clip.Message(redact.RedactText(f.Related[i].Message))
+			}
+			for i := range f.Fixes {
+				f.Fixes[i].Title = clip.Message(f.Fixes[i].Title)
 			}
 			key := f.Code + "\x00" + f.File + "\x00" + f.Message + "\x00" + itoa(f.Span.Start) + "\x00" + itoa(f.Span.End)
 			if i, ok := seen[key]; ok {
