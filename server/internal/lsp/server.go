@@ -323,9 +323,13 @@ func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if path == "" {
 		return fmt.Errorf("didOpen: %s is not a file", td.URI)
 	}
+	doc := newDocument(td.URI, path, td.Version, td.Text)
 	s.mu.Lock()
-	s.docs[path] = &document{uri: td.URI, path: path, version: td.Version, content: []byte(td.Text)}
+	s.docs[path] = doc
 	s.mu.Unlock()
+	if doc.tooLarge > 0 {
+		s.log.Warn("didOpen: document over the size limit: not kept", "uri", td.URI, "bytes", doc.tooLarge)
+	}
 	s.diag.changed(path)
 	return nil
 }
@@ -339,13 +343,16 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		s.mu.Unlock()
 		return fmt.Errorf("didChange: %s is not open", td.URI)
 	}
-	content, err := applyChanges(doc.content, params.ContentChanges)
+	next, err := doc.changed(td.Version, params.ContentChanges)
 	if err != nil {
 		s.mu.Unlock()
 		return fmt.Errorf("didChange: %s version %d: %w", td.URI, td.Version, err)
 	}
-	s.docs[path] = &document{uri: doc.uri, path: path, version: td.Version, content: content}
+	s.docs[path] = next
 	s.mu.Unlock()
+	if next.tooLarge > 0 && doc.tooLarge == 0 {
+		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
+	}
 	s.diag.changed(path)
 	return nil
 }
