@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -30,7 +31,7 @@ const (
 func VerifyFindings(in *Input, res *verify.Result) []Finding {
 	var out []Finding
 	add := func(f Finding) {
-		f.Message = redact.RedactText(f.Message)
+		f.Message = clip.Message(redact.RedactText(f.Message))
 		out = append(out, f)
 	}
 
