@@ -15,6 +15,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 )
 
 // maxFixRounds bounds check --fix: each round applies the preferred fixes
@@ -77,7 +78,7 @@ func applyToFile(file string, seen []byte, edits []rules.Edit) error {
 	if create {
 		next = []byte(edits[0].NewText)
 	} else {
-		cur, err := os.ReadFile(file)
+		cur, err := safeio.ReadFile(file, safeio.MaxFile)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
@@ -217,7 +218,16 @@ func loadFolder(ctx context.Context, cmd, folder string, settings []string, stde
 	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %v\n", err)
 	}
+	warnSkipped(stderr, snap.Skipped())
 	return dir, snap, consumers, exitOK
+}
+
+// warnSkipped names every file the doctor refused to read, and why: a
+// skipped file is never silently treated as absent.
+func warnSkipped(stderr io.Writer, files []sources.SkippedFile) {
+	for _, f := range files {
+		fmt.Fprintf(stderr, "goproxy-doctor: warning: %s: skipped: %s\n", clip.Value(f.Path), f.Reason)
+	}
 }
 
 func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -79,6 +79,12 @@ func VerifyText(folder string, r *verify.Result) string {
 		b.WriteString(strings.Join(errs, "\n") + "\n")
 	}
 
+	if len(r.Skipped) > 0 {
+		b.WriteString("\nNot read (the go command would hang or run out of memory on these):\n")
+		for _, f := range r.Skipped {
+			fmt.Fprintf(&b, "  %s: %s\n", clip.Value(f.Path), f.Reason)
+		}
+	}
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice:\n")
 		for _, a := range r.Advice {

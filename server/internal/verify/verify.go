@@ -113,6 +113,9 @@ type Result struct {
 	Modules []ModuleResult `json:"modules"`
 	SumDBs  []SumDBResult  `json:"sumdbs"`
 	Advice  []Advice       `json:"advice"`
+	// Skipped are the files the consumers' network setup names (TLS roots,
+	// netrc) that were not read: not regular files, or too large.
+	Skipped []sources.SkippedFile `json:"skipped"`
 }
 
 // ProxyResult is one GOPROXY entry as seen by some consumers.
@@ -230,7 +233,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Skipped: p.skippedFiles()}
 	for _, tr := range results {
 		out.Modules = append(out.Modules, tr.modules...)
 		out.SumDBs = append(out.SumDBs, tr.sumdb)
@@ -332,9 +335,13 @@ func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
 	n := NetFrom(getenv, t.GOOS)
 	tr := &targetRun{
 		run: r, t: t, routing: routing,
-		env:     &consumerEnv{net: n, creds: loadCredentials(n.NetrcPath), netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
+		env:     &consumerEnv{net: n, netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
 		health:  map[int]*healthCheck{},
 		sumDone: make(chan struct{}),
+	}
+	var netrcSkipped *sources.SkippedFile
+	if tr.env.creds, netrcSkipped = loadCredentials(n.NetrcPath); netrcSkipped != nil {
+		r.p.skip(*netrcSkipped)
 	}
 	tr.sumName = routing.SumDB.Name
 	if tr.sumName == "" && len(t.KnownSumDBs) > 0 {
