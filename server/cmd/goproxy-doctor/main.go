@@ -237,6 +237,13 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	// That ratio must not let the garbage of a huge message (a 50 MB
+	// didOpen is decoded two or three times over) grow the heap to five
+	// times its size: a soft limit far above the live heap (a few MB) makes
+	// the GC collect and return such garbage early. GOMEMLIMIT wins if set.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
+	}
 	// GOPROXY_DOCTOR_LOGFILE copies the log to a file (editors often hide a
 	// server's stderr); stdout stays reserved for JSON-RPC.
 	logOut := stderr
@@ -261,6 +268,9 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
+
+// serveMemoryLimit is the server's soft memory limit (debug.SetMemoryLimit).
+const serveMemoryLimit = 64 << 20
 
 // logLevel reads GOPROXY_DOCTOR_LOG (debug, info, warn, error); default info.
 func logLevel() slog.Level {

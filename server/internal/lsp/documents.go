@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"fmt"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -26,9 +27,11 @@ type document struct {
 	tooLarge int
 }
 
-// newDocument keeps text unless it is over maxDocument.
+// newDocument keeps text unless it is over maxDocument. The URI and path
+// are copied: the decoder hands out strings that share the message's
+// memory, and keeping one would keep a dropped 50 MB text alive.
 func newDocument(u uri.URI, path string, version int32, text string) *document {
-	d := &document{uri: u, path: path, version: version}
+	d := &document{uri: uri.URI(strings.Clone(string(u))), path: strings.Clone(path), version: version}
 	if len(text) > maxDocument {
 		d.tooLarge = len(text)
 	} else {

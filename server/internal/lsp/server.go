@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
@@ -318,7 +319,7 @@ func sameEnv(a, b map[string]string) bool {
 // -- Document sync
 
 func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
-	td := params.TextDocument
+	td := &params.TextDocument
 	path := uriPath(td.URI)
 	if path == "" {
 		return fmt.Errorf("didOpen: %s is not a file", td.URI)
@@ -329,6 +330,8 @@ func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	s.mu.Unlock()
 	if doc.tooLarge > 0 {
 		s.log.Warn("didOpen: document over the size limit: not kept", "uri", td.URI, "bytes", doc.tooLarge)
+		td.Text = ""
+		releaseMemory()
 	}
 	s.diag.changed(path)
 	return nil
@@ -350,8 +353,14 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	}
 	s.docs[path] = next
 	s.mu.Unlock()
-	if next.tooLarge > 0 && doc.tooLarge == 0 {
-		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
+	if next.tooLarge > 0 {
+		if doc.tooLarge == 0 {
+			s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
+		}
+		for i := range params.ContentChanges {
+			params.ContentChanges[i] = nil
+		}
+		releaseMemory()
 	}
 	s.diag.changed(path)
 	return nil
@@ -370,6 +379,11 @@ func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	s.diag.changed(path)    // the file on disk takes over
 	return nil
 }
+
+// releaseMemory returns the text of a dropped buffer (its only reference,
+// the decoded params, was just cleared) to the OS at once rather than at the
+// scavenger's pace: once per oversized message, a few milliseconds.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // -- Workspace
 

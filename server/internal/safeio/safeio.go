@@ -37,14 +37,14 @@ type SkipError struct {
 
 func (e *SkipError) Error() string { return e.Path + ": skipped: " + e.Why() }
 
-// Why is the reason in words, without the path: "not a regular file (a
-// named pipe)", "larger than 8 MiB", "a directory where a file belongs".
+// Why is the reason in words, without the path: "a named pipe, not a
+// regular file", "larger than 8 MiB", "a directory where a file belongs".
 func (e *SkipError) Why() string {
 	switch e.Reason {
 	case TooLarge:
 		return "larger than " + HumanSize(e.Limit)
 	case NotRegular:
-		return fmt.Sprintf("not a regular file (%s)", describeMode(e.Mode))
+		return describeMode(e.Mode) + ", not a regular file"
 	case IsDir:
 		return "a directory where a file belongs"
 	}

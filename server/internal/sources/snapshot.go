@@ -62,7 +62,7 @@ type Snapshot struct {
 // never silently treated as absent.
 type SkippedFile struct {
 	Path string `json:"path"`
-	// Reason is in words: "not a regular file (a named pipe)", "larger than 8 MiB".
+	// Reason is in words: "a named pipe, not a regular file", "larger than 8 MiB".
 	Reason string `json:"reason"`
 }
 

@@ -220,7 +220,7 @@ func rootsFor(n Net) (*x509.CertPool, []sources.SkippedFile) {
 			pool.AppendCertsFromPEM(e.Data)
 		}
 		if skips.Any() {
-			skipped = append(skipped, sources.SkippedFile{Path: d, Reason: "certificate directory: skipped " + skips.String()})
+			skipped = append(skipped, sources.SkippedFile{Path: d, Reason: "certificate directory: " + skips.String()})
 		}
 	}
 	return pool, skipped
