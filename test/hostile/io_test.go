@@ -145,17 +145,32 @@ func TestNestedGoModSymlinkToDevZero(t *testing.T) {
 // A FIFO as settings.json: check finishes, and the server diagnoses it and
 // still ends on shutdown and exit.
 func TestSettingsFIFO(t *testing.T) {
-	w := Load(t, "settings-fifo")
-	before := w.Tree()
-	w.checkSkipped("$FOLDER/.vscode/settings.json", namedPipe)
-
-	s := w.Serve(true)
-	d := s.Diagnostics("ws/.vscode/settings.json", hasCode("file-skipped"))
-	assertOnLineZero(t, d, "file-skipped", namedPipe)
-	start := time.Now()
-	s.Shutdown()
-	t.Logf("shutdown and exit took %s", time.Since(start).Round(time.Millisecond))
-	w.AssertOnlyChanged(before)
+	t.Run("check", func(t *testing.T) {
+		w := Load(t, "settings-fifo")
+		before := w.Tree()
+		w.checkSkipped("$FOLDER/.vscode/settings.json", namedPipe)
+		w.AssertOnlyChanged(before)
+	})
+	t.Run("server", func(t *testing.T) {
+		w := Load(t, "settings-fifo")
+		before := w.Tree()
+		s := w.Serve(true)
+		d := s.Diagnostics("ws/.vscode/settings.json", hasCode("file-skipped"))
+		assertOnLineZero(t, d, "file-skipped", namedPipe)
+		start := time.Now()
+		s.Shutdown()
+		t.Logf("shutdown and exit took %s", time.Since(start).Round(time.Millisecond))
+		w.AssertOnlyChanged(before)
+	})
+	// Shutdown and exit right after initialized, while the first diagnosis
+	// reads the FIFO: the process must end.
+	t.Run("shutdown", func(t *testing.T) {
+		w := Load(t, "settings-fifo")
+		s := w.Serve(true)
+		start := time.Now()
+		s.Shutdown()
+		t.Logf("shutdown and exit took %s", time.Since(start).Round(time.Millisecond))
+	})
 }
 
 // GOENV=/dev/stdin in the editor's environment and in a workspace layer:
