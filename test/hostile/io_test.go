@@ -272,9 +272,9 @@ func TestVerifyFIFOInFileProxy(t *testing.T) {
 		run := w.CLIStart(args("60s")...)
 		select {
 		case <-hung: // past the FIFO, waiting on the hanging proxy
-		case <-time.After(20 * time.Second):
-			run.Signal(syscall.SIGKILL)
-			t.Fatalf("verify never got past the FIFO to the next GOPROXY entry\nstderr:\n%s", run.Wait().Stderr)
+		case <-time.After(10 * time.Second):
+			// Interrupt it all the same: SIGINT must end a blocked run too.
+			t.Errorf("verify never got past the FIFO to the next GOPROXY entry")
 		}
 		sent := time.Now()
 		run.Signal(syscall.SIGINT)
