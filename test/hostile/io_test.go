@@ -351,8 +351,11 @@ func TestBigDocuments(t *testing.T) {
 	}
 	t.Logf("after 50 MB didChange and didOpen: RSS %d KiB, peak %d KiB; largest publishDiagnostics %d bytes, largest response %d bytes",
 		rss, peak, s.Largest("textDocument/publishDiagnostics"), s.Largest(""))
-	if rss > maxRSSKiB {
-		t.Errorf("RSS %d KiB after 50 MB documents, bound %d KiB", rss, maxRSSKiB)
+	// The server's own ~15 MB plus the framing's reused 50 MB read buffer:
+	// one 50 MB text kept anywhere (a document, a string that shares a
+	// message's memory) is over.
+	if bound := 120 << 10; rss > bound {
+		t.Errorf("RSS %d KiB after 50 MB documents, bound %d KiB", rss, bound)
 	}
 	if n := s.Largest("textDocument/publishDiagnostics"); n > 16<<10 {
 		t.Errorf("a publishDiagnostics of %d bytes", n)
