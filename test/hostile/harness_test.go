@@ -175,11 +175,11 @@ type Result struct {
 	Stdout, Stderr string
 	Code           int
 	Elapsed        time.Duration
-	// MaxRSSKiB is the process's peak resident set size (VmHWM), sampled
-	// every few milliseconds while it runs: a run that exhausts memory is
-	// seen, one that ends within the first sample may show 0. (The
-	// rusage figure is no use: a child forked from the test process starts
-	// with the test's own peak.)
+	// MaxRSSKiB is the peak memory of the process and the processes it
+	// started (go env), sampled every few milliseconds while it runs: a run
+	// that exhausts memory is seen, one that ends before the first sample
+	// may show 0. (rusage is no use: a child forked from the test process
+	// starts with the test's own peak.)
 	MaxRSSKiB int64
 }
 
@@ -244,22 +244,17 @@ func (w *WS) CLIStart(args ...string) *Running {
 	return r
 }
 
-// samplePeak records the process's VmHWM until it exits.
+// samplePeak records the peak memory of the process and every process it
+// started (go env runs in a session of its own, so the tree, not the
+// process group): the largest of the process's VmHWM and the tree's summed
+// VmRSS over the samples.
 func (r *Running) samplePeak() {
 	defer close(r.sampled)
-	status := fmt.Sprintf("/proc/%d/status", r.cmd.Process.Pid)
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if b, err := os.ReadFile(status); err == nil {
-			for _, line := range strings.Split(string(b), "\n") {
-				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-					n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-					if n > r.peak.Load() {
-						r.peak.Store(n)
-					}
-				}
-			}
+		if n := treeKiB(r.cmd.Process.Pid); n > r.peak.Load() {
+			r.peak.Store(n)
 		}
 		select {
 		case <-r.exited:
@@ -267,6 +262,60 @@ func (r *Running) samplePeak() {
 		case <-tick.C:
 		}
 	}
+}
+
+// treeKiB is max(VmHWM of root, summed VmRSS of root and its descendants).
+func treeKiB(root int) int64 {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 {
+			if f := strings.Fields(string(b[i+1:])); len(f) > 1 {
+				parent[pid], _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	inTree := func(pid int) bool {
+		for i := 0; pid > 1 && i < 64; i++ {
+			if pid == root {
+				return true
+			}
+			pid = parent[pid]
+		}
+		return false
+	}
+	var sum int64
+	peak := procStatusKiB(root, "VmHWM")
+	for pid := range parent {
+		if inTree(pid) {
+			sum += procStatusKiB(pid, "VmRSS")
+		}
+	}
+	return max(peak, sum)
+}
+
+// procStatusKiB reads a kB field of /proc/<pid>/status (0 when gone).
+func procStatusKiB(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // Signal sends sig to the process.

@@ -72,11 +72,17 @@ func (w *WS) checkSkipped(path, reason string) []string {
 // assertBounded checks a CLI run's time, memory and exit status.
 func (w *WS) assertBounded(r Result) {
 	w.t.Helper()
+	w.assertRun(r, maxRSSKiB)
+}
+
+// assertRun checks a CLI run's exit status and peak memory against bound.
+func (w *WS) assertRun(r Result, boundKiB int64) {
+	w.t.Helper()
 	if r.Code == 2 {
 		w.t.Errorf("exit status 2 (internal failure)\nstderr:\n%s", r.Stderr)
 	}
-	if r.MaxRSSKiB > maxRSSKiB {
-		w.t.Errorf("peak RSS %d KiB, bound %d KiB", r.MaxRSSKiB, maxRSSKiB)
+	if r.MaxRSSKiB > boundKiB {
+		w.t.Errorf("peak RSS %d KiB, bound %d KiB", r.MaxRSSKiB, boundKiB)
 	}
 	w.t.Logf("finished in %s, peak RSS %d KiB", r.Elapsed.Round(time.Millisecond), r.MaxRSSKiB)
 }
@@ -382,13 +388,16 @@ func TestHugeValuesStaySmallInMessages(t *testing.T) {
 		`.example.com", "GOFLAGS": "-tags=`+strings.Repeat("f", 1<<20)+`"}}`), 0o644))
 	before := w.Tree()
 
+	// The values are in memory several times over (the file, the parsed
+	// settings, each consumer, each go env's environment): a looser bound.
+	const bound = 512 << 10
 	r := w.CLI("check", "--folder", "$FOLDER", "--settings", w.UserSettings)
-	w.assertBounded(r)
+	w.assertRun(r, bound)
 	if len(r.Stdout) > 64<<10 || !strings.Contains(r.Stdout, "env-divergence") {
 		t.Errorf("check text: %d bytes (bound 64 KiB), env-divergence reported: %v", len(r.Stdout), strings.Contains(r.Stdout, "env-divergence"))
 	}
 	r = w.CLI("env", "--folder", "$FOLDER", "--settings", w.UserSettings)
-	w.assertBounded(r)
+	w.assertRun(r, bound)
 	if len(r.Stdout) > 64<<10 {
 		t.Errorf("env text: %d bytes (bound 64 KiB)", len(r.Stdout))
 	}
@@ -399,6 +408,11 @@ func TestHugeValuesStaySmallInMessages(t *testing.T) {
 	if resp["error"] != nil {
 		t.Fatalf("environment command: %v", resp["error"])
 	}
+	if n := s.Largest(""); n > 256<<10 {
+		t.Errorf("the environment command answered %d bytes", n)
+	}
+	// Code actions carry the values they write in their edits: only their
+	// titles are clipped, so this answer is not bounded here.
 	resp = s.Call("textDocument/codeAction", map[string]any{
 		"textDocument": map[string]any{"uri": s.URI("ws/.vscode/settings.json")},
 		"range":        map[string]any{"start": map[string]any{"line": 0, "character": 0}, "end": map[string]any{"line": 0, "character": 1 << 20}},
@@ -407,7 +421,7 @@ func TestHugeValuesStaySmallInMessages(t *testing.T) {
 		t.Fatalf("codeAction: %v", resp["error"])
 	}
 	pub, res := s.Largest("textDocument/publishDiagnostics"), s.Largest("")
-	t.Logf("largest publishDiagnostics %d bytes, largest response %d bytes, RSS %d KiB", pub, res, s.RSSKiB())
+	t.Logf("largest publishDiagnostics %d bytes, largest response (the code actions) %d bytes, RSS %d KiB", pub, res, s.RSSKiB())
 	if pub > 64<<10 {
 		t.Errorf("a publishDiagnostics of %d bytes", pub)
 	}
