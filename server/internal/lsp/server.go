@@ -353,10 +353,9 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	}
 	s.docs[path] = next
 	s.mu.Unlock()
-	if next.tooLarge > 0 {
-		if doc.tooLarge == 0 {
-			s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
-		}
+	if next.tooLarge > 0 && (doc.tooLarge == 0 || carriesText(params.ContentChanges, maxDocument)) {
+		// This message dropped a text (not a keystroke to a dropped one).
+		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
 		for i := range params.ContentChanges {
 			params.ContentChanges[i] = nil
 		}
@@ -378,6 +377,16 @@ func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	s.disk.invalidate(path) // the editor may have saved it
 	s.diag.changed(path)    // the file on disk takes over
 	return nil
+}
+
+// carriesText reports whether a whole-document change is over limit bytes.
+func carriesText(changes []protocol.TextDocumentContentChangeEvent, limit int) bool {
+	for _, ch := range changes {
+		if w, ok := ch.(*protocol.TextDocumentContentChangeWholeDocument); ok && len(w.Text) > limit {
+			return true
+		}
+	}
+	return false
 }
 
 // releaseMemory returns the text of a dropped buffer (its only reference,
