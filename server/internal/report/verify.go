@@ -80,7 +80,7 @@ func VerifyText(folder string, r *verify.Result) string {
 	}
 
 	if len(r.Skipped) > 0 {
-		b.WriteString("\nNot read (the go command would hang or run out of memory on these):\n")
+		b.WriteString("\nNot read (not regular files, or over the size limit):\n")
 		for _, f := range r.Skipped {
 			fmt.Fprintf(&b, "  %s: %s\n", clip.Value(f.Path), f.Reason)
 		}
