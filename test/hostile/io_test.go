@@ -429,6 +429,45 @@ func TestHugeValuesStaySmallInMessages(t *testing.T) {
 	w.AssertOnlyChanged(before)
 }
 
+// Lists with tens of thousands of bad entries: check and the server finish
+// within their bounds, and each list rule reports a bounded number.
+func TestManyListEntries(t *testing.T) {
+	w := Load(t, "many-entries")
+	var proxies, patterns []string
+	for i := 0; i < 40000; i++ {
+		proxies = append(proxies, fmt.Sprintf("https://mirror%d.example.com", i%3))
+		patterns = append(patterns, fmt.Sprintf("Corp%d.example.com", i))
+	}
+	settings := filepath.Join(w.Folder, ".vscode", "settings.json")
+	must(t, os.MkdirAll(filepath.Dir(settings), 0o755))
+	must(t, os.WriteFile(settings, []byte(`{"go.toolsEnvVars": {"GOPROXY": "`+strings.Join(proxies, ",")+
+		`", "GOPRIVATE": "`+strings.Join(patterns, ",")+`"}}`), 0o644))
+	before := w.Tree()
+
+	r := w.CLI("check", "--format", "json", "--folder", "$FOLDER", "--settings", w.UserSettings)
+	w.assertRun(r, 512<<10)
+	var c checkJSON
+	if err := json.Unmarshal([]byte(r.Stdout), &c); err != nil {
+		t.Fatalf("check --format json: %v\n%s", err, r.Stdout)
+	}
+	count := map[string]int{}
+	for _, d := range c.Diagnostics {
+		count[d.Code]++
+	}
+	if count["goproxy-dead-entries"] == 0 || count["goproxy-dead-entries"] > 20 || count["private-pattern-never-matches"] > 20 {
+		t.Errorf("findings per code: %v; want the list rules to report at most 20 each", count)
+	}
+
+	s := w.Serve(true)
+	s.Diagnostics("ws/.vscode/settings.json", hasCode("goproxy-dead-entries"))
+	t.Logf("server: largest publishDiagnostics %d bytes, RSS %d KiB", s.Largest("textDocument/publishDiagnostics"), s.RSSKiB())
+	if n := s.Largest("textDocument/publishDiagnostics"); n > 256<<10 {
+		t.Errorf("a publishDiagnostics of %d bytes", n)
+	}
+	s.Shutdown()
+	w.AssertOnlyChanged(before)
+}
+
 // hasCode matches a diagnostic list holding code.
 func hasCode(code string) func([]any) bool {
 	return func(d []any) bool {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -53,4 +54,35 @@ func TestMessagesClipLongValues(t *testing.T) {
 		}
 	}
 	t.Logf("%d findings, %d bytes of text", len(findings), total)
+}
+
+// A list value with thousands of bad entries: each list rule reports at
+// most maxEntryPlaces (20) of them per value, so neither the findings nor
+// their fixes (each rewrites the whole value) grow with the list.
+func TestListRulesBoundTheirPlaces(t *testing.T) {
+	dir := t.TempDir()
+	var proxies, patterns []string
+	for i := 0; i < 10000; i++ {
+		proxies = append(proxies, "https://mirror"+strconv.Itoa(i%3)+".example.com")
+		patterns = append(patterns, "Corp"+strconv.Itoa(i)+".example.com")
+	}
+	settings := `{"go.toolsEnvVars": {"GOPROXY": "` + strings.Join(proxies, ",") + `", "GOPRIVATE": "` + strings.Join(patterns, ",") + `"}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".vscode"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".vscode", "settings.json"), []byte(settings), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"HOME": dir, "PATH": "/usr/bin:/bin", "GOENV": "off", "GOTOOLCHAIN": "local"}
+	s := engine.Load(engine.Config{Folder: dir, ProcessEnv: env, ModFiles: []string{}, Options: sources.Options{GOOS: runtime.GOOS, Trusted: true}}, nil)
+	count := map[string]int{}
+	for _, f := range engine.Diagnose(s, engine.Resolve(s)) {
+		count[f.Code]++
+	}
+	for _, code := range []string{"goproxy-dead-entries", "private-pattern-never-matches"} {
+		if count[code] == 0 || count[code] > 20 {
+			t.Errorf("%s: %d findings for thousands of bad entries, want 1 to 20", code, count[code])
+		}
+	}
+	t.Logf("findings per code: %v", count)
 }

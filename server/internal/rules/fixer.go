@@ -129,6 +129,9 @@ var userinfo = regexp.MustCompile(`[^\s/@,|;"'=]+@`)
 // newCredentials reports whether value holds URL userinfo (user:password@,
 // token@) that old does not.
 func newCredentials(old, value string) bool {
+	if strings.IndexByte(value, '@') < 0 {
+		return false // the common case, without a regexp pass over a long value
+	}
 	for _, u := range userinfo.FindAllString(value, -1) {
 		if !strings.Contains(old, u) {
 			return true

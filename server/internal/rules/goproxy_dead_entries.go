@@ -40,8 +40,8 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 				stop = e.Text
 			case e.URL != nil:
 				norm := strings.TrimSuffix(e.URL.String(), "/")
-				if seen[norm] {
-					pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+				pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+				if seen[norm] && g.accepts(provKey(v.Prov), placeKey(pl)+"\x00dup") {
 					// The duplicate goes with its own separator: the entry
 					// before it keeps its fallback rule.
 					end := len(v.Value)
@@ -52,7 +52,7 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 					if i+1 == len(entries) {
 						newValue = strings.TrimRight(v.Value[:entries[i-1].End], " \t") + v.Value[e.End:]
 					}
-					g.add(placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text, v: v, newValue: newValue}, c.Name)
+					g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text, v: v, newValue: newValue}, c.Name)
 				}
 				seen[norm] = true
 			}

@@ -75,7 +75,8 @@ type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
 
-	fixes fixCache // what building fixes reuses across findings
+	fixes     fixCache // what building fixes reuses across findings
+	verbatims map[verbatimKey]byte
 }
 
 // Consumer returns the named consumer, or nil.
