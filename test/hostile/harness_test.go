@@ -239,7 +239,10 @@ func (w *WS) CLIStart(args ...string) *Running {
 	go r.samplePeak()
 	w.t.Cleanup(func() {
 		r.cancel()
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		if cmd.ProcessState == nil { // never waited for: end its group
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Wait()
+		}
 	})
 	return r
 }
