@@ -242,6 +242,7 @@ func (w *WS) CLIStart(args ...string) *Running {
 		if cmd.ProcessState == nil { // never waited for: end its group
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			cmd.Wait()
+			close(r.exited)
 		}
 	})
 	return r
