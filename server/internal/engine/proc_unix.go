@@ -21,8 +21,9 @@ func bound(cmd *exec.Cmd, waitDelay time.Duration) {
 }
 
 // killGroup kills the child's whole process group. After Wait it is only
-// called when Wait had to abandon the output (exec.ErrWaitDelay): the group
-// still has members then, so its id is not reused.
+// called when Wait had to abandon the output (exec.ErrWaitDelay): something
+// the child started still holds it, normally in the child's group, whose
+// id cannot be reused while it has members.
 func killGroup(cmd *exec.Cmd) error {
 	if cmd.Process == nil {
 		return nil
