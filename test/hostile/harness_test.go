@@ -17,7 +17,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -173,6 +175,12 @@ type Result struct {
 	Stdout, Stderr string
 	Code           int
 	Elapsed        time.Duration
+	// MaxRSSKiB is the peak memory of the process and the processes it
+	// started (go env), sampled every few milliseconds while it runs: a run
+	// that exhausts memory is seen, one that ends before the first sample
+	// may show 0. (rusage is no use: a child forked from the test process
+	// starts with the test's own peak.)
+	MaxRSSKiB int64
 }
 
 // Output is stdout and stderr together, for searching.
@@ -187,32 +195,157 @@ const cliTimeout = 30 * time.Second
 // test fails when it does not finish within cliTimeout.
 func (w *WS) CLI(args ...string) Result {
 	w.t.Helper()
+	return w.CLIStart(args...).Wait()
+}
+
+// Running is a CLI run in progress.
+type Running struct {
+	w         *WS
+	args      []string
+	cmd       *exec.Cmd
+	ctx       context.Context
+	cancel    context.CancelFunc
+	out, errb bytes.Buffer
+	start     time.Time
+	exited    chan struct{}
+	peak      atomic.Int64 // KiB
+	sampled   chan struct{}
+}
+
+// CLIStart starts goproxy-doctor as CLI does, without waiting for it.
+func (w *WS) CLIStart(args ...string) *Running {
+	w.t.Helper()
 	for i := range args {
 		args[i] = w.Subst(args[i])
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", append([]string{"-c",
+	r := &Running{w: w, args: args}
+	r.ctx, r.cancel = context.WithTimeout(context.Background(), cliTimeout)
+	// sh execs the binary, so the process is goproxy-doctor itself.
+	cmd := exec.CommandContext(r.ctx, "/bin/sh", append([]string{"-c",
 		fmt.Sprintf(`ulimit -v %d; exec "$0" "$@"`, memLimitKiB), bin}, args...)...)
 	cmd.Dir = w.Folder
 	cmd.Env = w.Env()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := Result{Stdout: out.String(), Stderr: errb.String(), Elapsed: time.Since(start)}
-	if ctx.Err() != nil {
-		w.t.Fatalf("goproxy-doctor %s did not finish within %s\nstderr:\n%s", strings.Join(args, " "), cliTimeout, r.Stderr)
-	}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.Code = ee.ExitCode()
-	} else if err != nil {
+	cmd.Stdout, cmd.Stderr = &r.out, &r.errb
+	r.cmd = cmd
+	r.start = time.Now()
+	if err := cmd.Start(); err != nil {
+		r.cancel()
 		w.t.Fatal(err)
 	}
+	r.exited, r.sampled = make(chan struct{}), make(chan struct{})
+	go r.samplePeak()
+	w.t.Cleanup(func() {
+		r.cancel()
+		if cmd.ProcessState == nil { // never waited for: end its group
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			cmd.Wait()
+			close(r.exited)
+		}
+	})
 	return r
+}
+
+// samplePeak records the peak memory of the process and every process it
+// started (go env runs in a session of its own, so the tree, not the
+// process group): the largest of the process's VmHWM and the tree's summed
+// VmRSS over the samples.
+func (r *Running) samplePeak() {
+	defer close(r.sampled)
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if n := treeKiB(r.cmd.Process.Pid); n > r.peak.Load() {
+			r.peak.Store(n)
+		}
+		select {
+		case <-r.exited:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// treeKiB is max(VmHWM of root, summed VmRSS of root and its descendants).
+func treeKiB(root int) int64 {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 {
+			if f := strings.Fields(string(b[i+1:])); len(f) > 1 {
+				parent[pid], _ = strconv.Atoi(f[1])
+			}
+		}
+	}
+	inTree := func(pid int) bool {
+		for i := 0; pid > 1 && i < 64; i++ {
+			if pid == root {
+				return true
+			}
+			pid = parent[pid]
+		}
+		return false
+	}
+	var sum int64
+	peak := procStatusKiB(root, "VmHWM")
+	for pid := range parent {
+		if inTree(pid) {
+			sum += procStatusKiB(pid, "VmRSS")
+		}
+	}
+	return max(peak, sum)
+}
+
+// procStatusKiB reads a kB field of /proc/<pid>/status (0 when gone).
+func procStatusKiB(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+// Signal sends sig to the process.
+func (r *Running) Signal(sig syscall.Signal) {
+	r.w.t.Helper()
+	must(r.w.t, syscall.Kill(r.cmd.Process.Pid, sig))
+}
+
+// Wait waits for the run, failing the test when it does not finish within
+// cliTimeout of its start.
+func (r *Running) Wait() Result {
+	r.w.t.Helper()
+	defer r.cancel()
+	err := r.cmd.Wait()
+	close(r.exited)
+	<-r.sampled
+	res := Result{Stdout: r.out.String(), Stderr: r.errb.String(), Elapsed: time.Since(r.start), MaxRSSKiB: r.peak.Load()}
+	if r.ctx.Err() != nil {
+		r.w.t.Fatalf("goproxy-doctor %s did not finish within %s\nstderr:\n%s", strings.Join(r.args, " "), cliTimeout, res.Stderr)
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		res.Code = ee.ExitCode()
+	} else if err != nil {
+		r.w.t.Fatal(err)
+	}
+	return res
 }
 
 // FileState is what Tree records of one path.

@@ -31,6 +31,9 @@ type Server struct {
 	nextID int
 	// Notifications holds every server notification received so far.
 	notes []rawlsp.Msg
+	// largest is the size of the largest message received, by method
+	// ("" for responses); guarded by mu.
+	largest map[string]int
 }
 
 // serverTimeout bounds every wait on the server.
@@ -83,17 +86,21 @@ func (w *WS) spawn() *Server {
 	must(w.t, err)
 	stdout, err := cmd.StdoutPipe()
 	must(w.t, err)
-	s := &Server{w: w, cmd: cmd, stdin: stdin, msgs: make(chan rawlsp.Msg, 1024), done: make(chan struct{})}
+	s := &Server{w: w, cmd: cmd, stdin: stdin, msgs: make(chan rawlsp.Msg, 1024), done: make(chan struct{}), largest: map[string]int{}}
 	cmd.Stderr = &lockedWriter{mu: &s.mu, b: &s.stderr}
 	must(w.t, cmd.Start())
 	s.conn = rawlsp.New(bufio.NewReader(stdout), stdin)
 	go func() {
 		defer close(s.msgs)
 		for {
-			m, err := s.conn.Recv()
+			m, size, err := s.conn.RecvSized()
 			if err != nil {
 				return
 			}
+			method, _ := m["method"].(string)
+			s.mu.Lock()
+			s.largest[method] = max(s.largest[method], size)
+			s.mu.Unlock()
 			s.msgs <- m
 		}
 	}()
@@ -179,11 +186,16 @@ func (s *Server) Open(rel, languageID, text string) {
 		"uri": s.URI(rel), "languageId": languageID, "version": 1, "text": text}})
 }
 
-// URI is the file URI of a path relative to Root.
-func (s *Server) URI(rel string) string { return "file://" + filepath.Join(s.w.Root, rel) }
+// URI is the file URI of a path relative to Root (or of an absolute path).
+func (s *Server) URI(rel string) string {
+	if filepath.IsAbs(rel) {
+		return "file://" + rel
+	}
+	return "file://" + filepath.Join(s.w.Root, rel)
+}
 
-// Diagnostics waits for a publishDiagnostics for rel (relative to Root) that
-// satisfies pred and returns its diagnostics.
+// Diagnostics waits for a publishDiagnostics for rel (relative to Root, or
+// absolute) that satisfies pred and returns its diagnostics.
 func (s *Server) Diagnostics(rel string, pred func([]any) bool) []any {
 	s.w.t.Helper()
 	u := s.URI(rel)
@@ -212,21 +224,35 @@ func (s *Server) Diagnostics(rel string, pred func([]any) bool) []any {
 	return d
 }
 
+// Largest is the size in bytes of the largest message received so far with
+// the method ("" for responses).
+func (s *Server) Largest(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.largest[method]
+}
+
 // Notes returns every notification received so far.
 func (s *Server) Notes() []rawlsp.Msg { return s.notes }
 
 // RSSKiB is the server's resident set size.
-func (s *Server) RSSKiB() int {
+func (s *Server) RSSKiB() int { return s.status("VmRSS") }
+
+// PeakRSSKiB is the server's peak resident set size so far.
+func (s *Server) PeakRSSKiB() int { return s.status("VmHWM") }
+
+// status reads a kB field of /proc/<pid>/status.
+func (s *Server) status(field string) int {
 	s.w.t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	must(s.w.t, err)
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
 			return n
 		}
 	}
-	s.w.t.Fatal("no VmRSS")
+	s.w.t.Fatal("no " + field)
 	return 0
 }
 

@@ -49,11 +49,18 @@ func (c *Conn) Notify(method string, params any) error {
 
 // Recv reads one message.
 func (c *Conn) Recv() (Msg, error) {
+	m, _, err := c.RecvSized()
+	return m, err
+}
+
+// RecvSized reads one message and returns its size on the wire (the body's
+// Content-Length).
+func (c *Conn) RecvSized() (Msg, int, error) {
 	length := -1
 	for {
 		line, err := c.r.ReadString('\n')
 		if err != nil {
-			return nil, fmt.Errorf("reading header: %w", err)
+			return nil, 0, fmt.Errorf("reading header: %w", err)
 		}
 		line = strings.TrimRight(line, "\r\n")
 		if line == "" {
@@ -61,22 +68,22 @@ func (c *Conn) Recv() (Msg, error) {
 		}
 		if v, ok := strings.CutPrefix(line, "Content-Length: "); ok {
 			if length, err = strconv.Atoi(v); err != nil {
-				return nil, fmt.Errorf("bad Content-Length %q", v)
+				return nil, 0, fmt.Errorf("bad Content-Length %q", v)
 			}
 		}
 	}
 	if length < 0 {
-		return nil, fmt.Errorf("message without Content-Length")
+		return nil, 0, fmt.Errorf("message without Content-Length")
 	}
 	body := make([]byte, length)
 	if _, err := io.ReadFull(c.r, body); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var msg Msg
 	if err := json.Unmarshal(body, &msg); err != nil {
-		return nil, fmt.Errorf("%w: %s", err, body)
+		return nil, 0, fmt.Errorf("%w: %s", err, body)
 	}
-	return msg, nil
+	return msg, length, nil
 }
 
 // Call sends a request and reads until its response, passing everything else

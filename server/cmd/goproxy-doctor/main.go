@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -268,7 +269,16 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 		fmt.Fprintf(stderr, "goproxy-doctor: note: %s: values %s (the workspace's settings shape their environment; --trust-workspace lets go env run with it)\n",
 			strings.Join(unconfirmed, ", "), engine.NotConfirmedUntrusted)
 	}
+	warnSkipped(stderr, snap.Skipped())
 	return dir, snap, consumers, exitOK
+}
+
+// warnSkipped names every file the doctor refused to read, and why: a
+// skipped file is never silently treated as absent.
+func warnSkipped(stderr io.Writer, files []sources.SkippedFile) {
+	for _, f := range files {
+		fmt.Fprintf(stderr, "goproxy-doctor: warning: %s: skipped: %s\n", clip.Value(f.Path), f.Reason)
+	}
 }
 
 func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -277,6 +287,13 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	// ratio keeps RSS around 12 MB (SPEC §10 budget: 40 MB). GOGC wins if set.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+	}
+	// That ratio must not let the garbage of a huge message (a 50 MB
+	// didOpen is decoded two or three times over) grow the heap to five
+	// times its size: a soft limit far above the live heap (a few MB) makes
+	// the GC collect and return such garbage early. GOMEMLIMIT wins if set.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	// GOPROXY_DOCTOR_LOGFILE copies the log to a file (editors often hide a
 	// server's stderr); stdout stays reserved for JSON-RPC.
@@ -302,6 +319,9 @@ func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return exitOK
 }
+
+// serveMemoryLimit is the server's soft memory limit (debug.SetMemoryLimit).
+const serveMemoryLimit = 64 << 20
 
 // logLevel reads GOPROXY_DOCTOR_LOG (debug, info, warn, error); default info.
 func logLevel() slog.Level {

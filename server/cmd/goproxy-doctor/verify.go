@@ -57,6 +57,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		return exitUsage
 	}
+	warnSkipped(stderr, res.Skipped)
 	if *asJSON {
 		if err := report.WriteJSON(stdout, res); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor verify: %v\n", err)

@@ -26,7 +26,7 @@ func TestDiskReader(t *testing.T) {
 
 	_, err := engine.DiskReader(dir)
 	var pe *safeio.SkipError
-	if err == nil || !errors.As(err, &pe) || pe.Path != dir || !strings.Contains(err.Error(), "is a directory") {
+	if err == nil || !errors.As(err, &pe) || pe.Path != dir || pe.Reason != safeio.IsDir || !strings.Contains(err.Error(), "a directory") {
 		t.Errorf("DiskReader(directory) = %v, want a skip error saying it is a directory", err)
 	}
 

@@ -55,6 +55,8 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 	s.Options = cfg.Options
 	s.ProcessEnv = cfg.ProcessEnv
 	s.TerminalEnv = cfg.TerminalEnv
+	// Every read goes through the snapshot, which records refused files.
+	read = s.ReadFile
 
 	settings := func(path string, kind sources.Kind, ws bool) *sources.Settings {
 		if path == "" {

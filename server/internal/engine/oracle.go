@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -43,7 +44,12 @@ func NewOracle() *Oracle {
 	return &Oracle{cache: map[string]oracleResult{}, pending: map[string]chan struct{}{}}
 }
 
-const oracleTimeout = 20 * time.Second
+// oracleTimeout bounds one go env; oracleWaitDelay is how long its output
+// may stay open after it ended (variables, for tests).
+var (
+	oracleTimeout   = 20 * time.Second
+	oracleWaitDelay = 2 * time.Second
+)
 
 // GoEnv returns go env -json's values of names for the consumer.
 func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Consumer, names []string) (map[string]string, error) {
@@ -95,11 +101,18 @@ func (o *Oracle) GoEnv(ctx context.Context, s *sources.Snapshot, c *resolve.Cons
 	cmd := exec.CommandContext(ctx, s.GoBinary, append([]string{"env", "-json"}, names...)...)
 	cmd.Env = env
 	cmd.Dir = dir
-	cmd.WaitDelay = time.Second
+	bound(cmd, oracleWaitDelay)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	r := oracleResult{}
-	if err := cmd.Run(); err != nil {
+	err = cmd.Run()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// go exited successfully but something it started kept the output
+		// open: end that, and use what go printed.
+		killGroup(cmd)
+		err = nil
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("go env: %w", ctx.Err())
 		}
@@ -131,6 +144,11 @@ func savedAsSeen(s *sources.Snapshot, c *resolve.Consumer) error {
 	}
 	for _, f := range files {
 		disk, err := DiskReader(f.Path)
+		if safeio.IsSkipped(err) {
+			// go would read it without a limit or block on it (a FIFO,
+			// /dev/zero, its own stdin): the file-skipped finding says why.
+			return fmt.Errorf("go env: not run: %w", err)
+		}
 		if (err == nil) != f.Exists || err == nil && !bytes.Equal(disk, f.Content) {
 			return fmt.Errorf("%w: %s", ErrUnsaved, f.Path)
 		}

@@ -42,9 +42,14 @@ func ProbeLoginShell(ctx context.Context, env map[string]string, timeout time.Du
 	cmd.Stdin = nil
 	var out bytes.Buffer
 	cmd.Stdout = &out
-	// Interactive shells may try to take the terminal; give them none.
-	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil && !bytes.Contains(out.Bytes(), []byte(probeEnd)) {
+	// Interactive shells may try to take the terminal; give them none (a
+	// session of their own), and kill what they leave running.
+	bound(cmd, time.Second)
+	err = cmd.Run()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		killGroup(cmd) // an rc file started something that kept stdout open
+	}
+	if err != nil && !bytes.Contains(out.Bytes(), []byte(probeEnd)) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("login shell probe: %s did not finish within %s", shell, timeout)
 		}

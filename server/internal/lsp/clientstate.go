@@ -122,7 +122,9 @@ func uriPath(u uri.URI) string {
 	if !u.IsFile() {
 		return ""
 	}
-	return normPath(u.FsPath())
+	// A copy: the URI may share the memory of the message it came in (a
+	// dropped 50 MB didOpen), and paths are kept as map keys.
+	return strings.Clone(normPath(u.FsPath()))
 }
 
 // shellProbeTimeout bounds the login-shell probe; VS Code waits about as long

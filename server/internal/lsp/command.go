@@ -60,7 +60,7 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 			}
 			s.log.Debug("go env", "folder", f.path, "err", err)
 		}
-		env := report.EnvJSON(f.path, consumers)
+		env := report.EnvJSON(f.path, consumers).Clipped()
 		envs = append(envs, env)
 		out.Folders = append(out.Folders, FolderEnvironment{Env: env, URI: f.uri})
 	}

@@ -227,3 +227,23 @@ func TestBurstOfEditsSettles(t *testing.T) {
 	h.change(settingsPath, 31, whole(nullToolsEnvVar))
 	h.awaitDiagnostics(mark, settingsPath, "version 31", all(version(31), hasCode("toolsenv-null")))
 }
+
+// A buffer over the 8 MiB cap is diagnosed as skipped on line 0 of the
+// document (its text is not kept), its range changes leave it so, and a
+// whole-document change under the cap brings the buffer back.
+func TestOversizedBufferIsSkipped(t *testing.T) {
+	h := start(t)
+	mark := h.mark()
+	h.open(settingsPath, 1, `{"go.toolsEnvVars": {"GOPROXY": "https://`+strings.Repeat("a", 9<<20)+`"}}`)
+	p := h.awaitDiagnostics(mark, settingsPath, "file-skipped", all(version(1), hasCode("file-skipped")))
+	d := p.find("file-skipped")
+	if d.Range.Start.Line != 0 || d.Range.End.Line != 0 || d.Severity != 2 || !strings.Contains(d.Message, "larger than 8 MiB") {
+		t.Errorf("file-skipped: %+v", d)
+	}
+	mark = h.mark()
+	h.change(settingsPath, 2, edit(0, 0, 0, 0, " "))
+	h.awaitDiagnostics(mark, settingsPath, "file-skipped", all(version(2), hasCode("file-skipped")))
+	mark = h.mark()
+	h.change(settingsPath, 3, whole(`{"go.toolsEnvVars": {"GOPROXY": null}}`))
+	h.awaitDiagnostics(mark, settingsPath, "toolsenv-null", all(version(3), hasCode("toolsenv-null"), func(p publish) bool { return p.find("file-skipped") == nil }))
+}

@@ -2,12 +2,18 @@ package lsp
 
 import (
 	"fmt"
+	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 )
+
+// maxDocument caps an open buffer, like a file on disk (safeio.MaxFile): a
+// larger one is not kept, only its size, and diagnosed as skipped.
+const maxDocument = safeio.MaxFile
 
 // document is an open editor buffer. Its content is never modified in place:
 // each change builds a new slice, so a snapshot may keep the old one.
@@ -16,6 +22,62 @@ type document struct {
 	path    string  // normalised
 	version int32
 	content []byte
+	// tooLarge is the size of a text over maxDocument, which was dropped
+	// (content is nil); 0 for a kept text.
+	tooLarge int
+}
+
+// newDocument keeps text unless it is over maxDocument. The URI and path
+// are copied: the decoder hands out strings that share the message's
+// memory, and keeping one would keep a dropped 50 MB text alive.
+func newDocument(u uri.URI, path string, version int32, text string) *document {
+	d := &document{uri: uri.URI(strings.Clone(string(u))), path: strings.Clone(path), version: version}
+	if len(text) > maxDocument {
+		d.tooLarge = len(text)
+	} else {
+		d.content = []byte(text)
+	}
+	return d
+}
+
+// read is what the engine sees of the buffer: its content, or a skip
+// error for a dropped one.
+func (d *document) read() ([]byte, error) {
+	if d.tooLarge > 0 {
+		return nil, &safeio.SkipError{Path: d.path, Reason: safeio.TooLarge, Limit: maxDocument}
+	}
+	return d.content, nil
+}
+
+// changed returns the document after changes. A dropped text cannot take
+// range changes (they are relative to text the server does not have): it
+// stays dropped until a whole-document change brings it back under the
+// cap. A whole-document text over the cap is never copied.
+func (d *document) changed(version int32, changes []protocol.TextDocumentContentChangeEvent) (*document, error) {
+	next := &document{uri: d.uri, path: d.path, version: version, content: d.content, tooLarge: d.tooLarge}
+	from := 0
+	for i, ch := range changes {
+		if w, ok := ch.(*protocol.TextDocumentContentChangeWholeDocument); ok {
+			from = i
+			next.content, next.tooLarge = nil, 0
+			if len(w.Text) > maxDocument {
+				next.tooLarge = len(w.Text)
+			}
+		}
+	}
+	if next.tooLarge > 0 {
+		return next, nil
+	}
+	content, err := applyChanges(next.content, changes[from:])
+	if err != nil {
+		return nil, err
+	}
+	if len(content) > maxDocument {
+		next.tooLarge = len(content)
+		content = nil
+	}
+	next.content = content
+	return next, nil
 }
 
 // applyChanges applies LSP content changes in order and returns the new

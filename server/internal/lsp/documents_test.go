@@ -135,3 +135,39 @@ func TestWantsShellProbe(t *testing.T) {
 		}
 	}
 }
+
+// A buffer over maxDocument is not kept, whether it arrives in didOpen, as
+// a whole-document change or grows there by range changes; range changes
+// to a dropped text leave it dropped, a whole-document change under the cap
+// brings it back. The engine sees a skip error for it.
+func TestDocumentCap(t *testing.T) {
+	big := strings.Repeat("x", maxDocument+1)
+	d := newDocument("file:///w/.vscode/settings.json", "/w/.vscode/settings.json", 1, big)
+	if d.content != nil || d.tooLarge != len(big) {
+		t.Fatalf("didOpen over the cap: kept %d bytes, tooLarge %d", len(d.content), d.tooLarge)
+	}
+	if _, err := d.read(); err == nil || !strings.Contains(err.Error(), "larger than 8 MiB") {
+		t.Errorf("read of a dropped buffer: %v", err)
+	}
+	d2, err := d.changed(2, []protocol.TextDocumentContentChangeEvent{partial(0, 0, 0, 0, "{")})
+	if err != nil || d2.tooLarge == 0 || d2.content != nil || d2.version != 2 {
+		t.Errorf("range change to a dropped text: %+v, %v", d2, err)
+	}
+	d3, err := d2.changed(3, []protocol.TextDocumentContentChangeEvent{
+		&protocol.TextDocumentContentChangeWholeDocument{Text: "{}"}, partial(0, 1, 0, 1, `"a": 1`)})
+	if got, _ := d3.read(); err != nil || d3.tooLarge != 0 || string(got) != `{"a": 1}` {
+		t.Errorf("whole change under the cap: %q, tooLarge %d, %v", got, d3.tooLarge, err)
+	}
+	d4, err := d3.changed(4, []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: big}})
+	if err != nil || d4.content != nil || d4.tooLarge != len(big) {
+		t.Errorf("whole change over the cap: kept %d bytes, %v", len(d4.content), err)
+	}
+	half := strings.Repeat("y", maxDocument/2+1)
+	d5, err := d3.changed(5, []protocol.TextDocumentContentChangeEvent{partial(0, 0, 0, 0, half), partial(0, 0, 0, 0, half)})
+	if err != nil || d5.content != nil || d5.tooLarge != 2*len(half)+len(`{"a": 1}`) {
+		t.Errorf("grown over the cap by range changes: kept %d bytes, tooLarge %d, %v", len(d5.content), d5.tooLarge, err)
+	}
+	if got, _ := d3.read(); string(got) != `{"a": 1}` {
+		t.Errorf("an older version changed: %q", got)
+	}
+}

@@ -62,7 +62,7 @@ func (s *server) newReadCache(v view) *readCache {
 
 func (c *readCache) read(path string) ([]byte, error) {
 	if doc, ok := c.docs[path]; ok {
-		return doc.content, nil
+		return doc.read()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

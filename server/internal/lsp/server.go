@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
@@ -318,14 +319,20 @@ func sameEnv(a, b map[string]string) bool {
 // -- Document sync
 
 func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
-	td := params.TextDocument
+	td := &params.TextDocument
 	path := uriPath(td.URI)
 	if path == "" {
 		return fmt.Errorf("didOpen: %s is not a file", td.URI)
 	}
+	doc := newDocument(td.URI, path, td.Version, td.Text)
 	s.mu.Lock()
-	s.docs[path] = &document{uri: td.URI, path: path, version: td.Version, content: []byte(td.Text)}
+	s.docs[path] = doc
 	s.mu.Unlock()
+	if doc.tooLarge > 0 {
+		s.log.Warn("didOpen: document over the size limit: not kept", "uri", td.URI, "bytes", doc.tooLarge)
+		td.Text = ""
+		releaseMemory()
+	}
 	s.diag.changed(path)
 	return nil
 }
@@ -339,13 +346,21 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		s.mu.Unlock()
 		return fmt.Errorf("didChange: %s is not open", td.URI)
 	}
-	content, err := applyChanges(doc.content, params.ContentChanges)
+	next, err := doc.changed(td.Version, params.ContentChanges)
 	if err != nil {
 		s.mu.Unlock()
 		return fmt.Errorf("didChange: %s version %d: %w", td.URI, td.Version, err)
 	}
-	s.docs[path] = &document{uri: doc.uri, path: path, version: td.Version, content: content}
+	s.docs[path] = next
 	s.mu.Unlock()
+	if next.tooLarge > 0 && (doc.tooLarge == 0 || carriesText(params.ContentChanges, maxDocument)) {
+		// This message dropped a text (not a keystroke to a dropped one).
+		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
+		for i := range params.ContentChanges {
+			params.ContentChanges[i] = nil
+		}
+		releaseMemory()
+	}
 	s.diag.changed(path)
 	return nil
 }
@@ -363,6 +378,21 @@ func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	s.diag.changed(path)    // the file on disk takes over
 	return nil
 }
+
+// carriesText reports whether a whole-document change is over limit bytes.
+func carriesText(changes []protocol.TextDocumentContentChangeEvent, limit int) bool {
+	for _, ch := range changes {
+		if w, ok := ch.(*protocol.TextDocumentContentChangeWholeDocument); ok && len(w.Text) > limit {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseMemory returns the text of a dropped buffer (its only reference,
+// the decoded params, was just cleared) to the OS at once rather than at the
+// scavenger's pace: once per oversized message, a few milliseconds.
+func releaseMemory() { debug.FreeOSMemory() }
 
 // -- Workspace
 

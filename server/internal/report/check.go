@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
@@ -105,13 +106,13 @@ func CheckText(w io.Writer, folder string, c Check) {
 		if d.File != "" {
 			where = fmt.Sprintf("%s:%d:%d", Rel(folder, d.File), d.Range.Start.Line+1, d.Range.Start.Character+1)
 		}
-		fmt.Fprintf(w, "%s: %s %s: %s", where, d.Severity, d.Code, d.Message)
+		fmt.Fprintf(w, "%s: %s %s: %s", where, d.Severity, d.Code, clip.Message(d.Message))
 		if len(d.Consumers) > 0 {
 			fmt.Fprintf(w, " [%s]", strings.Join(d.Consumers, ", "))
 		}
 		fmt.Fprintln(w)
 		for _, r := range d.Related {
-			fmt.Fprintf(w, "    see %s:%d:%d: %s\n", Rel(folder, r.File), r.Range.Start.Line+1, r.Range.Start.Character+1, r.Message)
+			fmt.Fprintf(w, "    see %s:%d:%d: %s\n", Rel(folder, r.File), r.Range.Start.Line+1, r.Range.Start.Character+1, clip.Message(r.Message))
 		}
 	}
 	var parts []string

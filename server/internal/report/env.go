@@ -4,6 +4,7 @@
 package report
 
 import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -57,6 +58,23 @@ func EnvJSON(folder string, consumers []*resolve.Consumer) Env {
 			}
 		}
 		out.Consumers = append(out.Consumers, jc)
+	}
+	return out
+}
+
+// Clipped is a copy of e for display (the language server's environment
+// command): values and notes cut at clip.MaxValue characters. `env --json`
+// keeps whole values; it is for programs.
+func (e Env) Clipped() Env {
+	out := e
+	out.Consumers = make([]Consumer, len(e.Consumers))
+	for i, c := range e.Consumers {
+		vars := make(map[string]Var, len(c.Vars))
+		for name, v := range c.Vars {
+			v.Value, v.Note, v.Key = clip.Value(v.Value), clip.Value(v.Note), clip.Value(v.Key)
+			vars[name] = v
+		}
+		out.Consumers[i] = Consumer{Name: c.Name, Vars: vars}
 	}
 	return out
 }

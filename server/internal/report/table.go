@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -126,9 +127,9 @@ func (e Env) Text() string {
 			if o.Value == "" {
 				continue
 			}
-			fmt.Fprintf(&b, "  %-12s %s\n      ← %s  [%s]", name, quote(o.Value), o.Where, strings.Join(o.Consumers, ", "))
+			fmt.Fprintf(&b, "  %-12s %s\n      ← %s  [%s]", name, quote(o.Value), clip.Value(o.Where), strings.Join(o.Consumers, ", "))
 			if o.Note != "" {
-				fmt.Fprintf(&b, " (%s)", o.Note)
+				fmt.Fprintf(&b, " (%s)", clip.Message(o.Note))
 			}
 			b.WriteString("\n")
 		}
@@ -137,6 +138,7 @@ func (e Env) Text() string {
 }
 
 func quote(s string) string {
+	s = clip.Value(s)
 	q := fmt.Sprintf("%q", s)
 	if q[1:len(q)-1] == s && !strings.ContainsAny(s, " ,|") {
 		return s
@@ -145,12 +147,8 @@ func quote(s string) string {
 }
 
 func truncate(s string, n int) string {
-	s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "\t", `\t`).Replace(clip.To(s, n+1))
+	return clip.To(s, n)
 }
 
 func writeTable(b *strings.Builder, table [][]string) {
@@ -202,7 +200,7 @@ func Markdown(envs []Env) string {
 				v := c.Vars[name]
 				cell := "–"
 				if v.Value != "" {
-					cell = "`" + mdEscape(v.Value) + "`"
+					cell = "`" + mdEscape(clip.Value(v.Value)) + "`"
 				}
 				if v.Uncertain {
 					cell += " (uncertain)"
@@ -217,9 +215,9 @@ func Markdown(envs []Env) string {
 				if o.Value == "" {
 					continue
 				}
-				fmt.Fprintf(&b, "- `%s` = `%s` ← %s — %s", name, mdEscape(o.Value), mdEscape(o.Where), strings.Join(o.Consumers, ", "))
+				fmt.Fprintf(&b, "- `%s` = `%s` ← %s — %s", name, mdEscape(clip.Value(o.Value)), mdEscape(clip.Value(o.Where)), strings.Join(o.Consumers, ", "))
 				if o.Note != "" {
-					fmt.Fprintf(&b, " (%s)", mdEscape(o.Note))
+					fmt.Fprintf(&b, " (%s)", mdEscape(clip.Message(o.Note)))
 				}
 				b.WriteString("\n")
 			}

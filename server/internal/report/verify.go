@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
@@ -34,7 +35,7 @@ func VerifyText(folder string, r *verify.Result) string {
 		writeTable(&b, table)
 		for _, p := range r.Proxies {
 			if p.Error != "" {
-				fmt.Fprintf(&b, "  %s: %s\n", truncate(p.URL, 60), p.Error)
+				fmt.Fprintf(&b, "  %s: %s\n", truncate(p.URL, 60), clip.Message(p.Error))
 			}
 		}
 		b.WriteString("\n")
@@ -50,12 +51,12 @@ func VerifyText(folder string, r *verify.Result) string {
 			if (s.Via == "direct" || s.Via == "GOSUMDB") && s.URL != "" && !s.Off {
 				via = s.Via + " " + truncate(s.URL, 40)
 			}
-			table = append(table, []string{dash(s.Name), strings.Join(s.Consumers, ", "), dash(via), status, latency(s.LatencyMs, s.Status != verify.ClassUnprobed && !s.Off)})
+			table = append(table, []string{truncate(dash(s.Name), 44), strings.Join(s.Consumers, ", "), dash(via), status, latency(s.LatencyMs, s.Status != verify.ClassUnprobed && !s.Off)})
 		}
 		writeTable(&b, table)
 		for _, s := range r.SumDBs {
 			if s.Error != "" {
-				fmt.Fprintf(&b, "  %s: %s\n", dash(s.Name), s.Error)
+				fmt.Fprintf(&b, "  %s: %s\n", truncate(dash(s.Name), 60), clip.Message(s.Error))
 			}
 		}
 		b.WriteString("\n")
@@ -75,20 +76,26 @@ func VerifyText(folder string, r *verify.Result) string {
 	var errs []string
 	for _, m := range r.Modules {
 		if m.Error != "" {
-			errs = append(errs, fmt.Sprintf("  %s@%s [%s]: %s", m.Path, m.Version, strings.Join(m.Consumers, ", "), m.Error))
+			errs = append(errs, fmt.Sprintf("  %s [%s]: %s", truncate(m.Path+"@"+m.Version, 200), strings.Join(m.Consumers, ", "), clip.Message(m.Error)))
 		}
 		if m.SumDB != nil && m.SumDB.Outcome != verify.OutcomeOK && m.SumDB.Error != "" {
-			errs = append(errs, fmt.Sprintf("  %s@%s [%s]: checksum database: %s", m.Path, m.Version, strings.Join(m.Consumers, ", "), m.SumDB.Error))
+			errs = append(errs, fmt.Sprintf("  %s [%s]: checksum database: %s", truncate(m.Path+"@"+m.Version, 200), strings.Join(m.Consumers, ", "), clip.Message(m.SumDB.Error)))
 		}
 	}
 	if len(errs) > 0 {
 		b.WriteString(strings.Join(errs, "\n") + "\n")
 	}
 
+	if len(r.Skipped) > 0 {
+		b.WriteString("\nNot read (not regular files, or over the size limit):\n")
+		for _, f := range r.Skipped {
+			fmt.Fprintf(&b, "  %s: %s\n", clip.Value(f.Path), f.Reason)
+		}
+	}
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice:\n")
 		for _, a := range r.Advice {
-			fmt.Fprintf(&b, "  - [%s] %s\n", strings.Join(a.Consumers, ", "), a.Message)
+			fmt.Fprintf(&b, "  - [%s] %s\n", strings.Join(a.Consumers, ", "), clip.Message(a.Message))
 		}
 	}
 	return redact.RedactText(b.String())

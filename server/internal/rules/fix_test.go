@@ -387,3 +387,31 @@ go 1.22
 		t.Errorf("the fixes that write no credential are gone too:\n%s", got)
 	}
 }
+
+// TestNoFixesForHugeValues: with a value over maxFixedValue (a generated
+// list), findings come without fixes — each fix would be replayed through
+// every rule at the value's length — and the same finding on a normal value
+// keeps its fix.
+func TestNoFixesForHugeValues(t *testing.T) {
+	m := newMachine(t)
+	settings := func(goproxy string) *txtar.Archive {
+		return txtar.Parse([]byte("-- go.mod --\nmodule example.com/app\n\ngo 1.22\n-- user/settings.json --\n{}\n" +
+			"-- .vscode/settings.json --\n{\"go.toolsEnvVars\": {\"GOPROXY\": \"" + goproxy + "\"}}\n"))
+	}
+	fixesOf := func(goproxy string) (findings, fixes int) {
+		for _, f := range m.setup(t, settings(goproxy)).diagnose() {
+			if f.Code == "goproxy-dead-entries" {
+				findings++
+				fixes += len(f.Fixes)
+			}
+		}
+		return findings, fixes
+	}
+	if n, fixes := fixesOf("https://a.example.com,https://a.example.com,direct"); n == 0 || fixes == 0 {
+		t.Fatalf("a normal duplicate entry: %d findings, %d fixes; want both", n, fixes)
+	}
+	long := strings.Repeat("https://a.example.com,", 4000) + "direct" // ~88 KB
+	if n, fixes := fixesOf(long); n == 0 || fixes != 0 {
+		t.Errorf("a %d-byte value: %d findings, %d fixes; want findings without fixes", len(long), n, fixes)
+	}
+}

@@ -48,13 +48,39 @@ var (
 	errNotEditable = errors.New("the value is not written in a file the doctor edits")
 	errCredential  = errors.New("the fix would copy a credential into a file of the workspace")
 	errReplaying   = errors.New("no fixes are built while a fix is replayed")
+	errHugeValue   = errors.New("a value is too long to replay fixes for")
 )
 
 func (in *Input) fixer() *fixer {
-	if in.replaying {
+	switch {
+	case in.replaying:
 		return &fixer{in: in, err: errReplaying}
+	case in.hugeValue():
+		return &fixer{in: in, err: errHugeValue}
 	}
 	return &fixer{in: in}
+}
+
+// maxFixedValue bounds the values fixes are built for. Every fix is replayed
+// through all the rules, whose cost grows with the values' length, so a
+// generated value of thousands of entries would cost a full diagnosis per
+// fix (and put megabytes into each code action). No real GOPROXY or
+// GOPRIVATE comes near it; findings are still reported, without fixes.
+const maxFixedValue = 64 << 10
+
+// hugeValue reports whether any consumer has a value over maxFixedValue.
+func (in *Input) hugeValue() bool {
+	if in.fixes.huge == 0 {
+		in.fixes.huge = -1
+		for _, c := range in.Consumers {
+			for _, v := range c.Vars {
+				if len(v.Value) > maxFixedValue {
+					in.fixes.huge = 1
+				}
+			}
+		}
+	}
+	return in.fixes.huge > 0
 }
 
 // carry records where a value the fix writes came from.
@@ -167,6 +193,9 @@ var userinfo = regexp.MustCompile(`[^\s/@,|;"'=]+@`)
 // newCredentials reports whether value holds URL userinfo (user:password@,
 // token@) that old does not.
 func newCredentials(old, value string) bool {
+	if strings.IndexByte(value, '@') < 0 {
+		return false // the common case, without a regexp pass over a long value
+	}
 	for _, u := range userinfo.FindAllString(value, -1) {
 		if !strings.Contains(old, u) {
 			return true
@@ -395,6 +424,7 @@ type fixCache struct {
 	pruned   map[string]*sources.Value // each settings file reduced to what resolve reads
 	policy   *writepolicy.Policy       // where fixes may write
 	baseline map[string]findingCount   // the findings without any fix, for replays
+	huge     int                       // hugeValue: 0 unknown, 1 yes, -1 no
 }
 
 // doc is the fixes' shared view of a JSONC file of the snapshot.

@@ -32,10 +32,10 @@ func checkGoflagsHazard(in *Input) []Finding {
 			continue
 		}
 		add := func(pl place, subject, rest string) {
-			g.add(placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl: pl, subject: subject, rest: rest}, c.Name)
+			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl: pl, subject: subject, rest: rest}, c.Name)
 		}
 		drop := func(pl place, f goenv.Flag, subject, rest string, preferred bool) {
-			g.add(placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl, subject, rest, v, f, preferred, true}, c.Name)
+			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl, subject, rest, v, f, preferred, true}, c.Name)
 		}
 		flags, err := goenv.ParseGOFLAGS(v.Value)
 		if err != nil {

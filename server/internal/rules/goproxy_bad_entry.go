@@ -44,7 +44,7 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 			}
 			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
 			k := key{pl, e.Text, reason, v, e}
-			g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+k.err, k, c.Name)
+			g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+k.err, k, c.Name)
 		}
 	}
 	var out []Finding

@@ -20,7 +20,7 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 		pl         place
 		dead, stop string // entries after stop, or a duplicate when stop is ""
 		v          resolve.Value
-		newValue   string // the value without the dead entries
+		cut        [2]int // the bytes of v.Value the fix removes
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -40,19 +40,19 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 				stop = e.Text
 			case e.URL != nil:
 				norm := strings.TrimSuffix(e.URL.String(), "/")
-				if seen[norm] {
-					pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+				pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+				if seen[norm] && g.accepts(provKey(v.Prov), placeKey(pl)+"\x00dup") {
 					// The duplicate goes with its own separator: the entry
-					// before it keeps its fallback rule.
-					end := len(v.Value)
+					// before it keeps its fallback rule. The new value is
+					// built only for the places reported (a generated list
+					// can hold thousands of duplicates).
+					cut := [2]int{e.Start, len(v.Value)}
 					if i+1 < len(entries) {
-						end = entries[i+1].Start
+						cut[1] = entries[i+1].Start
+					} else {
+						cut = [2]int{len(strings.TrimRight(v.Value[:entries[i-1].End], " \t")), e.End}
 					}
-					newValue := v.Value[:e.Start] + v.Value[end:]
-					if i+1 == len(entries) {
-						newValue = strings.TrimRight(v.Value[:entries[i-1].End], " \t") + v.Value[e.End:]
-					}
-					g.add(placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text, v: v, newValue: newValue}, c.Name)
+					g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00dup", key{pl: pl, dead: e.Text, v: v, cut: cut}, c.Name)
 				}
 				seen[norm] = true
 			}
@@ -60,8 +60,7 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 		if first >= 0 {
 			a, b := entries[first], entries[last]
 			pl := in.subPlace(v.Prov, v.Value, a.Start, b.End)
-			newValue := v.Value[:entries[first-1].End] + v.Value[b.End:]
-			g.add(placeKey(pl)+"\x00after", key{pl, v.Value[a.Start:b.End], stop, v, newValue}, c.Name)
+			g.add(placeKey(pl)+"\x00after", key{pl, v.Value[a.Start:b.End], stop, v, [2]int{entries[first-1].End, b.End}}, c.Name)
 		}
 	}
 	var out []Finding
@@ -75,8 +74,9 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 		}
 		f := finding(k.pl, msg, consumers)
 		fx := in.fixer()
-		fx.rewrite(k.v.Prov, k.v.Value, k.newValue)
-		f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(k.newValue), true))
+		newValue := k.v.Value[:k.cut[0]] + k.v.Value[k.cut[1]:]
+		fx.rewrite(k.v.Prov, k.v.Value, newValue)
+		f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(newValue), true))
 		out = append(out, f)
 	})
 	return out

@@ -52,7 +52,7 @@ func checkGoproxyInsecure(in *Input) []Finding {
 				continue
 			}
 			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
-			g.add(placeKey(pl)+"\x00"+itoa(kind), key{pl, e.Text, kind}, c.Name)
+			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+itoa(kind), key{pl, e.Text, kind}, c.Name)
 		}
 	}
 	var out []Finding

@@ -4,9 +4,11 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
@@ -56,14 +58,51 @@ func (in *Input) subPlace(p sources.Provenance, value string, start, end int) pl
 	if content == nil || vs.End > len(content) {
 		return pl
 	}
-	raw := string(content[vs.Start:vs.End])
-	switch {
-	case raw == value:
+	switch in.verbatim(p.File, vs, content, value) {
+	case verbatimRaw:
 		return place{p.File, sources.Span{Start: vs.Start + start, End: vs.Start + end}}
-	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && raw[1:len(raw)-1] == value:
+	case verbatimQuoted:
 		return place{p.File, sources.Span{Start: vs.Start + 1 + start, End: vs.Start + 1 + end}}
 	}
 	return pl
+}
+
+// How a value span holds a value: as its raw bytes, as a JSON string
+// without escapes, or neither.
+const (
+	verbatimNo byte = iota + 1
+	verbatimRaw
+	verbatimQuoted
+)
+
+type verbatimKey struct {
+	file  string
+	span  sources.Span
+	value *byte // the value's memory: every consumer shares one string
+	n     int
+}
+
+// verbatim compares the span's bytes with value once per span and value:
+// rules ask for every entry of a list, and comparing a 1 MB value once per
+// entry would be quadratic.
+func (in *Input) verbatim(file string, vs sources.Span, content []byte, value string) byte {
+	k := verbatimKey{file, vs, unsafe.StringData(value), len(value)}
+	if v, ok := in.verbatims[k]; ok {
+		return v
+	}
+	raw := content[vs.Start:vs.End]
+	v := verbatimNo
+	switch {
+	case string(raw) == value:
+		v = verbatimRaw
+	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && string(raw[1:len(raw)-1]) == value:
+		v = verbatimQuoted
+	}
+	if in.verbatims == nil {
+		in.verbatims = map[verbatimKey]byte{}
+	}
+	in.verbatims[k] = v
+	return v
 }
 
 // content returns the text of a file the snapshot has read.
@@ -141,8 +180,9 @@ func overlay(k sources.Kind) bool {
 	return true
 }
 
-// quote quotes a value for a message, credentials masked.
-func quote(v string) string { return strconv.Quote(redact.RedactText(v)) }
+// quote quotes a value for a message, credentials masked and cut to
+// clip.MaxValue characters (a 5 MB value must not make a 5 MB message).
+func quote(v string) string { return strconv.Quote(clip.Value(redact.RedactText(v))) }
 
 // shown is a value for a message: quoted, or "unset" for a default empty value.
 func shown(v string, p sources.Provenance) string {
@@ -174,13 +214,47 @@ func forConsumers(names []string) string {
 // groups collects consumers under keys, keeping first-seen order, so that a
 // rule emits one finding per place and lists every consumer it affects.
 type groups[T any] struct {
-	order []string
-	m     map[string]*group[T]
+	order    []string
+	m        map[string]*group[T]
+	perValue map[string]int // places added per value (addEntry)
 }
 
 type group[T any] struct {
 	val       T
 	consumers []string
+}
+
+// Bounds on the places one rule reports in one run. A value with 100,000
+// entries must not cost 100,000 findings, each with a fix that rewrites the
+// whole value: quadratic time and memory from a 200 KB settings file. Rules
+// that report entries of a list (addEntry) stop at maxEntryPlaces per
+// value; maxPlaces is the safety net for everything else.
+const (
+	maxPlaces      = 1000
+	maxEntryPlaces = 20
+)
+
+// accepts reports whether addEntry would keep key for the value valueKey:
+// a place already held, or room for a new one. Rules check it before
+// building anything costly for an entry.
+func (g *groups[T]) accepts(valueKey, key string) bool {
+	_, ok := g.m[key]
+	return ok || len(g.order) < maxPlaces && g.perValue[valueKey] < maxEntryPlaces
+}
+
+// addEntry is add for a place inside a list value (valueKey: provKey of
+// the value), at most maxEntryPlaces places per value.
+func (g *groups[T]) addEntry(valueKey, key string, val T, consumer string) {
+	if !g.accepts(valueKey, key) {
+		return
+	}
+	if _, ok := g.m[key]; !ok {
+		if g.perValue == nil {
+			g.perValue = map[string]int{}
+		}
+		g.perValue[valueKey]++
+	}
+	g.add(key, val, consumer)
 }
 
 func (g *groups[T]) add(key string, val T, consumer string) {
@@ -189,6 +263,9 @@ func (g *groups[T]) add(key string, val T, consumer string) {
 	}
 	gr, ok := g.m[key]
 	if !ok {
+		if len(g.order) >= maxPlaces {
+			return
+		}
 		gr = &group[T]{val: val}
 		g.m[key] = gr
 		g.order = append(g.order, key)

@@ -49,7 +49,7 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 					continue
 				}
 				pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-				g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+pv.name, key{pl, pv.name, p.Raw, problem, pv.consequence, v, p}, c.Name)
+				g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+pv.name, key{pl, pv.name, p.Raw, problem, pv.consequence, v, p}, c.Name)
 			}
 		}
 	}

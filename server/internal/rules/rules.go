@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -90,6 +91,7 @@ type Input struct {
 
 	fixes     fixCache // what building fixes reuses across findings
 	replaying bool     // a fix is being checked: findings only, no fixes
+	verbatims map[verbatimKey]byte
 }
 
 // Consumer returns the named consumer, or nil.
@@ -143,12 +145,15 @@ func Run(in *Input) []Finding {
 			if f.Severity == 0 {
 				f.Severity = r.Severity
 			}
-			// Rules quote values through quote(), which masks credentials;
-			// this is the safety net for any text that did not, and for
-			// errors that quote pieces of a credential.
-			f.Message = redact.RedactKnown(f.Message, secrets)
+			// Rules quote values through quote(), which masks credentials
+			// and cuts long values; this is the safety net for any text
+			// that did not, and for errors that quote pieces of a credential.
+			f.Message = clip.Message(redact.RedactKnown(f.Message, secrets))
 			for i := range f.Related {
-				f.Related[i].Message = redact.RedactKnown(f.Related[i].Message, secrets)
+				f.Related[i].Message = clip.Message(redact.RedactKnown(f.Related[i].Message, secrets))
+			}
+			for i := range f.Fixes {
+				f.Fixes[i].Title = clip.Message(f.Fixes[i].Title)
 			}
 			f.Fixes = withoutCredentials(f.Fixes, secrets)
 			key := f.Code + "\x00" + f.File + "\x00" + f.Message + "\x00" + itoa(f.Span.Start) + "\x00" + itoa(f.Span.End)

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -31,7 +32,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 	var out []Finding
 	secrets := in.secrets()
 	add := func(f Finding) {
-		f.Message = redact.RedactKnown(f.Message, secrets)
+		f.Message = clip.Message(redact.RedactKnown(f.Message, secrets))
 		out = append(out, f)
 	}
 

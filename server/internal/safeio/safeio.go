@@ -35,14 +35,20 @@ type SkipError struct {
 	Mode   fs.FileMode
 }
 
-func (e *SkipError) Error() string {
+func (e *SkipError) Error() string { return e.Path + ": skipped: " + e.Why() }
+
+// Why is the reason in words, without the path: "a named pipe, not a
+// regular file", "larger than 8 MiB", "a directory where a file belongs".
+func (e *SkipError) Why() string {
 	switch e.Reason {
 	case TooLarge:
-		return fmt.Sprintf("%s: skipped: larger than %s", e.Path, HumanSize(e.Limit))
+		return "larger than " + HumanSize(e.Limit)
 	case NotRegular:
-		return fmt.Sprintf("%s: skipped: not a regular file (%s)", e.Path, describeMode(e.Mode))
+		return describeMode(e.Mode) + ", not a regular file"
+	case IsDir:
+		return "a directory where a file belongs"
 	}
-	return fmt.Sprintf("%s: skipped: %s", e.Path, e.Reason)
+	return string(e.Reason)
 }
 
 // IsSkipped reports whether err is a SkipError (as opposed to a missing or

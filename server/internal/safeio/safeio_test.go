@@ -42,7 +42,7 @@ func TestReadFile(t *testing.T) {
 		{fifo, NotRegular, "a named pipe"},
 		{link, NotRegular, "a character device"},
 		{"/dev/stdin", NotRegular, "not a regular file"},
-		{dir, IsDir, "is a directory"},
+		{dir, IsDir, "a directory where a file belongs"},
 	} {
 		done := make(chan struct{})
 		var err error

@@ -65,6 +65,9 @@ func (s *Snapshot) With(o Overlay) *Snapshot {
 	for k, f := range s.files {
 		n.files[k] = f
 	}
+	for k, f := range s.skipped {
+		n.skipped[k] = f
+	}
 	s.mu.Unlock()
 	for path, content := range o.Env {
 		n.files[string(GoEnvFile)+"\x00"+path] = ParseEnvFile(path, GoEnvFile, content)

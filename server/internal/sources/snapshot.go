@@ -1,8 +1,11 @@
 package sources
 
 import (
+	"errors"
 	"sort"
 	"sync"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 )
 
 // Options are facts about the client the files cannot tell.
@@ -51,14 +54,25 @@ type Snapshot struct {
 	// DefaultGOROOT is the GOROOT the go binary would find by itself.
 	DefaultGOROOT string
 
-	read  func(path string) ([]byte, error)
-	mu    sync.Mutex
-	files map[string]*EnvFile
+	read    func(path string) ([]byte, error)
+	mu      sync.Mutex
+	files   map[string]*EnvFile
+	skipped map[string]SkippedFile
 }
 
-// NewSnapshot returns a snapshot whose lazily read files come from read.
+// SkippedFile is an input the doctor refused to read (a FIFO, a device, a
+// directory, a file over the size limit: safeio.SkipError). It is reported,
+// never silently treated as absent.
+type SkippedFile struct {
+	Path string `json:"path"`
+	// Reason is in words: "a named pipe, not a regular file", "larger than 8 MiB".
+	Reason string `json:"reason"`
+}
+
+// NewSnapshot returns a snapshot whose files come from read. Every read goes
+// through ReadFile, which records the files read refuses.
 func NewSnapshot(folder string, read func(string) ([]byte, error)) *Snapshot {
-	return &Snapshot{Folder: folder, read: read, files: map[string]*EnvFile{}}
+	return &Snapshot{Folder: folder, read: read, files: map[string]*EnvFile{}, skipped: map[string]SkippedFile{}}
 }
 
 // EnvFile returns the GOENV file or go.env at path, read once per snapshot.
@@ -75,7 +89,7 @@ func (s *Snapshot) EnvFile(path string, kind Kind) *EnvFile {
 		return f
 	}
 	var f *EnvFile
-	if content, err := s.read(path); err == nil {
+	if content, err := s.readLocked(path); err == nil {
 		f = ParseEnvFile(path, kind, content)
 	} else {
 		f = &EnvFile{Path: path, Kind: kind}
@@ -111,8 +125,35 @@ func (s *Snapshot) SettingsLayers() []*Settings {
 }
 
 // ReadFile reads a file through the snapshot's reader (open editor buffers
-// first, then disk).
-func (s *Snapshot) ReadFile(path string) ([]byte, error) { return s.read(path) }
+// first, then disk). A file the reader refuses is recorded (Skipped).
+func (s *Snapshot) ReadFile(path string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.readLocked(path)
+}
+
+func (s *Snapshot) readLocked(path string) ([]byte, error) {
+	content, err := s.read(path)
+	var se *safeio.SkipError
+	if errors.As(err, &se) {
+		s.skipped[path] = SkippedFile{Path: path, Reason: se.Why()}
+	}
+	return content, err
+}
+
+// Skipped lists the files the snapshot's reads refused so far, by path.
+// Files read lazily (GOENV files, launch.json envFile) appear once the
+// consumers are resolved.
+func (s *Snapshot) Skipped() []SkippedFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]SkippedFile, 0, len(s.skipped))
+	for _, f := range s.skipped {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
 
 // Content returns the content this snapshot used for path (nil when the
 // snapshot did not read it), so positions can be computed on the same bytes.

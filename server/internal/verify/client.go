@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -21,6 +20,8 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // Net is the part of a consumer's process environment the go command's HTTP
@@ -95,20 +96,20 @@ func (e *connectError) Error() string {
 // http.DefaultTransport's settings with the consumer's proxy function and
 // TLS roots. insecure is GOINSECURE's impatient client for direct
 // resolution (no certificate verification).
-func newClient(n Net, insecure bool, dial func(ctx context.Context, network, addr string) (net.Conn, error), maxConns int) (*http.Client, error) {
+//
+// The files it could not read (SSL_CERT_FILE=/dev/zero, SSL_CERT_DIR=/dev)
+// are returned for the report.
+func newClient(n Net, insecure bool, dial func(ctx context.Context, network, addr string) (net.Conn, error), maxConns int) (*http.Client, []sources.SkippedFile, error) {
 	cfg := &httpproxy.Config{
 		HTTPProxy: n.Proxy.HTTPProxy, HTTPSProxy: n.Proxy.HTTPSProxy, NoProxy: n.Proxy.NoProxy, CGI: n.Proxy.CGI,
 	}
 	proxyFunc := cfg.ProxyFunc()
 	tlsConfig := &tls.Config{}
+	var skipped []sources.SkippedFile
 	if insecure {
 		tlsConfig.InsecureSkipVerify = true
 	} else {
-		roots, err := rootsFor(n)
-		if err != nil {
-			return nil, err
-		}
-		tlsConfig.RootCAs = roots
+		tlsConfig.RootCAs, skipped = rootsFor(n)
 	}
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
@@ -131,7 +132,7 @@ func newClient(n Net, insecure bool, dial func(ctx context.Context, network, add
 			return nil
 		},
 	}
-	return &http.Client{Transport: t, CheckRedirect: checkRedirect}, nil
+	return &http.Client{Transport: t, CheckRedirect: checkRedirect}, skipped, nil
 }
 
 // checkRedirect is cmd/go's redirect policy (web/http.go): at most 10
@@ -169,16 +170,29 @@ var (
 	certDirectories = []string{"/etc/ssl/certs", "/etc/pki/tls/certs"}
 )
 
+// Bounds of the certificate reads: SSL_CERT_DIR may name /dev or a
+// directory of a million files.
+var certDirLimits = safeio.DirLimits{Entries: 4096, File: 1 << 20, Total: 32 << 20}
+
 // rootsFor returns the roots crypto/x509 would load in the consumer's
-// environment: nil (the system pool) when its SSL_CERT_FILE and
-// SSL_CERT_DIR are this process's own or the platform ignores them, else the
-// pool loadSystemRoots builds from them.
-func rootsFor(n Net) (*x509.CertPool, error) {
+// environment (nil: the platform verifier, on macOS and Windows), built the
+// way loadSystemRoots does but through safeio: crypto/x509's own loader
+// (the system pool) reads SSL_CERT_FILE and every SSL_CERT_DIR entry
+// without a limit, which /dev/zero or a FIFO would turn into a hang or
+// exhausted memory — so it is never used, even when the consumer's
+// variables are this process's own. Files that were refused are returned.
+func rootsFor(n Net) (*x509.CertPool, []sources.SkippedFile) {
 	if n.GOOS != "linux" && n.GOOS != "freebsd" && n.GOOS != "openbsd" && n.GOOS != "netbsd" && n.GOOS != "dragonfly" && n.GOOS != "solaris" && n.GOOS != "illumos" && n.GOOS != "aix" {
 		return nil, nil // macOS and Windows use the platform verifier
 	}
-	if n.SSLCertFile == os.Getenv("SSL_CERT_FILE") && n.SSLCertDir == os.Getenv("SSL_CERT_DIR") && runtime.GOOS == n.GOOS {
-		return nil, nil
+	var skipped []sources.SkippedFile
+	skip := func(err error) bool {
+		var se *safeio.SkipError
+		if errors.As(err, &se) {
+			skipped = append(skipped, sources.SkippedFile{Path: se.Path, Reason: se.Why()})
+			return true
+		}
+		return false
 	}
 	pool := x509.NewCertPool()
 	files := certFiles
@@ -186,27 +200,30 @@ func rootsFor(n Net) (*x509.CertPool, error) {
 		files = []string{n.SSLCertFile}
 	}
 	for _, f := range files {
-		if data, err := os.ReadFile(f); err == nil {
+		data, err := safeio.ReadFile(f, safeio.MaxFile)
+		if err == nil {
 			pool.AppendCertsFromPEM(data)
 			break
 		}
+		skip(err)
 	}
 	dirs := certDirectories
 	if n.SSLCertDir != "" {
 		dirs = strings.Split(n.SSLCertDir, ":")
 	}
 	for _, d := range dirs {
-		entries, err := os.ReadDir(d)
-		if err != nil {
+		entries, skips, err := safeio.ReadDirFiles(d, certDirLimits)
+		if skip(err) {
 			continue
 		}
 		for _, e := range entries {
-			if data, err := os.ReadFile(filepath.Join(d, e.Name())); err == nil {
-				pool.AppendCertsFromPEM(data)
-			}
+			pool.AppendCertsFromPEM(e.Data)
+		}
+		if skips.Any() {
+			skipped = append(skipped, sources.SkippedFile{Path: d, Reason: "certificate directory: " + skips.String()})
 		}
 	}
-	return pool, nil
+	return pool, skipped
 }
 
 // netrcLine is one complete machine entry.
@@ -254,19 +271,25 @@ func parseNetrc(data string) []netrcLine {
 // machine replaces an earlier one, as cmd/go's credential cache does.
 type credentials map[string]netrcLine
 
-func loadCredentials(path string) credentials {
+// A netrc file that is not a regular file or is over the size limit is
+// returned as skipped.
+func loadCredentials(path string) (credentials, *sources.SkippedFile) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safeio.ReadFile(path, safeio.MaxFile)
+	var se *safeio.SkipError
+	if errors.As(err, &se) {
+		return nil, &sources.SkippedFile{Path: path, Reason: se.Why()}
+	}
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	c := credentials{}
 	for _, l := range parseNetrc(string(data)) {
 		c[l.machine] = l
 	}
-	return c
+	return c, nil
 }
 
 // lookup is cmd/go's loadCredential: the longest prefix of the URL without

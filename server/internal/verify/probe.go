@@ -12,12 +12,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // Class classifies the answer to one request.
@@ -87,6 +91,8 @@ type prober struct {
 	mu      sync.Mutex
 	clients map[string]*http.Client
 	calls   map[string]*call
+	// skipped are the files (TLS roots, netrc) the run could not read.
+	skipped map[string]sources.SkippedFile
 }
 
 type call struct {
@@ -98,8 +104,33 @@ func newProber(o Options) *prober {
 	return &prober{
 		timeout: o.Timeout, maxBody: o.MaxBody, dial: o.Dial,
 		sem: make(chan struct{}, o.Concurrency), limit: o.Concurrency,
-		clients: map[string]*http.Client{}, calls: map[string]*call{},
+		clients: map[string]*http.Client{}, calls: map[string]*call{}, skipped: map[string]sources.SkippedFile{},
 	}
+}
+
+// skip records files the run could not read.
+func (p *prober) skip(files ...sources.SkippedFile) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.skipLocked(files...)
+}
+
+func (p *prober) skipLocked(files ...sources.SkippedFile) {
+	for _, f := range files {
+		p.skipped[f.Path] = f
+	}
+}
+
+// skippedFiles lists the recorded files by path.
+func (p *prober) skippedFiles() []sources.SkippedFile {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]sources.SkippedFile, 0, len(p.skipped))
+	for _, f := range p.skipped {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // client returns the pooled client for a network environment.
@@ -110,7 +141,8 @@ func (p *prober) client(n Net, insecure bool) (*http.Client, string, error) {
 	if c, ok := p.clients[key]; ok {
 		return c, key, nil
 	}
-	c, err := newClient(n, insecure, p.dial, p.limit)
+	c, skipped, err := newClient(n, insecure, p.dial, p.limit)
+	p.skipLocked(skipped...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -137,7 +169,7 @@ func (p *prober) get(ctx context.Context, env *consumerEnv, u *url.URL, kind req
 		return withheldRequest(u, w), nil
 	}
 	if u.Scheme == "file" {
-		return p.once(ctx, "file\x00"+u.String(), func() Request { return p.getFile(u, kind) })
+		return p.once(ctx, "file\x00"+u.String(), func() Request { return p.getFile(ctx, u) })
 	}
 	if u.Scheme == "https" && env.authErr != nil {
 		// cmd/go applies GOAUTH to https requests only, and fails them all.
@@ -354,8 +386,11 @@ func certName(c *x509.Certificate) string {
 }
 
 // getFile reads a file:// proxy URL as cmd/go's web.getFile does: a missing
-// file is a 404, an unreadable one a 403.
-func (p *prober) getFile(u *url.URL, kind requestKind) Request {
+// file is a 404, an unreadable one a 403. It reads through safeio within
+// the body limit: a FIFO or a device in the proxy tree is refused at once
+// (cmd/go would block on it or read it forever), and the read is bounded by
+// the request timeout and the run's context all the same.
+func (p *prober) getFile(ctx context.Context, u *url.URL) Request {
 	start := time.Now()
 	res := Request{URL: redact.URL(u)}
 	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
@@ -364,27 +399,38 @@ func (p *prober) getFile(u *url.URL, kind requestKind) Request {
 		res.Class, res.Error = ClassError, err.Error()
 		return res
 	}
-	f, err := os.Open(path)
-	switch {
-	case os.IsNotExist(err):
-		res.Status, res.Class, res.Error = http.StatusNotFound, ClassNotFound, "no such file or directory"
-		return res
-	case os.IsPermission(err):
-		res.Status, res.Class, res.Error = http.StatusForbidden, ClassAuth, "permission denied"
-		return res
-	case err != nil:
-		res.Class, res.Error = ClassError, err.Error()
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	type read struct {
+		body []byte
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		body, err := safeio.ReadFile(path, p.maxBody)
+		done <- read{body, err}
+	}()
+	var r read
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		res.Class, res.Error = ClassTimeout, "reading "+path+": "+ctx.Err().Error()
 		return res
 	}
-	defer f.Close()
-	body, err := io.ReadAll(io.LimitReader(f, p.maxBody+1))
+	var se *safeio.SkipError
 	switch {
-	case err != nil:
-		res.Class, res.Error = ClassError, err.Error()
-	case int64(len(body)) > p.maxBody:
+	case errors.As(r.err, &se) && se.Reason == safeio.TooLarge:
 		res.Status, res.Class, res.Error = http.StatusOK, ClassNotAProxy, fmt.Sprintf("file larger than %d bytes", p.maxBody)
+	case errors.As(r.err, &se):
+		res.Class, res.Error = ClassError, clip.Value(path)+": skipped: "+se.Why()
+	case os.IsNotExist(r.err):
+		res.Status, res.Class, res.Error = http.StatusNotFound, ClassNotFound, "no such file or directory"
+	case os.IsPermission(r.err):
+		res.Status, res.Class, res.Error = http.StatusForbidden, ClassAuth, "permission denied"
+	case r.err != nil:
+		res.Class, res.Error = ClassError, r.err.Error()
 	default:
-		res.Status, res.Class, res.body = http.StatusOK, ClassOK, body
+		res.Status, res.Class, res.body = http.StatusOK, ClassOK, r.body
 	}
 	return res
 }

@@ -123,6 +123,9 @@ type Result struct {
 	// Withheld lists the URLs not contacted because an untrusted workspace
 	// chose them (empty when the workspace is trusted or the user allowed them).
 	Withheld []Withheld `json:"withheld"`
+	// Skipped are the files the consumers' network setup names (TLS roots,
+	// netrc) that were not read: not regular files, or too large.
+	Skipped []sources.SkippedFile `json:"skipped"`
 }
 
 // ProxyResult is one GOPROXY entry as seen by some consumers.
@@ -240,7 +243,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Withheld: []Withheld{}}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Withheld: []Withheld{}, Skipped: p.skippedFiles()}
 	if !opts.AllowWorkspaceURLs {
 		var all []Withheld
 		for _, t := range targets {
@@ -372,12 +375,16 @@ func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
 	n := NetFrom(getenv, t.GOOS)
 	tr := &targetRun{
 		run: r, t: t, routing: routing,
-		env:     &consumerEnv{net: n, creds: loadCredentials(n.NetrcPath), netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
+		env:     &consumerEnv{net: n, netrc: routing.NetrcAuth, authErr: routing.GOAUTHErr},
 		health:  map[int]*healthCheck{},
 		sumDone: make(chan struct{}),
 	}
 	if !r.opts.AllowWorkspaceURLs {
 		tr.env.withheld = t.Withheld
+	}
+	var netrcSkipped *sources.SkippedFile
+	if tr.env.creds, netrcSkipped = loadCredentials(n.NetrcPath); netrcSkipped != nil {
+		r.p.skip(*netrcSkipped)
 	}
 	tr.sumName = routing.SumDB.Name
 	if tr.sumName == "" && len(t.KnownSumDBs) > 0 {
