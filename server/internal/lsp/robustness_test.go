@@ -131,9 +131,11 @@ func TestWrongTypedParams(t *testing.T) {
 
 // rawConn is a server connection driven with raw bytes, for framing tests.
 type rawConn struct {
-	t      *testing.T
-	conn   net.Conn
-	in     interface{ ReadFrame(context.Context) ([]byte, int64, error) }
+	t    *testing.T
+	conn net.Conn
+	in   interface {
+		ReadFrame(context.Context) ([]byte, int64, error)
+	}
 	served chan error
 	logs   *testLog
 }
