@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 )
@@ -245,4 +247,90 @@ func TestFrameStreamReusesSmallBuffersOnly(t *testing.T) {
 	if cap(s.body) > reuseBody {
 		t.Errorf("kept a body buffer of %d bytes after a small message", cap(s.body))
 	}
+}
+
+// lockedBuffer is the server's output: written under the stream's lock,
+// read once Serve has returned.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// serveConn is a whole client session: input, then EOF.
+type serveConn struct {
+	io.Reader
+	*lockedBuffer
+}
+
+func (serveConn) Close() error { return nil }
+
+// FuzzServe runs the whole server (framing, checks, middleware, lifecycle,
+// dispatch) on arbitrary input: it never panics or hangs, ends with EOF,
+// exit, a truncated frame or an announced framing error, and writes only
+// well-formed JSON-RPC messages, every response with a result or an error.
+func FuzzServe(f *testing.F) {
+	initialize := frame(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`) +
+		frame(`{"jsonrpc":"2.0","method":"initialized","params":{}}`)
+	for _, s := range frameSeeds {
+		f.Add([]byte(s))
+		f.Add([]byte(initialize + s))
+	}
+	f.Add([]byte(initialize + frame(`{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":[1]}`) +
+		frame(`{"jsonrpc":"2.0","id":3,"method":"textDocument/codeAction","params":{"textDocument":{"uri":"file:///nowhere/settings.json"},"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"context":{"diagnostics":[]}}}`) +
+		frame(`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":3}}`) +
+		frame(`{"jsonrpc":"2.0","id":4,"method":"shutdown"}`) + frame(`{"jsonrpc":"2.0","method":"exit"}`)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out := &lockedBuffer{}
+		served := make(chan error, 1)
+		go func() {
+			served <- Serve(context.Background(), serveConn{bytes.NewReader(data), out}, Options{Logger: quietLogger(), Debounce: -1})
+		}()
+		var err error
+		select {
+		case err = <-served:
+		case <-time.After(time.Minute):
+			t.Fatalf("Serve hung on %q", data)
+		}
+		switch {
+		case err == nil, errors.Is(err, ErrExitWithoutShutdown), errors.Is(err, ErrFraming), errors.Is(err, io.ErrUnexpectedEOF):
+		default:
+			t.Fatalf("Serve: %v", err)
+		}
+		in := jsonrpc2.NewHeaderStream(&memConn{Reader: bytes.NewReader(out.buf.Bytes())}).(interface {
+			ReadFrame(context.Context) ([]byte, int64, error)
+		})
+		for {
+			b, _, err := in.ReadFrame(context.Background())
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("the server wrote a malformed frame (%v): %q", err, out.buf.Bytes())
+			}
+			if bad := checkMessage(b); bad != nil {
+				t.Fatalf("the server wrote %s: %s", b, bad.msg)
+			}
+			var msgs []map[string]json.RawMessage
+			if b[0] == '[' {
+				json.Unmarshal(b, &msgs)
+			} else {
+				msgs = make([]map[string]json.RawMessage, 1)
+				json.Unmarshal(b, &msgs[0])
+			}
+			for _, m := range msgs {
+				_, method := m["method"]
+				_, result := m["result"]
+				_, isErr := m["error"]
+				if !method && result == isErr {
+					t.Fatalf("a response without exactly one of result and error: %s", b)
+				}
+			}
+		}
+	})
 }
