@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,7 +201,8 @@ func (s *frameStream) reply(ctx context.Context, id []byte, code jsonrpc2.Code, 
 	} else {
 		b.Write(id)
 	}
-	fmt.Fprintf(&b, `,"error":{"code":%d,"message":%s}}`, code, strconv.Quote(msg))
+	quoted, _ := json.Marshal(msg) // a string always marshals
+	fmt.Fprintf(&b, `,"error":{"code":%d,"message":%s}}`, code, quoted)
 	_, err := s.WriteFrame(ctx, b.Bytes())
 	return err
 }
