@@ -56,7 +56,11 @@ type Options struct {
 var ErrExitWithoutShutdown = errors.New("lsp: exit without shutdown")
 
 // Serve runs a language server over rwc (LSP header framing) until the client
-// sends exit, the stream ends or ctx is cancelled. It closes rwc.
+// sends exit, the stream ends or ctx is cancelled. It closes rwc. A message
+// that is not JSON-RPC is answered with an error and the server reads on; a
+// framing violation (a header line over 4 KiB, more than 16 header lines, a
+// Content-Length over MaxMessageSize) is answered once and ends the
+// connection with an error wrapping ErrFraming.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
