@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
 )
 
 // fuzzLimits are small so that inputs of a few hundred bytes reach them.
@@ -333,4 +335,25 @@ func FuzzServe(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkCheckMessage vets a didOpen of the 5,000-line settings.json (the
+// SPEC §10 file, ~370 KB) and a one-character didChange: the cost the check
+// adds to every message before jsonrpc2 decodes it.
+func BenchmarkCheckMessage(b *testing.B) {
+	text, _ := json.Marshal(benchdata.Settings(5000))
+	for _, c := range []struct{ name, body string }{
+		{"didOpen", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///w/.vscode/settings.json","languageId":"jsonc","version":1,"text":` + string(text) + `}}}`},
+		{"didChange", `{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///w/.vscode/settings.json","version":2},"contentChanges":[{"range":{"start":{"line":3,"character":40},"end":{"line":3,"character":41}},"text":"a"}]}}`},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			body := []byte(c.body)
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if bad := checkMessage(body); bad != nil {
+					b.Fatal(bad.msg)
+				}
+			}
+		})
+	}
 }
