@@ -15,9 +15,11 @@ import (
 	"go.lsp.dev/jsonrpc2"
 )
 
-// MaxMessageSize is the largest Content-Length the server reads: above the
-// document size cap, so that a didOpen of the largest document it accepts
-// still fits with its JSON escaping, far below what would hurt the process.
+// MaxMessageSize is the largest Content-Length the server reads: twice the
+// document size cap (8 MiB), so that a didOpen of the largest document it
+// accepts still fits once JSON-escaped (newlines, quotes and backslashes
+// double; editors send other text as is), and far below what would hurt the
+// process. A larger message ends the connection (see ErrFraming).
 const MaxMessageSize = 16 << 20
 
 // ErrFraming is wrapped by every violation of the LSP base protocol's
