@@ -109,7 +109,7 @@ func (s *frameStream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 			return nil, 0, err
 		}
 		if bad := checkMessage(body); bad != nil {
-			s.log.Warn("invalid message", "code", int(bad.code), "err", bad.msg, "id", string(bad.id), "bytes", len(body))
+			s.log.Warn("invalid message", "code", int(bad.code), "err", bad.msg, "id", quoteShort(bad.id), "bytes", len(body))
 			if err := s.reply(ctx, bad.id, bad.code, bad.msg); err != nil {
 				return nil, 0, err
 			}
