@@ -57,7 +57,11 @@ type Options struct {
 var ErrExitWithoutShutdown = errors.New("lsp: exit without shutdown")
 
 // Serve runs a language server over rwc (LSP header framing) until the client
-// sends exit, the stream ends or ctx is cancelled. It closes rwc.
+// sends exit, the stream ends or ctx is cancelled. It closes rwc. A message
+// that is not JSON-RPC is answered with an error and the server reads on; a
+// framing violation (a header line over 4 KiB, more than 16 header lines, a
+// Content-Length over MaxMessageSize) is answered once and ends the
+// connection with an error wrapping ErrFraming.
 func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -76,7 +80,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 
 	connCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(newBreakable(rwc)), jsonrpc2.WithCodec(codec{}))
+	conn := jsonrpc2.NewConn(newFrameStream(newBreakable(rwc), defaultLimits, opts.Logger), jsonrpc2.WithCodec(codec{}))
 	s := newServer(connCtx, conn, opts)
 	conn.Go(connCtx, s.handler())
 
@@ -164,9 +168,12 @@ func (codec) Unmarshal(data []byte, v any) error {
 //	           never blocks the next one
 //	cancelled  a call cancelled mid-flight replies RequestCancelled (-32800)
 //	gate       the lifecycle state machine; custom and unknown methods
+//	params     params that do not decode are Invalid params (-32602)
 //	dispatch   protocol.ServerHandler over the server
+//
+// Messages that are not JSON-RPC never get here: frameStream answers them.
 func (s *server) handler() jsonrpc2.Handler {
-	dispatch := protocol.ServerHandler(s, nil)
+	dispatch := invalidParams(protocol.ServerHandler(s, nil))
 	gated := s.gate(dispatch)
 	return s.guard(cancelHandler(ordered(gated, jsonrpc2.AsyncHandler(replyCancelled(gated)))))
 }
@@ -234,6 +241,20 @@ func cancelHandler(next jsonrpc2.Handler) jsonrpc2.Handler {
 			return nil, fmt.Errorf("%s: malformed id %s", protocol.MethodCancelRequest, params.ID)
 		}
 		return nil, nil
+	}
+}
+
+// invalidParams reports params that do not decode as Invalid params, which
+// they are: protocol reports them as a Parse error, but the message itself
+// was JSON (frameStream checked), so only its params can have failed.
+func invalidParams(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		result, err := next(ctx, req)
+		if err != nil && errors.Is(err, jsonrpc2.ErrParse) {
+			detail := strings.TrimPrefix(err.Error(), jsonrpc2.ErrParse.Error()+": ")
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: invalid params: %s", req.Method(), detail)
+		}
+		return result, err
 	}
 }
 

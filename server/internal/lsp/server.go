@@ -159,7 +159,12 @@ func (s *server) gate(next jsonrpc2.Handler) jsonrpc2.Handler {
 			if !s.transition(stateCreated, stateInitializing) {
 				return nil, jsonrpc2.Errorf(jsonrpc2.InvalidRequest, "initialize: the server is %s", s.lifecycle())
 			}
-			return next(ctx, req)
+			result, err := next(ctx, req)
+			if err != nil {
+				// Not initialized (e.g. invalid params): the client may try again.
+				s.transition(stateInitializing, stateCreated)
+			}
+			return result, err
 		}
 		switch st := s.lifecycle(); st {
 		case stateCreated:

@@ -150,7 +150,7 @@ func FuzzMapper(f *testing.F) {
 		f.Add([]byte(s), 3, 2)
 	}
 	f.Fuzz(func(t *testing.T, content []byte, line, char int) {
-		// Position is linear in the line's length and every offset is
+		// Position decodes up to a checkpoint spacing per offset and every offset is
 		// checked: keep inputs small enough for many executions per second.
 		if len(content) > 1<<10 {
 			content = content[:1<<10]

@@ -75,8 +75,9 @@ const maxJSONCDepth = 10000
 // ("//" to the end of the line or of the file, "/* */"), trailing commas in
 // objects and arrays, a UTF-8 BOM and CRLF line endings are allowed, and
 // duplicate keys are kept in order. Spans are offsets into content, BOM
-// included. A file of only whitespace is an empty object; one of only
-// comments reports the missing value. Everything else follows RFC 8259 as
+// included. A file of only whitespace and comments is an empty object (VS
+// Code reads settings with allowEmptyContent) with an empty span: after the
+// BOM for whitespace only, else at the end. Everything else follows RFC 8259 as
 // encoding/json does: strings are decoded like json.Unmarshal (invalid UTF-8
 // and unpaired surrogates become U+FFFD).
 //

@@ -394,12 +394,34 @@ func toAny(v *Value) any {
 	return fmt.Sprintf("kind %d", v.Kind)
 }
 
+// checkNoValue checks a zero-width root, which only a file of comments and
+// whitespace may have (VS Code reads settings with allowEmptyContent, so such
+// a file is {}): the empty object sits at the end of the input, and a value
+// appended after a line break is parsed right there, so nothing but trivia
+// came before it.
+func checkNoValue(t *testing.T, in []byte, v *Value) {
+	t.Helper()
+	if v.Kind != Object || len(v.Members) != 0 || v.Span != (Span{len(in), len(in)}) {
+		t.Fatalf("zero-width root %+v for input %q of %d bytes; want {} at the end", v, in, len(in))
+	}
+	with := append(append([]byte(nil), in...), "\n{}"...)
+	w, err := ParseJSONC(with)
+	if err != nil {
+		t.Fatalf("%q parses as {}, but not with a value after it: %v", in, err)
+	}
+	if want := (Span{len(in) + 1, len(in) + 3}); w.Kind != Object || w.Span != want {
+		t.Fatalf("%q parses as {}, but a value after it parses as %+v, want an object at %v", in, w, want)
+	}
+}
+
 func FuzzParseJSONC(f *testing.F) {
 	for _, s := range []string{
 		"", "{}", "[]", "\ufeff{}", "{\"a\":1,}", "{//c\n\"a\":/*x*/\"b\"}", "{\"a\":{\"b\":[1,2,{\"c\":null}]}}",
 		"{\r\n\"go.toolsEnvVars\": {\"GOPROXY\": \"direct\"}\r\n}", "{\"\\u00e9\\ud83d\\ude00\": \"\\\"\"}",
 		"{\"a\": 1} // end", "{\"a\": -1.5e-3, \"b\": true, \"c\": false}", "{\"a\" 1}", "{\"a\":\"\xff\"}",
 		"[1,[2,[3,[4]]]]", "\"string\"", "123", "null", "{\"a\":1,\"a\":2}", "/* */ {} /* */",
+		// Comments only: {} by design (VS Code's allowEmptyContent).
+		"//", "// c\n", "/* c */", "\ufeff// c\r\n/* d */ ",
 	} {
 		f.Add([]byte(s))
 	}
@@ -421,6 +443,10 @@ func FuzzParseJSONC(f *testing.F) {
 			if v.Kind != Object || len(v.Members) != 0 {
 				t.Fatalf("empty input gave %+v", v)
 			}
+			return
+		}
+		if v.Span.Start == v.Span.End {
+			checkNoValue(t, in, v)
 			return
 		}
 		checkSpans(t, in, v, Span{0, len(in)})
