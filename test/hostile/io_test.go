@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/test/rawlsp"
 )
 
 // maxRSSKiB bounds the memory of a run that refuses a hostile file: a few
@@ -322,6 +324,35 @@ func hangingProxy(t *testing.T) (string, chan string) {
 // Texts of 12 MiB and 50 MB for an open document: none is kept; the buffer
 // is diagnosed as too large on line 0; RSS and every message stay small.
 func TestBigDocuments(t *testing.T) {
+	t.Run("over the document cap", testDocumentsOverTheCap)
+	t.Run("over the message cap", testMessageOverTheCap)
+}
+
+// testMessageOverTheCap: a 50 MB didOpen is over the framing's message cap
+// (16 MiB): the server says so, closes the connection and exits, without
+// ever holding the message.
+func testMessageOverTheCap(t *testing.T) {
+	w := Load(t, "big-document")
+	before := w.Tree()
+	s := w.Serve(true)
+	body := `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"` + s.URI("ws/.vscode/settings.json") +
+		`","languageId":"jsonc","version":1,"text":"` + strings.Repeat("a", 50_000_000) + `"}}}`
+	peak := s.watchPeak()
+	// The server may close its input before the body is through.
+	fmt.Fprintf(s.stdin, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	reply := s.await("the error reply", func(m rawlsp.Msg) bool { return m["error"] != nil })
+	if e, _ := reply["error"].(map[string]any); !strings.Contains(fmt.Sprint(e["message"]), "too large") && !strings.Contains(fmt.Sprint(e["message"]), "exceeds") {
+		t.Errorf("error reply %v; want it to say the message is too large", e)
+	}
+	s.WaitExit()
+	t.Logf("peak RSS %d KiB", peak())
+	if peak := peak(); peak == 0 || peak > 64<<10 {
+		t.Errorf("peak RSS %d KiB for a 50 MB message the server refuses", peak)
+	}
+	w.AssertOnlyChanged(before)
+}
+
+func testDocumentsOverTheCap(t *testing.T) {
 	w := Load(t, "big-document")
 	before := w.Tree()
 	s := w.Serve(true)
@@ -336,32 +367,26 @@ func TestBigDocuments(t *testing.T) {
 	assertOnLineZero(t, s.Diagnostics(settings, hasCode("file-skipped")), "file-skipped", "larger than 8 MiB")
 	t.Logf("after a 12 MiB didOpen: RSS %d KiB", s.RSSKiB())
 
-	// 50 MB as a whole-document change, then as another document.
+	// 12 MiB again as a whole-document change, then as another document.
 	s.Notify("textDocument/didChange", map[string]any{
 		"textDocument":   map[string]any{"uri": s.URI(settings), "version": 2},
-		"contentChanges": []any{map[string]any{"text": text(50_000_000)}}})
+		"contentChanges": []any{map[string]any{"text": text(12 << 20)}}})
 	s.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
-		"uri": s.URI("ws/.vscode/launch.json"), "languageId": "jsonc", "version": 1, "text": text(50_000_000)}})
+		"uri": s.URI("ws/.vscode/launch.json"), "languageId": "jsonc", "version": 1, "text": text(12 << 20)}})
 	// The diagnosis that reports the second buffer comes after both.
 	assertOnLineZero(t, s.Diagnostics("ws/.vscode/launch.json", hasCode("file-skipped")), "file-skipped", "larger than 8 MiB")
 	rss, peak := s.RSSKiB(), s.PeakRSSKiB()
-	// The peak is the framing's: the 50 MB message is buffered and decoded
-	// (a message size limit in the framing bounds it); what the document
-	// layer must not do is keep it.
-	if peak > 8*50_000_000/1024 {
-		t.Errorf("peak RSS %d KiB for 50 MB messages", peak)
-	}
 	resp := s.Call("workspace/executeCommand", map[string]any{"command": "goproxy-doctor.environment", "arguments": []any{}})
 	if resp["error"] != nil {
 		t.Fatalf("environment command: %v", resp["error"])
 	}
-	t.Logf("after 50 MB didChange and didOpen: RSS %d KiB, peak %d KiB; largest publishDiagnostics %d bytes, largest response %d bytes",
+	t.Logf("after three 12 MiB texts: RSS %d KiB, peak %d KiB; largest publishDiagnostics %d bytes, largest response %d bytes",
 		rss, peak, s.Largest("textDocument/publishDiagnostics"), s.Largest(""))
-	// The server's own ~15 MB plus the framing's reused 50 MB read buffer:
-	// one 50 MB text kept anywhere (a document, a string that shares a
-	// message's memory) is over.
-	if bound := 120 << 10; rss > bound {
-		t.Errorf("RSS %d KiB after 50 MB documents, bound %d KiB", rss, bound)
+	// The server's own ~15 MB plus the framing's read buffer: the three
+	// texts kept anywhere (a document, a string that shares a message's
+	// memory) are over.
+	if bound := 80 << 10; rss > bound {
+		t.Errorf("RSS %d KiB after 12 MiB documents, bound %d KiB", rss, bound)
 	}
 	if n := s.Largest("textDocument/publishDiagnostics"); n > 16<<10 {
 		t.Errorf("a publishDiagnostics of %d bytes", n)

@@ -276,3 +276,45 @@ func (s *Server) WaitExit() {
 		s.w.t.Fatalf("the server did not exit within %s\nstderr:\n%s", serverTimeout, s.Stderr())
 	}
 }
+
+// watchPeak polls the server's high-water mark (VmHWM, which only grows)
+// until it exits, and returns a function giving the last value read: the
+// peak of a process that has since exited. (rusage's maxrss would not do:
+// it counts the test process's memory, shared until the exec.)
+func (s *Server) watchPeak() func() int {
+	var mu sync.Mutex
+	peak := 0
+	read := func() {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+				mu.Lock()
+				peak = max(peak, n)
+				mu.Unlock()
+			}
+		}
+	}
+	read() // the process is alive now: the peak is never unknown
+	go func() {
+		// Polled without pause: a refused message ends the process within
+		// a millisecond or two.
+		for {
+			select {
+			case <-s.done:
+				return
+			default:
+			}
+			read()
+		}
+	}()
+	return func() int {
+		<-s.done
+		mu.Lock()
+		defer mu.Unlock()
+		return peak
+	}
+}
