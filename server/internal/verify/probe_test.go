@@ -227,7 +227,7 @@ func TestFailoverAdvice(t *testing.T) {
 	l := newLab(t)
 	hang := (&verifytest.Proxy{Name: "hang", Tree: l.tree, Log: l.log, Modules: map[string]verifytest.Behavior{"*": {Hang: true}}}).Start(t)
 	good := l.proxy("good", 0, 200)
-	res := l.mustVerify(map[string]string{"GOPROXY": hang.URL + "," + good.URL, "GOSUMDB": "off"}, l.env(nil), Options{Timeout: 200 * time.Millisecond}, pubMod+"@"+pubVer)
+	res := l.mustVerify(map[string]string{"GOPROXY": hang.URL + "," + good.URL, "GOSUMDB": "off"}, l.env(nil), Options{Timeout: time.Second}, pubMod+"@"+pubVer)
 	want := fmt.Sprintf("GOPROXY entry 1 (%s) times out, and the ',' after it makes the go command stop there: use '|' after it so failures fall through, or move entry 2 (%s) first.", hang.URL, good.URL)
 	if got := messages(res.Advice); len(got) == 0 || got[0] != want {
 		t.Errorf("advice %q\nwant %q", got, want)
