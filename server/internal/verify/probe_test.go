@@ -113,12 +113,15 @@ func TestForwardProxies(t *testing.T) {
 
 	// The lower-case variable is used when the upper-case one is empty;
 	// NO_PROXY sends the host direct (here: through the test dialer).
-	before := len(l.log.Hits())
-	res = l.mustVerify(vars, l.env(map[string]string{"HTTPS_PROXY": "", "https_proxy": l.fwd.URL}), Options{}, pubMod+"@"+pubVer)
-	if res.Modules[0].Outcome != OutcomeOK || res.Proxies[0].Via != l.fwd.URL || !connected(l.log.Hits()[before:], "mirror.example.com:443") {
+	// Each case has its own forward proxy and log: a tunnel of one run
+	// that the proxy logs late cannot land in the next run's hits.
+	lowerLog := &verifytest.Log{}
+	lower := verifytest.NewForwardProxy(t, l.hosts, lowerLog, "", "")
+	res = l.mustVerify(vars, l.env(map[string]string{"HTTPS_PROXY": "", "https_proxy": lower.URL}), Options{}, pubMod+"@"+pubVer)
+	if res.Modules[0].Outcome != OutcomeOK || res.Proxies[0].Via != lower.URL || !connected(lowerLog.Hits(), "mirror.example.com:443") {
 		t.Errorf("https_proxy: %+v via %q", res.Modules[0], res.Proxies[0].Via)
 	}
-	before = len(l.log.Hits())
+	before := len(l.log.Hits())
 	res = l.mustVerify(vars, l.env(map[string]string{"NO_PROXY": ".example.com"}), Options{}, pubMod+"@"+pubVer)
 	if res.Modules[0].Outcome != OutcomeOK || res.Proxies[0].Via != "" || connected(l.log.Hits()[before:], "mirror.example.com:443") {
 		t.Errorf("NO_PROXY: %+v via %q", res.Modules[0], res.Proxies[0].Via)
