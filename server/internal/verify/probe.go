@@ -65,6 +65,9 @@ type Request struct {
 
 	body        []byte
 	contentType string
+	// timed: the request went out (or the file was read), so LatencyMs is
+	// a measurement, not a request refused before it was made.
+	timed bool
 }
 
 // requestKind selects the body limit and how a 200 answer is judged.
@@ -233,15 +236,16 @@ func (p *prober) forget(key string, c *call) {
 	p.mu.Unlock()
 }
 
-func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u *url.URL, kind requestKind) Request {
-	res := Request{URL: redact.URL(u)}
+func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u *url.URL, kind requestKind) (res Request) {
+	res = Request{URL: redact.URL(u)}
 	if proxy := env.net.Proxy.ProxyFor(u); proxy != "" {
 		res.Via = redact.Redact(proxy)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	start := time.Now()
-	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
+	// res is the named result: the deferred measurement reaches the caller.
+	defer func() { res.LatencyMs, res.timed = sinceMs(start), true }()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -371,6 +375,9 @@ func classifyError(ctx context.Context, err error) (Class, string) {
 	return ClassError, msg
 }
 
+// sinceMs is the time since start in milliseconds, to the microsecond.
+func sinceMs(start time.Time) float64 { return float64(time.Since(start).Microseconds()) / 1000 }
+
 func certName(c *x509.Certificate) string {
 	if c == nil {
 		return "no certificate"
@@ -390,10 +397,10 @@ func certName(c *x509.Certificate) string {
 // the body limit: a FIFO or a device in the proxy tree is refused at once
 // (cmd/go would block on it or read it forever), and the read is bounded by
 // the request timeout and the run's context all the same.
-func (p *prober) getFile(ctx context.Context, u *url.URL) Request {
+func (p *prober) getFile(ctx context.Context, u *url.URL) (res Request) {
 	start := time.Now()
-	res := Request{URL: redact.URL(u)}
-	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
+	res = Request{URL: redact.URL(u)}
+	defer func() { res.LatencyMs, res.timed = sinceMs(start), true }()
 	path, err := fileURLPath(u)
 	if err != nil {
 		res.Class, res.Error = ClassError, err.Error()

@@ -621,7 +621,8 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 			if pr.Via == "" {
 				pr.Via = rq.Via
 			}
-			if rq.Status != 0 {
+			if rq.timed {
+				// Failures count too: a timeout costs the timeout.
 				latencies = append(latencies, rq.LatencyMs)
 			}
 			if pr.Status == ClassUnprobed {
