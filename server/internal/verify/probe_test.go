@@ -53,6 +53,8 @@ func TestProbeClasses(t *testing.T) {
 		{"self-signed certificate", selfSigned.URL, nil, 0, ClassTLS, OutcomeError, "unknown authority (self-signed"},
 		{"certificate for another host", "https://deep.other.example.com", nil, 0, ClassTLS, OutcomeError, "another host"},
 		{"http server on https", "https://" + strings.TrimPrefix(plain.URL, "http://"), nil, 0, ClassTLS, OutcomeError, "plain HTTP"},
+		{"http server on https closing the connection (EOF)", closingURL(t, true), nil, 0, ClassTLS, OutcomeError, "plain HTTP"},
+		{"http server on https closing the connection (reset)", closingURL(t, false), nil, 0, ClassTLS, OutcomeError, "plain HTTP"},
 		{"refused", refusedURL(t), nil, 0, ClassRefused, OutcomeError, "connection refused"},
 		{"DNS", "https://proxy.corp.invalid", map[string]string{"HTTPS_PROXY": ""}, 0, ClassDNS, OutcomeError, "no such host"},
 		{"CONNECT through the forward proxy", "https://mirror.example.com", nil, 200, ClassOK, OutcomeOK, ""},
