@@ -102,10 +102,14 @@ func VerifyText(folder string, r *verify.Result) string {
 }
 
 // route is the attempts in order: "1 404 → 2 200" with entries by their
-// GOPROXY position, direct and off by name.
+// GOPROXY position, direct and off by name. A repeated origin lookup (a
+// GONOPROXY module going direct again at GOPROXY's direct) is shown once.
 func route(m verify.ModuleResult) string {
 	var parts []string
 	for _, a := range m.Attempts {
+		if a.Repeat {
+			continue
+		}
 		name := a.Proxy
 		if a.Index > 0 && a.Proxy != "direct" && a.Proxy != "off" {
 			name = fmt.Sprint(a.Index)

@@ -178,6 +178,10 @@ type Attempt struct {
 	Class   Class   `json:"class,omitempty"`
 	Error   string  `json:"error,omitempty"`
 	Note    string  `json:"note,omitempty"`
+	// Repeat: the same origin lookup as an earlier direct attempt (a
+	// GONOPROXY module that was not found goes direct again at GOPROXY's
+	// direct entry; cmd/go repeats the requests and gets the same answer).
+	Repeat bool `json:"repeat,omitempty"`
 	// Requests are the requests the step makes, in order.
 	Requests []Request `json:"requests"`
 }
@@ -469,6 +473,9 @@ func (tr *targetRun) module(ctx context.Context, m Module) (ModuleResult, error)
 			if note := a.withheld(); note != "" && withheld == "" {
 				withheld = note
 			}
+			if a.Proxy == "direct" && slices.ContainsFunc(mr.Attempts, a.sameLookup) {
+				a.Repeat = true
+			}
 			mr.Attempts = append(mr.Attempts, *a)
 		}
 	}
@@ -539,6 +546,12 @@ func (a *Attempt) withheld() string {
 		}
 	}
 	return ""
+}
+
+// sameLookup reports whether b is a direct attempt that made the same
+// requests as a.
+func (a *Attempt) sameLookup(b Attempt) bool {
+	return b.Proxy == "direct" && slices.EqualFunc(a.Requests, b.Requests, func(x, y Request) bool { return x.URL == y.URL })
 }
 
 // finish records the last request of an attempt and derives its outcome.

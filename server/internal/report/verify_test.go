@@ -1,0 +1,27 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// TestRouteShowsDirectOnce: a GONOPROXY module that is not found at its
+// origin is looked up there twice (noproxy, then GOPROXY's direct); the
+// route names the origin once.
+func TestRouteShowsDirectOnce(t *testing.T) {
+	m := verify.ModuleResult{Path: "git.example.com/team/private", Version: "v1.2.0", Consumers: []string{"terminal"}, Outcome: verify.OutcomeNotFound,
+		Attempts: []verify.Attempt{
+			{Proxy: "direct", Status: 404, Outcome: verify.OutcomeNotFound},
+			{Proxy: "https://proxy.example.com", Index: 1, Outcome: verify.OutcomeSkipped},
+			{Proxy: "direct", Index: 2, Status: 404, Outcome: verify.OutcomeNotFound, Repeat: true},
+		}}
+	if got, want := route(m), "direct 404 → 1 skipped"; got != want {
+		t.Errorf("route %q, want %q", got, want)
+	}
+	text := VerifyText("/w", &verify.Result{Modules: []verify.ModuleResult{m}})
+	if strings.Count(text, "direct") != 1 {
+		t.Errorf("direct shown %d times:\n%s", strings.Count(text, "direct"), text)
+	}
+}
