@@ -236,3 +236,37 @@ func TestVerifyExitStatusFallback(t *testing.T) {
 		t.Errorf("--json: exit %d; the reason belongs on stderr:\nstderr:\n%s", code, stderr)
 	}
 }
+
+// TestVerifyDeadForwardProxy: with the consumer's HTTPS_PROXY dead, the
+// finding and the advice name the forward proxy, the variable, the
+// consumer and where it is set, not GOPROXY's separator.
+func TestVerifyDeadForwardProxy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	env, args, _ := exampleNetwork(t, func(string, string) string { return "https://mirror.example.com,direct" })
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "HTTPS_PROXY=") {
+			env[i] = "HTTPS_PROXY=" + dead
+		}
+	}
+	stdout, stderr, code := runCLI(t, env, append([]string{"verify"}, args...)...)
+	if code != exitFinding {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitFinding, stderr)
+	}
+	for _, want := range []string{
+		"refused (forward proxy)",
+		"(the failing hop is the forward proxy \"" + dead + "\", not this entry)",
+		"The forward proxy " + dead + " (HTTPS_PROXY of terminal, set in the environment the consumer was started with) refuses connections",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "use '|'") {
+		t.Errorf("the advice blames GOPROXY's separator:\n%s", stdout)
+	}
+}

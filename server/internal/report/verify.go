@@ -27,8 +27,12 @@ func VerifyText(folder string, r *verify.Result) string {
 	if len(r.Proxies) > 0 {
 		table := [][]string{{"PROXY", "CONSUMERS", "STATUS", "LATENCY", "SUMDB", "VIA"}}
 		for _, p := range r.Proxies {
+			status := string(p.Status)
+			if p.AtForwardProxy {
+				status += " (forward proxy)"
+			}
 			table = append(table, []string{
-				fmt.Sprintf("%d %s", p.Index, truncate(p.URL, 44)), strings.Join(p.Consumers, ", "), string(p.Status),
+				fmt.Sprintf("%d %s", p.Index, truncate(p.URL, 44)), strings.Join(p.Consumers, ", "), status,
 				latency(p.LatencyMs, p.Status != verify.ClassUnprobed), sumdbCell(p.SumDB), dash(p.Via),
 			})
 		}

@@ -25,3 +25,14 @@ func TestRouteShowsDirectOnce(t *testing.T) {
 		t.Errorf("direct shown %d times:\n%s", strings.Count(text, "direct"), text)
 	}
 }
+
+// TestProxyStatusNamesForwardProxy: a failure at the forward proxy is
+// marked in the status column, next to the proxy it went through.
+func TestProxyStatusNamesForwardProxy(t *testing.T) {
+	r := &verify.Result{Proxies: []verify.ProxyResult{{URL: "https://mirror.example.com", Index: 1, Consumers: []string{"terminal"},
+		Status: verify.ClassRefused, Via: "http://127.0.0.1:8888", AtForwardProxy: true}}}
+	text := VerifyText("/w", r)
+	if !strings.Contains(text, "refused (forward proxy)") || !strings.Contains(text, "http://127.0.0.1:8888") {
+		t.Errorf("proxy row:\n%s", text)
+	}
+}

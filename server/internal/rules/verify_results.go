@@ -65,8 +65,12 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 			if resolvedPast(res.Modules, name, p.Index) {
 				sev = Warning
 			}
-			k := proxyKey{pl: pl, code: code, url: p.URL, reason: p.Error, index: p.Index, sev: sev}
-			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+p.Error+"\x00"+sev.String(), k, name)
+			reason := p.Error
+			if p.AtForwardProxy && p.Via != "" {
+				reason += " (the failing hop is the forward proxy " + quote(p.Via) + ", not this entry)"
+			}
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev}
+			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+reason+"\x00"+sev.String(), k, name)
 		}
 	}
 	proxies.each(func(k proxyKey, consumers []string) {

@@ -79,7 +79,10 @@ type Target struct {
 	// GOSUMDB, GOINSECURE, GOAUTH), as go env reports them.
 	Vars map[string]string
 	// Env is the process environment: the network variables are read here.
-	Env         map[string]string
+	Env map[string]string
+	// EnvFrom says, for people, where each of Env's variables was set
+	// (e.g. ".vscode/settings.json:4 terminal.integrated.env.linux"), when known.
+	EnvFrom     map[string]string
 	KnownSumDBs []string
 	GOOS        string
 	Modules     []Module
@@ -141,6 +144,9 @@ type ProxyResult struct {
 	Index int `json:"index"`
 	// Via is the forward proxy (HTTP(S)_PROXY) used to reach it.
 	Via string `json:"via,omitempty"`
+	// AtForwardProxy: the failure in Status is the forward proxy's (Via),
+	// not the entry's.
+	AtForwardProxy bool `json:"atForwardProxy,omitempty"`
 }
 
 // ModuleResult is one module for one consumer environment.
@@ -291,7 +297,7 @@ func secrets(targets []Target) []string {
 // consumer environment.
 func mergeProxy(rows []ProxyResult, pr ProxyResult) []ProxyResult {
 	for i, r := range rows {
-		if r.URL == pr.URL && r.Status == pr.Status && r.Error == pr.Error && r.Via == pr.Via && r.Index == pr.Index && sameBool(r.SumDB, pr.SumDB) {
+		if r.URL == pr.URL && r.Status == pr.Status && r.Error == pr.Error && r.Via == pr.Via && r.AtForwardProxy == pr.AtForwardProxy && r.Index == pr.Index && sameBool(r.SumDB, pr.SumDB) {
 			for _, c := range pr.Consumers {
 				if !slices.Contains(rows[i].Consumers, c) {
 					rows[i].Consumers = append(rows[i].Consumers, c)
@@ -642,7 +648,7 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 				pr.Status = ClassOK
 			}
 			if rq.Class.failure() && (pr.Status == ClassOK || severity(rq.Class) > severity(pr.Status)) {
-				pr.Status, pr.Error = rq.Class, rq.Error
+				pr.Status, pr.Error, pr.AtForwardProxy = rq.Class, rq.Error, rq.AtForwardProxy
 			}
 		}
 		if len(latencies) > 0 {
