@@ -36,3 +36,17 @@ func TestProxyStatusNamesForwardProxy(t *testing.T) {
 		t.Errorf("proxy row:\n%s", text)
 	}
 }
+
+// TestProxyLatencyShown: the latency column shows the measured median.
+func TestProxyLatencyShown(t *testing.T) {
+	r := &verify.Result{Proxies: []verify.ProxyResult{
+		{URL: "https://mirror.example.com", Index: 1, Consumers: []string{"terminal"}, Status: verify.ClassOK, LatencyMs: 123.4},
+		{URL: "https://slow.example.com", Index: 2, Consumers: []string{"terminal"}, Status: verify.ClassTimeout, LatencyMs: 10000.2},
+	}}
+	text := VerifyText("/w", r)
+	for _, want := range []string{"123 ms", "10000 ms"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+}

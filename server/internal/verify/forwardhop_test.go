@@ -89,3 +89,19 @@ func TestForwardProxyLeftOverDebugger(t *testing.T) {
 		t.Errorf("a remote proxy on 8888 is not a local debugger: %s", got)
 	}
 }
+
+// TestPlainHTTPAuthAdvice: a plain-http GOPROXY entry answering 401 gets
+// advice the go command can follow: it never sends credentials over http,
+// so netrc alone cannot help.
+func TestPlainHTTPAuthAdvice(t *testing.T) {
+	l := newLab(t)
+	p := l.proxy("401", 401, 0)
+	res := l.mustVerify(map[string]string{"GOPROXY": p.URL, "GOSUMDB": "off"}, l.env(nil), Options{}, pubMod+"@"+pubVer)
+	advice := strings.Join(messages(res.Advice), "\n")
+	if !strings.Contains(advice, "never sends credentials over plain http") || !strings.Contains(advice, "serve it over https, then add a netrc entry") {
+		t.Errorf("advice:\n%s", advice)
+	}
+	if strings.Contains(advice, "netrc credentials are sent over https only") {
+		t.Errorf("the advice contradicts itself:\n%s", advice)
+	}
+}
