@@ -139,12 +139,16 @@ func forwardProxyAdvice(p ProxyResult, s Step, name, from string, consumers []st
 	case ClassProxyAuth:
 		return fmt.Sprintf("%s asks for credentials (407): %s. Put them in the variable's URL as userinfo, http://user:xxxxx@%s with the password in place of xxxxx (Go sends Basic authentication only; netrc and GOAUTH are not used for the forward proxy); the doctor always shows that password as xxxxx.", hop, target, orDash(host))
 	case ClassForwardProxy:
-		return fmt.Sprintf("%s refuses the CONNECT tunnel to %s (%s): %s. Ask for %s:443 to be allowed through it, or add the host to NO_PROXY if it is reachable without the proxy.", hop, s.URL.Host, p.Error, target, s.URL.Hostname())
-	case ClassTLS:
-		if strings.HasPrefix(p.Via, "https://") {
-			return fmt.Sprintf("%s is written with https:// but speaks plain HTTP: %s. Write it as http://%s (the tunnel to an https mirror is still TLS end to end).", hop, target, orDash(host))
+		port := s.URL.Port()
+		if port == "" {
+			port = "443"
 		}
-		return fmt.Sprintf("%s fails TLS: %s.", hop, target)
+		return fmt.Sprintf("%s refuses the CONNECT tunnel to %s (%s): %s. Ask for %s:%s to be allowed through it, or add the host to NO_PROXY if it is reachable without the proxy.", hop, s.URL.Host, p.Error, target, s.URL.Hostname(), port)
+	case ClassTLS:
+		if strings.Contains(p.Error, "certificate") {
+			return fmt.Sprintf("%s presents a certificate this environment does not trust: %s. Point SSL_CERT_FILE or SSL_CERT_DIR at the CA that signs it, or write the proxy as http:// if it also speaks plain HTTP.", hop, target)
+		}
+		return fmt.Sprintf("%s is written with https:// but speaks plain HTTP: %s. Write it as http://%s (the tunnel to an https mirror is still TLS end to end).", hop, target, orDash(host))
 	}
 	msg := fmt.Sprintf("%s %s: %s. Start it, correct %s, or unset it if it is not needed.", hop, describe(ProxyResult{Status: p.Status}), target, orDash(name))
 	if strings.HasSuffix(host, ":8888") && (strings.HasPrefix(host, "127.0.0.1:") || strings.HasPrefix(host, "localhost:") || strings.HasPrefix(host, "[::1]:")) {

@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,6 +26,10 @@ func TestForwardProxyHopAdvice(t *testing.T) {
 	}))
 	t.Cleanup(refuser.Close)
 	auth := verifytest.NewForwardProxy(t, l.hosts, l.log, "proxyuser", "s3cret-proxy-pass")
+	untrusted := httptest.NewUnstartedServer(http.NotFoundHandler()) // its certificate is not the lab CA's
+	untrusted.Config.ErrorLog = log.New(io.Discard, "", 0)
+	untrusted.StartTLS()
+	t.Cleanup(untrusted.Close)
 	host := func(u string) string { p, _ := url.Parse(u); return p.Host }
 
 	tests := []struct {
@@ -36,6 +42,8 @@ func TestForwardProxyHopAdvice(t *testing.T) {
 			[]string{"The forward proxy " + deadFwd + " (HTTPS_PROXY of terminal, set in ~/.profile:3)", "refuses connections", "changing GOPROXY's order or separator does not help", "Start it, correct HTTPS_PROXY, or unset it"}},
 		{"plain HTTP written https://", "https://mirror.example.com", map[string]string{"HTTPS_PROXY": "https://" + host(l.fwd.URL)}, ClassTLS,
 			[]string{"The forward proxy https://" + host(l.fwd.URL) + " (HTTPS_PROXY of terminal", "is written with https:// but speaks plain HTTP", "Write it as http://" + host(l.fwd.URL)}},
+		{"https:// proxy with an untrusted certificate", "https://mirror.example.com", map[string]string{"HTTPS_PROXY": untrusted.URL}, ClassTLS,
+			[]string{"The forward proxy " + untrusted.URL + " (HTTPS_PROXY of terminal", "presents a certificate this environment does not trust", "SSL_CERT_FILE"}},
 		{"CONNECT refused", "https://mirror.example.com", map[string]string{"HTTPS_PROXY": refuser.URL}, ClassForwardProxy,
 			[]string{"The forward proxy " + refuser.URL + " (HTTPS_PROXY of terminal", "refuses the CONNECT tunnel to mirror.example.com", "403", "NO_PROXY"}},
 		{"407 for an https entry", "https://mirror.example.com", map[string]string{"https_proxy": auth.URL, "HTTPS_PROXY": ""}, ClassProxyAuth,
