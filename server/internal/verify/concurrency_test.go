@@ -63,6 +63,7 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	t.Logf("%d modules, Concurrency 2: peak %d requests at once", len(mods), f.peak)
 	if f.peak != 2 {
 		t.Errorf("peak concurrent requests %d, want 2 (the bound, reached)", f.peak)
 	}

@@ -19,6 +19,7 @@ func TestProxyLatency(t *testing.T) {
 	if m := res.Modules[0]; m.Outcome != OutcomeOK {
 		t.Fatalf("module: %+v", m)
 	}
+	t.Logf("proxy with %v injected delay: latency %.1f ms", delay, res.Proxies[0].LatencyMs)
 	if p := res.Proxies[0]; p.Status != ClassOK || p.LatencyMs < float64(delay.Milliseconds()) || p.LatencyMs > 5000 {
 		t.Errorf("delayed proxy: status %s latency %.1f ms, want ok and >= %d ms", p.Status, p.LatencyMs, delay.Milliseconds())
 	}
@@ -33,6 +34,7 @@ func TestProxyLatency(t *testing.T) {
 	const timeout = 300 * time.Millisecond
 	hang := (&verifytest.Proxy{Name: "hang", Tree: l.tree, Log: l.log, Modules: map[string]verifytest.Behavior{"*": {Hang: true}}}).Start(t)
 	res = l.mustVerify(map[string]string{"GOPROXY": hang.URL, "GOSUMDB": "off"}, l.env(nil), Options{Timeout: timeout}, pubMod+"@"+pubVer)
+	t.Logf("hanging proxy, %v timeout: latency %.1f ms", timeout, res.Proxies[0].LatencyMs)
 	if p := res.Proxies[0]; p.Status != ClassTimeout || p.LatencyMs < float64(timeout.Milliseconds()) || p.LatencyMs > 5000 {
 		t.Errorf("hanging proxy: status %s latency %.1f ms, want timeout and about %d ms", p.Status, p.LatencyMs, timeout.Milliseconds())
 	}
