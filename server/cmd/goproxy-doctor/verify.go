@@ -70,10 +70,28 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
+	var errs []rules.Finding
 	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {
 		if f.Severity == rules.Error {
-			return exitFinding
+			errs = append(errs, f)
 		}
 	}
-	return exitOK
+	if len(errs) == 0 {
+		return exitOK
+	}
+	// Say what sets the exit status: on stdout after the report, on stderr
+	// when stdout is JSON.
+	w := stdout
+	if *asJSON {
+		w = stderr
+	}
+	fmt.Fprintf(w, "\nexit status %d, set by %d error-severity finding(s):\n", exitFinding, len(errs))
+	for _, f := range errs {
+		where := ""
+		if f.File != "" {
+			where = " in " + f.File
+		}
+		fmt.Fprintf(w, "  %s%s: %s\n", f.Code, where, f.Message)
+	}
+	return exitFinding
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,5 +200,73 @@ func TestVerifyUntrustedWithholdsOrigins(t *testing.T) {
 		if strings.Contains(h.Host, "git.corp.example.com") {
 			t.Errorf("the withheld origin was contacted: %+v", h)
 		}
+	}
+}
+
+// TestVerifyExitStatusFallback: a dead entry before '|' is a warning when
+// every module still resolved through the next one (exit 0); before ',' it
+// stops the go command (exit 1), and the CLI says which finding set the
+// exit status.
+func TestVerifyExitStatusFallback(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+
+	env, args, _ := exampleNetwork(t, func(_, p2 string) string { return dead + "|" + p2 + ",direct" })
+	stdout, stderr, code := runCLI(t, env, append([]string{"verify"}, args...)...)
+	if code != exitOK || strings.Contains(stdout, "exit status") {
+		t.Errorf("dead entry before '|', every module resolved: exit %d, want %d\nstderr:\n%s\nstdout:\n%s", code, exitOK, stderr, stdout)
+	}
+	if !strings.Contains(stdout, "refused") {
+		t.Errorf("the dead entry is not reported:\n%s", stdout)
+	}
+
+	env, args, _ = exampleNetwork(t, func(_, p2 string) string { return dead + "," + p2 + ",direct" })
+	stdout, stderr, code = runCLI(t, env, append([]string{"verify"}, args...)...)
+	// The ',' also stops the checksum database's /supported walk there.
+	want := "exit status 1, set by 2 error-severity finding(s):\n  proxy-unreachable: GOPROXY entry 1 \"" + dead + "\" for terminal is unreachable"
+	if code != exitFinding || !strings.Contains(stdout, want) || !strings.Contains(stdout, "\n  sumdb-unreachable: ") {
+		t.Errorf("dead entry before ',': exit %d, want %d and %q\nstderr:\n%s\nstdout:\n%s", code, exitFinding, want, stderr, stdout)
+	}
+	stdout, stderr, code = runCLI(t, env, append([]string{"verify", "--json"}, args...)...)
+	if code != exitFinding || !strings.Contains(stderr, want) || strings.Contains(stdout, "exit status") {
+		t.Errorf("--json: exit %d; the reason belongs on stderr:\nstderr:\n%s", code, stderr)
+	}
+}
+
+// TestVerifyDeadForwardProxy: with the consumer's HTTPS_PROXY dead, the
+// finding and the advice name the forward proxy, the variable, the
+// consumer and where it is set, not GOPROXY's separator.
+func TestVerifyDeadForwardProxy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	env, args, _ := exampleNetwork(t, func(string, string) string { return "https://mirror.example.com,direct" })
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "HTTPS_PROXY=") {
+			env[i] = "HTTPS_PROXY=" + dead
+		}
+	}
+	stdout, stderr, code := runCLI(t, env, append([]string{"verify"}, args...)...)
+	if code != exitFinding {
+		t.Errorf("exit %d, want %d; stderr:\n%s", code, exitFinding, stderr)
+	}
+	for _, want := range []string{
+		"refused (forward proxy)",
+		"(the failing hop is the forward proxy \"" + dead + "\", not this entry)",
+		"The forward proxy " + dead + " (HTTPS_PROXY of terminal, set in the environment the consumer was started with) refuses connections",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "use '|'") {
+		t.Errorf("the advice blames GOPROXY's separator:\n%s", stdout)
 	}
 }

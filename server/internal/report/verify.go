@@ -27,8 +27,12 @@ func VerifyText(folder string, r *verify.Result) string {
 	if len(r.Proxies) > 0 {
 		table := [][]string{{"PROXY", "CONSUMERS", "STATUS", "LATENCY", "SUMDB", "VIA"}}
 		for _, p := range r.Proxies {
+			status := string(p.Status)
+			if p.AtForwardProxy {
+				status += " (forward proxy)"
+			}
 			table = append(table, []string{
-				fmt.Sprintf("%d %s", p.Index, truncate(p.URL, 44)), strings.Join(p.Consumers, ", "), string(p.Status),
+				fmt.Sprintf("%d %s", p.Index, truncate(p.URL, 44)), strings.Join(p.Consumers, ", "), status,
 				latency(p.LatencyMs, p.Status != verify.ClassUnprobed), sumdbCell(p.SumDB), dash(p.Via),
 			})
 		}
@@ -102,10 +106,14 @@ func VerifyText(folder string, r *verify.Result) string {
 }
 
 // route is the attempts in order: "1 404 → 2 200" with entries by their
-// GOPROXY position, direct and off by name.
+// GOPROXY position, direct and off by name. A repeated origin lookup (a
+// GONOPROXY module going direct again at GOPROXY's direct) is shown once.
 func route(m verify.ModuleResult) string {
 	var parts []string
 	for _, a := range m.Attempts {
+		if a.Repeat {
+			continue
+		}
 		name := a.Proxy
 		if a.Index > 0 && a.Proxy != "direct" && a.Proxy != "off" {
 			name = fmt.Sprint(a.Index)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -40,6 +41,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		pl                place
 		code, url, reason string
 		index             int
+		sev               Severity
 	}
 	var proxies groups[proxyKey]
 	for _, p := range res.Proxies {
@@ -59,15 +61,24 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 				e := live[p.Index-1]
 				pl = in.subPlace(v.Prov, v.Value, e.Start, e.End)
 			}
-			k := proxyKey{pl: pl, code: code, url: p.URL, reason: p.Error, index: p.Index}
-			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+p.Error, k, name)
+			sev := Error
+			if resolvedPast(res.Modules, name, p.Index) {
+				sev = Warning
+			}
+			reason := p.Error
+			if p.AtForwardProxy && p.Via != "" {
+				reason += " (the failing hop is the forward proxy " + quote(p.Via) + ", not this entry)"
+			}
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev}
+			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+reason+"\x00"+sev.String(), k, name)
 		}
 	}
 	proxies.each(func(k proxyKey, consumers []string) {
-		add(Finding{
-			Code: k.code, Severity: Error, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
-			Message: "GOPROXY entry " + strconv.Itoa(k.index) + " " + quote(k.url) + forConsumers(consumers) + " " + proxyProblem(k.code) + ": " + k.reason + ".",
-		})
+		msg := "GOPROXY entry " + strconv.Itoa(k.index) + " " + quote(k.url) + forConsumers(consumers) + " " + proxyProblem(k.code) + ": " + k.reason + "."
+		if k.sev == Warning {
+			msg += " Every module that tried it went on to a later entry ('|' after it): it costs time on every fetch, not correctness."
+		}
+		add(Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg})
 	})
 
 	for _, m := range res.Modules {
@@ -177,6 +188,31 @@ func proxyProblem(code string) string {
 		return "requires credentials"
 	}
 	return "is unreachable"
+}
+
+// resolvedPast reports whether modules of consumer failed at GOPROXY entry
+// index and every one of them went on to a later entry (the '|' after it):
+// then the entry costs time, not correctness, whatever the later entries
+// answered. A failure that ends a route (a ',' after it, or the end of the
+// list), or no module failing there (only its checksum database endpoint
+// did), keeps it an error.
+func resolvedPast(modules []verify.ModuleResult, consumer string, index int) bool {
+	fellThrough := false
+	for _, m := range modules {
+		if !slices.Contains(m.Consumers, consumer) {
+			continue
+		}
+		for i, a := range m.Attempts {
+			if a.Index != index || a.Proxy == "direct" || a.Proxy == "off" || a.Outcome != verify.OutcomeError {
+				continue
+			}
+			if i == len(m.Attempts)-1 {
+				return false
+			}
+			fellThrough = true
+		}
+	}
+	return fellThrough
 }
 
 // directFailure reports a module whose reported error comes from its

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -23,12 +24,26 @@ func advise(tr *targetRun, res *targetResult) []Advice {
 	for _, s := range steps {
 		hasDirect = hasDirect || s.Kind == StepDirect
 	}
+	hops := map[string]bool{} // forward proxies already advised on
 	for i, s := range steps {
 		if s.Kind != StepProxy {
 			continue
 		}
 		p := byIndex[s.Index]
 		if !p.Status.failure() {
+			continue
+		}
+		if p.AtForwardProxy && p.Via != "" {
+			// The forward proxy is the failing hop: no GOPROXY separator
+			// or order gets a request past it.
+			name := tr.env.net.Proxy.HTTPSProxyVar
+			if s.URL.Scheme == "http" {
+				name = tr.env.net.Proxy.HTTPProxyVar
+			}
+			if !hops[p.Via+"\x00"+name] {
+				hops[p.Via+"\x00"+name] = true
+				say("%s", forwardProxyAdvice(p, s, name, tr.t.EnvFrom[name], tr.t.Consumers))
+			}
 			continue
 		}
 		what := describe(p)
@@ -55,14 +70,18 @@ func advise(tr *targetRun, res *targetResult) []Advice {
 			say("GOPROXY entry %d (%s) %s and nothing follows it: every module fails; add a working mirror after a '|' (or ',direct' if the origins are reachable).", s.Index, s.Entry, what)
 		}
 		switch p.Status {
-		case ClassProxyAuth:
-			say("The forward proxy %s asks for credentials: put them in HTTPS_PROXY as http://user:password@host:port (Go sends Basic authentication only).", orDash(p.Via))
 		case ClassTLS:
 			if strings.Contains(p.Error, "unknown authority") {
 				say("%s presents a certificate this environment does not trust (a TLS-intercepting proxy?): point SSL_CERT_FILE or SSL_CERT_DIR at the CA that signs it.", s.Entry)
 			}
 		case ClassAuth:
-			say("%s requires credentials: add a netrc entry \"machine %s\" (GOAUTH=netrc) for it; netrc credentials are sent over https only.", s.Entry, s.URL.Host)
+			if s.URL.Scheme == "http" {
+				// The go command sends no credentials over plain http, from
+				// netrc or from the URL.
+				say("%s requires credentials, and the go command never sends credentials over plain http (neither netrc nor user:password in the URL): serve it over https, then add a netrc entry \"machine %s\" (GOAUTH=netrc).", s.Entry, s.URL.Host)
+			} else {
+				say("%s requires credentials: add a netrc entry \"machine %s\" (GOAUTH=netrc) for it.", s.Entry, s.URL.Host)
+			}
 		}
 	}
 
@@ -99,6 +118,43 @@ func advise(tr *targetRun, res *targetResult) []Advice {
 		advice = append(advice, Advice{Consumers: tr.t.Consumers, Message: m})
 	}
 	return advice
+}
+
+// forwardProxyAdvice names the forward proxy as the failing hop: which
+// variable of which consumers points at it, where it is set, what it does
+// wrong and the fix. name is the variable the go command read (HTTPS_PROXY
+// for https entries, HTTP_PROXY for http ones, or their lower-case forms).
+func forwardProxyAdvice(p ProxyResult, s Step, name, from string, consumers []string) string {
+	hop := fmt.Sprintf("The forward proxy %s (%s of %s", p.Via, orDash(name), strings.Join(consumers, ", "))
+	if from != "" {
+		hop += ", set in " + from
+	}
+	hop += ")"
+	target := fmt.Sprintf("GOPROXY entry %d (%s) is reached through it, so changing GOPROXY's order or separator does not help", s.Index, s.Entry)
+	host := ""
+	if u, err := url.Parse(p.Via); err == nil {
+		host = u.Host
+	}
+	switch p.Status {
+	case ClassProxyAuth:
+		return fmt.Sprintf("%s asks for credentials (407): %s. Put them in the variable's URL as userinfo, http://user:xxxxx@%s with the password in place of xxxxx (Go sends Basic authentication only; netrc and GOAUTH are not used for the forward proxy); the doctor always shows that password as xxxxx.", hop, target, orDash(host))
+	case ClassForwardProxy:
+		port := s.URL.Port()
+		if port == "" {
+			port = "443"
+		}
+		return fmt.Sprintf("%s refuses the CONNECT tunnel to %s (%s): %s. Ask for %s:%s to be allowed through it, or add the host to NO_PROXY if it is reachable without the proxy.", hop, s.URL.Host, p.Error, target, s.URL.Hostname(), port)
+	case ClassTLS:
+		if strings.Contains(p.Error, "certificate") {
+			return fmt.Sprintf("%s presents a certificate this environment does not trust: %s. Point SSL_CERT_FILE or SSL_CERT_DIR at the CA that signs it, or write the proxy as http:// if it also speaks plain HTTP.", hop, target)
+		}
+		return fmt.Sprintf("%s is written with https:// but speaks plain HTTP: %s. Write it as http://%s (the tunnel to an https mirror is still TLS end to end).", hop, target, orDash(host))
+	}
+	msg := fmt.Sprintf("%s %s: %s. Start it, correct %s, or unset it if it is not needed.", hop, describe(ProxyResult{Status: p.Status}), target, orDash(name))
+	if strings.HasSuffix(host, ":8888") && (strings.HasPrefix(host, "127.0.0.1:") || strings.HasPrefix(host, "localhost:") || strings.HasPrefix(host, "[::1]:")) {
+		msg += " Port 8888 on this machine is a debugging proxy's default (Fiddler, Charles): probably a setting left over from a debugging session."
+	}
+	return msg
 }
 
 // describe says what a failure class means, in a few words.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -144,6 +145,38 @@ func refusedURL(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "http://" + addr
+}
+
+// closingURL is an https URL of a loopback server that reads what the
+// client sends and closes the connection without a word, as a plain-HTTP
+// server does on a TLS ClientHello it cannot parse: with eof, the client
+// reads an orderly end (EOF); without, the unread ClientHello makes the
+// close a reset.
+func closingURL(t *testing.T, eof bool) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if !eof {
+				c.Close()
+				continue
+			}
+			go func() {
+				defer c.Close()
+				c.Read(make([]byte, 64<<10))
+				c.(*net.TCPConn).CloseWrite()
+				io.Copy(io.Discard, c) // until the client closes
+			}()
+		}
+	}()
+	return "https://" + ln.Addr().String()
 }
 
 // sumdbServer serves the checksum database at its own loopback URL.

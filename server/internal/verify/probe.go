@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"sort"
@@ -62,9 +63,16 @@ type Request struct {
 	LatencyMs float64 `json:"latencyMs"`
 	// Via names the forward proxy (HTTP(S)_PROXY) the request went through.
 	Via string `json:"via,omitempty"`
+	// AtForwardProxy: the failure is the forward proxy's (unreachable,
+	// not speaking the scheme its URL says, refusing CONNECT, asking for
+	// credentials), not the URL's.
+	AtForwardProxy bool `json:"atForwardProxy,omitempty"`
 
 	body        []byte
 	contentType string
+	// timed: the request went out (or the file was read), so LatencyMs is
+	// a measurement, not a request refused before it was made.
+	timed bool
 }
 
 // requestKind selects the body limit and how a 200 answer is judged.
@@ -233,17 +241,21 @@ func (p *prober) forget(key string, c *call) {
 	p.mu.Unlock()
 }
 
-func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u *url.URL, kind requestKind) Request {
-	res := Request{URL: redact.URL(u)}
+func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u *url.URL, kind requestKind) (res Request) {
+	res = Request{URL: redact.URL(u)}
 	if proxy := env.net.Proxy.ProxyFor(u); proxy != "" {
 		res.Via = redact.Redact(proxy)
 	}
+	// Started before the deadline is set, so a timeout measures at least
+	// the timeout. res is the named result: the deferred measurement
+	// reaches the caller.
+	start := time.Now()
+	defer func() { res.LatencyMs, res.timed = sinceMs(start), true }()
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	start := time.Now()
-	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	hs := &handshakes{}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, hs.trace()), http.MethodGet, u.String(), nil)
 	if err != nil {
 		res.Class, res.Error = ClassError, redact.RedactText(err.Error())
 		return res
@@ -253,7 +265,8 @@ func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u 
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		res.Class, res.Error = classifyError(ctx, err)
+		res.Class, res.Error = classifyError(ctx, err, hs.failed())
+		res.AtForwardProxy = res.Via != "" && atForwardProxy(err)
 		return res
 	}
 	defer resp.Body.Close()
@@ -264,7 +277,7 @@ func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u 
 		body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
 		switch {
 		case err != nil:
-			res.Class, res.Error = classifyError(ctx, err)
+			res.Class, res.Error = classifyError(ctx, err, false)
 			res.Error = "reading the response: " + res.Error
 			return res
 		case int64(len(body)) > p.maxBody && kind != kindGoGet:
@@ -280,6 +293,8 @@ func (p *prober) fetch(ctx context.Context, c *http.Client, env *consumerEnv, u 
 		res.Class, res.Error = statusClass(resp, res.Via)
 	default:
 		res.Class, res.Error = statusClass(resp, res.Via)
+		// Only a forward proxy answers 407.
+		res.AtForwardProxy = res.Via != "" && resp.StatusCode == http.StatusProxyAuthRequired
 		if detail := errorDetail(resp); detail != "" {
 			res.Error += ": " + detail
 		}
@@ -327,9 +342,44 @@ func errorDetail(resp *http.Response) string {
 	return strings.Join(lines, " ")
 }
 
+// handshakes follows one request's TLS handshakes (with an https forward
+// proxy, then with the server).
+type handshakes struct {
+	mu  sync.Mutex
+	bad bool
+}
+
+func (h *handshakes) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+		if err != nil {
+			h.mu.Lock()
+			h.bad = true
+			h.mu.Unlock()
+		}
+	}}
+}
+
+// failed reports whether a handshake failed.
+func (h *handshakes) failed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.bad
+}
+
+// atForwardProxy reports a failure of the forward proxy itself: dialling
+// it (or its own TLS, for an https:// proxy URL) failed, or it refused the
+// CONNECT tunnel.
+func atForwardProxy(err error) bool {
+	var ce *connectError
+	var op *net.OpError
+	return errors.As(err, &ce) || errors.As(err, &op) && op.Op == "proxyconnect"
+}
+
 // classifyError names a transport failure: what a person behind a proxy
-// needs to know first.
-func classifyError(ctx context.Context, err error) (Class, string) {
+// needs to know first. inHandshake: the error ended a TLS handshake, where
+// a closed connection means the server does not speak TLS (a plain-HTTP
+// server closes the connection on the ClientHello), not a refusal.
+func classifyError(ctx context.Context, err error, inHandshake bool) (Class, string) {
 	msg := redact.RedactText(err.Error())
 	var ce *connectError
 	var dnsErr *net.DNSError
@@ -363,6 +413,8 @@ func classifyError(ctx context.Context, err error) (Class, string) {
 		return ClassTLS, "the server speaks plain HTTP, not HTTPS: " + msg
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return ClassRefused, msg
+	case inHandshake && (errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)):
+		return ClassTLS, "the server closed the connection during the TLS handshake: it speaks plain HTTP, not HTTPS, or no TLS it accepts: " + msg
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return ClassRefused, "connection closed: " + msg
 	case errors.As(err, &netErr) && netErr.Timeout():
@@ -370,6 +422,9 @@ func classifyError(ctx context.Context, err error) (Class, string) {
 	}
 	return ClassError, msg
 }
+
+// sinceMs is the time since start in milliseconds, to the microsecond.
+func sinceMs(start time.Time) float64 { return float64(time.Since(start).Microseconds()) / 1000 }
 
 func certName(c *x509.Certificate) string {
 	if c == nil {
@@ -390,10 +445,10 @@ func certName(c *x509.Certificate) string {
 // the body limit: a FIFO or a device in the proxy tree is refused at once
 // (cmd/go would block on it or read it forever), and the read is bounded by
 // the request timeout and the run's context all the same.
-func (p *prober) getFile(ctx context.Context, u *url.URL) Request {
+func (p *prober) getFile(ctx context.Context, u *url.URL) (res Request) {
 	start := time.Now()
-	res := Request{URL: redact.URL(u)}
-	defer func() { res.LatencyMs = float64(time.Since(start).Microseconds()) / 1000 }()
+	res = Request{URL: redact.URL(u)}
+	defer func() { res.LatencyMs, res.timed = sinceMs(start), true }()
 	path, err := fileURLPath(u)
 	if err != nil {
 		res.Class, res.Error = ClassError, err.Error()

@@ -40,7 +40,7 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 	index := map[string]int{}
 	for _, c := range consumers {
 		t := Target{
-			Consumers: []string{c.Name}, Vars: map[string]string{}, Env: map[string]string{},
+			Consumers: []string{c.Name}, Vars: map[string]string{}, Env: map[string]string{}, EnvFrom: map[string]string{},
 			KnownSumDBs: knownSumDBs(snap, c), GOOS: snap.Options.GOOS,
 		}
 		if t.GOOS == "" {
@@ -52,6 +52,9 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 		for _, v := range netVars {
 			if s, ok := c.Env[v]; ok {
 				t.Env[v] = s.Value
+				if w := whereSet(snap, s.Prov); w != "" {
+					t.EnvFrom[v] = w
+				}
 			}
 		}
 		t.Modules = mods
@@ -73,6 +76,18 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 		out = append(out, t)
 	}
 	return out
+}
+
+// whereSet names where a process variable was set, for advice: the file
+// and key, or the kind of source ("" when unknown).
+func whereSet(snap *sources.Snapshot, p sources.Provenance) string {
+	switch {
+	case p.File != "":
+		return place(snap, p)
+	case p.Source == sources.ProcessEnv:
+		return "the environment the consumer was started with"
+	}
+	return strings.TrimSpace(string(p.Source) + " " + p.Key)
 }
 
 func targetKey(t Target) string {

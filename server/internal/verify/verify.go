@@ -79,7 +79,10 @@ type Target struct {
 	// GOSUMDB, GOINSECURE, GOAUTH), as go env reports them.
 	Vars map[string]string
 	// Env is the process environment: the network variables are read here.
-	Env         map[string]string
+	Env map[string]string
+	// EnvFrom says, for people, where each of Env's variables was set
+	// (e.g. ".vscode/settings.json:4 terminal.integrated.env.linux"), when known.
+	EnvFrom     map[string]string
 	KnownSumDBs []string
 	GOOS        string
 	Modules     []Module
@@ -141,6 +144,9 @@ type ProxyResult struct {
 	Index int `json:"index"`
 	// Via is the forward proxy (HTTP(S)_PROXY) used to reach it.
 	Via string `json:"via,omitempty"`
+	// AtForwardProxy: the failure in Status is the forward proxy's (Via),
+	// not the entry's.
+	AtForwardProxy bool `json:"atForwardProxy,omitempty"`
 }
 
 // ModuleResult is one module for one consumer environment.
@@ -178,6 +184,10 @@ type Attempt struct {
 	Class   Class   `json:"class,omitempty"`
 	Error   string  `json:"error,omitempty"`
 	Note    string  `json:"note,omitempty"`
+	// Repeat: the same origin lookup as an earlier direct attempt (a
+	// GONOPROXY module that was not found goes direct again at GOPROXY's
+	// direct entry; cmd/go repeats the requests and gets the same answer).
+	Repeat bool `json:"repeat,omitempty"`
 	// Requests are the requests the step makes, in order.
 	Requests []Request `json:"requests"`
 }
@@ -287,7 +297,7 @@ func secrets(targets []Target) []string {
 // consumer environment.
 func mergeProxy(rows []ProxyResult, pr ProxyResult) []ProxyResult {
 	for i, r := range rows {
-		if r.URL == pr.URL && r.Status == pr.Status && r.Error == pr.Error && r.Via == pr.Via && r.Index == pr.Index && sameBool(r.SumDB, pr.SumDB) {
+		if r.URL == pr.URL && r.Status == pr.Status && r.Error == pr.Error && r.Via == pr.Via && r.AtForwardProxy == pr.AtForwardProxy && r.Index == pr.Index && sameBool(r.SumDB, pr.SumDB) {
 			for _, c := range pr.Consumers {
 				if !slices.Contains(rows[i].Consumers, c) {
 					rows[i].Consumers = append(rows[i].Consumers, c)
@@ -469,6 +479,9 @@ func (tr *targetRun) module(ctx context.Context, m Module) (ModuleResult, error)
 			if note := a.withheld(); note != "" && withheld == "" {
 				withheld = note
 			}
+			if a.Proxy == "direct" && slices.ContainsFunc(mr.Attempts, a.sameLookup) {
+				a.Repeat = true
+			}
 			mr.Attempts = append(mr.Attempts, *a)
 		}
 	}
@@ -539,6 +552,12 @@ func (a *Attempt) withheld() string {
 		}
 	}
 	return ""
+}
+
+// sameLookup reports whether b is a direct attempt that made the same
+// requests as a.
+func (a *Attempt) sameLookup(b Attempt) bool {
+	return b.Proxy == "direct" && slices.EqualFunc(a.Requests, b.Requests, func(x, y Request) bool { return x.URL == y.URL })
 }
 
 // finish records the last request of an attempt and derives its outcome.
@@ -621,14 +640,15 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 			if pr.Via == "" {
 				pr.Via = rq.Via
 			}
-			if rq.Status != 0 {
+			if rq.timed {
+				// Failures count too: a timeout costs the timeout.
 				latencies = append(latencies, rq.LatencyMs)
 			}
 			if pr.Status == ClassUnprobed {
 				pr.Status = ClassOK
 			}
 			if rq.Class.failure() && (pr.Status == ClassOK || severity(rq.Class) > severity(pr.Status)) {
-				pr.Status, pr.Error = rq.Class, rq.Error
+				pr.Status, pr.Error, pr.AtForwardProxy = rq.Class, rq.Error, rq.AtForwardProxy
 			}
 		}
 		if len(latencies) > 0 {

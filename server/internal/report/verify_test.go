@@ -1,0 +1,52 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// TestRouteShowsDirectOnce: a GONOPROXY module that is not found at its
+// origin is looked up there twice (noproxy, then GOPROXY's direct); the
+// route names the origin once.
+func TestRouteShowsDirectOnce(t *testing.T) {
+	m := verify.ModuleResult{Path: "git.example.com/team/private", Version: "v1.2.0", Consumers: []string{"terminal"}, Outcome: verify.OutcomeNotFound,
+		Attempts: []verify.Attempt{
+			{Proxy: "direct", Status: 404, Outcome: verify.OutcomeNotFound},
+			{Proxy: "https://proxy.example.com", Index: 1, Outcome: verify.OutcomeSkipped},
+			{Proxy: "direct", Index: 2, Status: 404, Outcome: verify.OutcomeNotFound, Repeat: true},
+		}}
+	if got, want := route(m), "direct 404 → 1 skipped"; got != want {
+		t.Errorf("route %q, want %q", got, want)
+	}
+	text := VerifyText("/w", &verify.Result{Modules: []verify.ModuleResult{m}})
+	if strings.Count(text, "direct") != 1 {
+		t.Errorf("direct shown %d times:\n%s", strings.Count(text, "direct"), text)
+	}
+}
+
+// TestProxyStatusNamesForwardProxy: a failure at the forward proxy is
+// marked in the status column, next to the proxy it went through.
+func TestProxyStatusNamesForwardProxy(t *testing.T) {
+	r := &verify.Result{Proxies: []verify.ProxyResult{{URL: "https://mirror.example.com", Index: 1, Consumers: []string{"terminal"},
+		Status: verify.ClassRefused, Via: "http://127.0.0.1:8888", AtForwardProxy: true}}}
+	text := VerifyText("/w", r)
+	if !strings.Contains(text, "refused (forward proxy)") || !strings.Contains(text, "http://127.0.0.1:8888") {
+		t.Errorf("proxy row:\n%s", text)
+	}
+}
+
+// TestProxyLatencyShown: the latency column shows the measured median.
+func TestProxyLatencyShown(t *testing.T) {
+	r := &verify.Result{Proxies: []verify.ProxyResult{
+		{URL: "https://mirror.example.com", Index: 1, Consumers: []string{"terminal"}, Status: verify.ClassOK, LatencyMs: 123.4},
+		{URL: "https://slow.example.com", Index: 2, Consumers: []string{"terminal"}, Status: verify.ClassTimeout, LatencyMs: 10000.2},
+	}}
+	text := VerifyText("/w", r)
+	for _, want := range []string{"123 ms", "10000 ms"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+}
