@@ -45,6 +45,8 @@ export interface ModuleAttempt {
   outcome: string;
   class?: string;
   error?: string;
+  /** The go command's second lookup of the same origin (a private module it does not know): listed once. */
+  repeat?: boolean;
 }
 
 export interface ModuleProbe {
@@ -271,7 +273,7 @@ export function renderVerifyResult(result: VerifyResult): string {
     modules.length > 0
       ? formatTable(
           ['MODULE', 'VERSION', 'CONSUMERS', 'OUTCOME', 'SERVED BY', 'ATTEMPTS'],
-          modules.map((m) => [m.path, m.version, consumersOf(m), m.outcome, cell(m.servedBy), (m.attempts ?? []).map(attemptText).join('; ')]),
+          modules.map((m) => [m.path, m.version, consumersOf(m), m.outcome, cell(m.servedBy), (m.attempts ?? []).filter((a) => !a.repeat).map(attemptText).join('; ')]),
         )
       : '(go.mod and go.work require no module)',
   );

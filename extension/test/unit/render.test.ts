@@ -129,6 +129,8 @@ describe('renderVerify', () => {
             attempts: [
               { proxy: 'https://down.example.com', status: 404, outcome: 'not-found' },
               { proxy: 'http://127.0.0.1:3000', status: 200, outcome: 'ok' },
+              // The go command's repeated lookup: not listed twice.
+              { proxy: 'http://127.0.0.1:3000', status: 200, outcome: 'ok', repeat: true },
             ],
             servedBy: 'http://127.0.0.1:3000',
             outcome: 'ok',
