@@ -20,8 +20,10 @@ func init() {
 // consumer's patterns — which a consumer still sends to the checksum
 // database (not in its GONOSUMDB, GOSUMDB not off: the lookup fails with
 // 404/410) or to a proxy outside the module's organisation (not in its
-// GONOPROXY: the path leaks and the fetch fails with 404/410). Public code
-// hosts (github.com, ...) are never private by host alone, only by pattern.
+// GONOPROXY: the path leaks, and the fetch fails with 404/410 unless the list
+// falls back to direct). Public code hosts (github.com, ...) are never
+// private by host alone, only by pattern. The install consumer is left out:
+// go install tool@version never fetches the project's requirements.
 func checkPrivateModuleNotCovered(in *Input) []Finding {
 	own := in.ownDomains()
 	var patterns []string
@@ -37,6 +39,7 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		why       string
 		sumdb     bool
 		proxyHost string
+		direct    bool // the fetch falls back to direct after the proxy's 404/410
 		vars      string
 	}
 	var g groups[key]
@@ -58,10 +61,16 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			continue
 		}
 		for _, c := range in.Consumers {
+			if c.Name == "install" {
+				// go install tool@version builds outside this module: it
+				// never fetches what go.mod or go.work require.
+				continue
+			}
 			sumdb, proxyHost := exposure(c, req.Path)
 			if !sumdb && proxyHost == "" {
 				continue
 			}
+			direct := proxyHost != "" && fallsBackToDirect(c)
 			vars := "GONOSUMDB"
 			switch {
 			case sumdb && proxyHost != "" && c.Vars["GONOPROXY"].Prov.Source == sources.Default && c.Vars["GONOSUMDB"].Prov.Source == sources.Default:
@@ -71,16 +80,21 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			case proxyHost != "":
 				vars = "GONOPROXY"
 			}
-			k := key{req, why, sumdb, proxyHost, vars}
-			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb)), k, c.Name)
+			k := key{req, why, sumdb, proxyHost, direct, vars}
+			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+itoa(boolInt(direct)), k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		var consequence string
 		switch {
+		case k.sumdb && k.direct:
+			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database: the download falls back to direct, " +
+				"but its checksum lookup fails with 404/410 Not Found"
 		case k.sumdb && k.proxyHost != "":
 			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database, and fetching it fails with 404/410 Not Found"
+		case k.direct:
+			consequence = "its path leaks to " + k.proxyHost + " before the download falls back to direct"
 		case k.sumdb:
 			consequence = "its checksum lookup in the checksum database fails with 404/410 Not Found"
 		default:
@@ -111,6 +125,25 @@ func exposure(c *resolve.Consumer, path string) (sumdb bool, proxyHost string) {
 		}
 	}
 	return sumdb, proxyHost
+}
+
+// fallsBackToDirect reports whether a consumer's GOPROXY list reaches
+// "direct" after a proxy answers 404/410 for a module it does not have:
+// every separator before "direct" falls through on "not found".
+func fallsBackToDirect(c *resolve.Consumer) bool {
+	entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
+	if err != nil {
+		return false
+	}
+	for _, e := range goenv.Live(entries) {
+		switch e.Kind {
+		case goenv.ProxyDirect:
+			return true
+		case goenv.ProxyOff:
+			return false
+		}
+	}
+	return false
 }
 
 // coverFixes adds the narrowest pattern that covers the module to the lists
