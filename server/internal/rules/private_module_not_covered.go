@@ -52,9 +52,12 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		if !isPublicCodeHost(host) {
 			why = own[registrable(host)]
 		}
-		for _, p := range patterns {
-			if why == "" && goenv.Match(p, req.Path) {
-				why = "another consumer's private patterns"
+		for _, list := range patterns {
+			for _, p := range goenv.SplitPatterns(list) {
+				// "*" or "github.com" says nothing about this module.
+				if why == "" && broadScope(p) == "" && p.Matches(req.Path) {
+					why = "another consumer's private patterns"
+				}
 			}
 		}
 		if why == "" {
