@@ -22,7 +22,8 @@ const toolchainModule = "golang.org/toolchain"
 // is a single file:// URL) or GOPROXY=off for golang.org/toolchain (unless a
 // GONOPROXY pattern sends it direct), which fails with the misleading
 // "toolchain not available". The finding is on the value that blocks; it is
-// information only for an offline vendored setup (GOPROXY=off, -mod=vendor).
+// information only for an offline setup (GOPROXY=off with -mod=vendor, or
+// for tool installs, GOPROXY=off everywhere).
 //
 // No fix: each remedy (GOTOOLCHAIN=local, or checksums or the proxy back on)
 // changes a policy someone set on purpose.
@@ -44,8 +45,10 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 		live := goenv.Live(entries)
 		singleFile := err == nil && len(live) == 1 && live[0].URL != nil && live[0].URL.Scheme == "file" && !strings.ContainsAny(proxy.Value, ",|")
 		// Tool installs do not read the project's GOFLAGS; with the project
-		// vendored and offline, their blocked downloads are expected too.
-		offline := proxyOff(c) && (vendored(c) || c.Name == "install" && slices.ContainsFunc(in.Consumers, vendored))
+		// vendored, or every consumer offline, their blocked downloads are
+		// expected too.
+		offline := proxyOff(c) && (vendored(c) ||
+			c.Name == "install" && (slices.ContainsFunc(in.Consumers, vendored) || !slices.ContainsFunc(in.Consumers, func(o *resolve.Consumer) bool { return !proxyOff(o) })))
 		block := func(v resolve.Value) {
 			pl := valuePlace(v.Prov)
 			g.add(provKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value+"\x00"+itoa(boolInt(offline)), key{pl, v.Name, v.Value, tc.Value, tc.Prov, offline}, c.Name)
