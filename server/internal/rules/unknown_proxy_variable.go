@@ -109,7 +109,7 @@ func proxyMisspelling(name string, caseless bool) string {
 			continue
 		}
 		for _, s := range append([]string{""}, proxyNameSuffixes...) {
-			if r, ok := strings.CutSuffix(rest, s); ok && osaDistance(r, "PROXY") <= 1 {
+			if r, ok := strings.CutSuffix(rest, s); ok && goenv.EditDistance(r, "PROXY") <= 1 {
 				if name == strings.ToLower(name) {
 					return strings.ToLower(t.name)
 				}
@@ -118,30 +118,4 @@ func proxyMisspelling(name string, caseless bool) string {
 		}
 	}
 	return ""
-}
-
-// osaDistance is the optimal string alignment distance: insertions,
-// deletions, substitutions and transpositions of adjacent letters.
-func osaDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
