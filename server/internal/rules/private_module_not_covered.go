@@ -21,7 +21,7 @@ func init() {
 // database (not in its GONOSUMDB, GOSUMDB not off: the lookup fails with
 // 404/410) or to a proxy outside the module's organisation (not in its
 // GONOPROXY: the path leaks, and the fetch fails with 404/410 unless the list
-// falls back to direct). Public code hosts (github.com, ...) are never
+// falls back to direct or another proxy). Public code hosts (github.com, ...) are never
 // private by host alone, only by pattern. The install consumer is left out:
 // go install tool@version never fetches the project's requirements.
 func checkPrivateModuleNotCovered(in *Input) []Finding {
@@ -39,7 +39,7 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		why       string
 		sumdb     bool
 		proxyHost string
-		direct    bool // the fetch falls back to direct after the proxy's 404/410
+		fallback  string // where the fetch goes after the proxy's 404/410: "direct", a proxy's host, or ""
 		vars      string
 	}
 	var g groups[key]
@@ -73,7 +73,10 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			if !sumdb && proxyHost == "" {
 				continue
 			}
-			direct := proxyHost != "" && fallsBackToDirect(c)
+			fallback := ""
+			if proxyHost != "" {
+				fallback = fallbackAfterFirst(c)
+			}
 			vars := "GONOSUMDB"
 			switch {
 			case sumdb && proxyHost != "" && c.Vars["GONOPROXY"].Prov.Source == sources.Default && c.Vars["GONOSUMDB"].Prov.Source == sources.Default:
@@ -83,21 +86,21 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			case proxyHost != "":
 				vars = "GONOPROXY"
 			}
-			k := key{req, why, sumdb, proxyHost, direct, vars}
-			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+itoa(boolInt(direct)), k, c.Name)
+			k := key{req, why, sumdb, proxyHost, fallback, vars}
+			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+"\x00"+fallback, k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		var consequence string
 		switch {
-		case k.sumdb && k.direct:
-			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database: the download falls back to direct, " +
+		case k.sumdb && k.fallback != "":
+			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database: the download falls back to " + k.fallback + ", " +
 				"but its checksum lookup fails with 404/410 Not Found"
 		case k.sumdb && k.proxyHost != "":
 			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database, and fetching it fails with 404/410 Not Found"
-		case k.direct:
-			consequence = "its path leaks to " + k.proxyHost + " before the download falls back to direct"
+		case k.fallback != "":
+			consequence = "its path leaks to " + k.proxyHost + " before the download falls back to " + k.fallback
 		case k.sumdb:
 			consequence = "its checksum lookup in the checksum database fails with 404/410 Not Found"
 		default:
@@ -130,23 +133,25 @@ func exposure(c *resolve.Consumer, path string) (sumdb bool, proxyHost string) {
 	return sumdb, proxyHost
 }
 
-// fallsBackToDirect reports whether a consumer's GOPROXY list reaches
-// "direct" after a proxy answers 404/410 for a module it does not have:
-// every separator before "direct" falls through on "not found".
-func fallsBackToDirect(c *resolve.Consumer) bool {
+// fallbackAfterFirst is where a consumer's GOPROXY list goes after its
+// first proxy answers 404/410 for a module it does not have (both separators
+// fall through on "not found"): "direct", the next proxy's host, or "" when
+// the list ends there or turns lookups off.
+func fallbackAfterFirst(c *resolve.Consumer) string {
 	entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
-	if err != nil {
-		return false
+	live := goenv.Live(entries)
+	if err != nil || len(live) < 2 {
+		return ""
 	}
-	for _, e := range goenv.Live(entries) {
-		switch e.Kind {
-		case goenv.ProxyDirect:
-			return true
-		case goenv.ProxyOff:
-			return false
-		}
+	switch e := live[1]; {
+	case e.Kind == goenv.ProxyDirect:
+		return "direct"
+	case e.Kind == goenv.ProxyURL && e.URL != nil && e.URL.Scheme == "file":
+		return "a file:// cache"
+	case e.Kind == goenv.ProxyURL && e.URL != nil:
+		return e.URL.Hostname()
 	}
-	return false
+	return ""
 }
 
 // coverFixes adds the narrowest pattern that covers the module to the lists
