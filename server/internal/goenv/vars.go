@@ -81,7 +81,7 @@ func Suggest(name string) string {
 		limit = 1
 	}
 	for _, v := range goCommandVars {
-		if d := editDistance(up, v); d <= limit && (best == "" || d < bestDist) {
+		if d := EditDistance(up, v); d <= limit && (best == "" || d < bestDist) {
 			best, bestDist = v, d
 		}
 	}
@@ -97,9 +97,9 @@ func Suggest(name string) string {
 	return best
 }
 
-// editDistance is the optimal string alignment distance (Levenshtein with
+// EditDistance is the optimal string alignment distance (Levenshtein with
 // adjacent transpositions).
-func editDistance(a, b string) int {
+func EditDistance(a, b string) int {
 	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)

@@ -20,6 +20,58 @@ const corpusFile = "testdata/corpus.txtar"
 // minCorpus is the bar for the property test.
 const minCorpus = 30
 
+// quietPrefix marks the quiet corpus in corpusFile: quiet/<name>/<file> is
+// a file of workspace <name>, a correct and common configuration (in the
+// fixture file conventions of rules_test.go) on which no rule may report
+// anything above information.
+const quietPrefix = "quiet/"
+
+// minQuiet is the bar for the quiet corpus.
+const minQuiet = 25
+
+// TestQuietCorpus checks every quiet workspace of the corpus: a finding
+// above information there is a false alarm on a setup people rightly use.
+func TestQuietCorpus(t *testing.T) {
+	m := newMachine(t)
+	ar, err := txtar.ParseFile(corpusFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	workspaces := map[string][]txtar.File{}
+	for _, f := range ar.Files {
+		rest, ok := strings.CutPrefix(f.Name, quietPrefix)
+		if !ok {
+			continue
+		}
+		name, file, ok := strings.Cut(rest, "/")
+		if !ok || file == "" {
+			t.Fatalf("%s: a quiet corpus file is named quiet/<workspace>/<file>", f.Name)
+		}
+		if workspaces[name] == nil {
+			names = append(names, name)
+		}
+		workspaces[name] = append(workspaces[name], txtar.File{Name: file, Data: f.Data})
+	}
+	if len(names) < minQuiet {
+		t.Fatalf("the quiet corpus has %d workspaces, want at least %d", len(names), minQuiet)
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			w := m.setup(t, &txtar.Archive{Files: workspaces[name]})
+			var loud []rules.Finding
+			for _, f := range w.diagnose() {
+				if f.Severity < rules.Information {
+					loud = append(loud, f)
+				}
+			}
+			if len(loud) > 0 {
+				t.Errorf("a correct configuration gave findings above information:\n%s", w.render(t, loud))
+			}
+		})
+	}
+}
+
 // TestFixProperties applies every fix offered for every settings file of
 // the corpus — placed as workspace settings and as user settings — and
 // checks what a fix must never break: the edited files parse, keep every
@@ -37,7 +89,7 @@ func TestFixProperties(t *testing.T) {
 	for _, f := range ar.Files {
 		if name, ok := strings.CutPrefix(f.Name, "settings/"); ok {
 			corpus = append(corpus, txtar.File{Name: name, Data: corpusBytes(name, f.Data)})
-		} else {
+		} else if !strings.HasPrefix(f.Name, quietPrefix) {
 			context = append(context, f)
 		}
 	}

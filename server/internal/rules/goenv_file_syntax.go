@@ -91,8 +91,8 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 				out = append(out, rewriteLine(finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
 					", leading white space included, because the go command does not trim values there.", consumers)))
 			}
-			if goenv.IsGoCommandVar(key) || goenv.LooksLikeGoVar(key) {
-				continue
+			if goenv.IsGoCommandVar(key) || goenv.LooksLikeGoVar(key) || proxyMisspelling(key, false) != "" {
+				continue // a misspelled proxy variable is unknown-proxy-variable's
 			}
 			why := "the go command uses only its own variables from the GOENV file"
 			if isNetworkVar(key) {

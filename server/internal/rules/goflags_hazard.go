@@ -15,7 +15,8 @@ func init() {
 // module lookups (base.InitGOFLAGS): an unterminated quote, a word that is
 // not a flag or a flag no go command defines (every command but go env and
 // go bug then fails), -insecure (go get refuses it since Go 1.17), and
-// -mod=vendor (no module is ever looked up).
+// -mod=vendor where lookups are expected (not with GOPROXY=off: an offline
+// vendored setup looks nothing up on purpose).
 func checkGoflagsHazard(in *Input) []Finding {
 	type key struct {
 		pl            place
@@ -51,7 +52,8 @@ func checkGoflagsHazard(in *Input) []Finding {
 					quote("go: parsing $GOFLAGS: "+f.Err.Error())+".", false)
 			case f.Name == "insecure":
 				drop(pl, f, "GOFLAGS "+quote(f.Word), ` makes go get fail with "-insecure flag is no longer supported; use GOINSECURE instead".`, true)
-			case f.Name == "mod" && f.Value == "vendor":
+			case f.Name == "mod" && f.Value == "vendor" && !proxyOff(c):
+				// With GOPROXY=off no lookup is expected: an offline vendored setup.
 				add(pl, "GOFLAGS "+quote(f.Word), ` disables every module lookup, so missing or new dependencies fail with "import lookup disabled by -mod=vendor".`)
 			}
 		}
@@ -100,3 +102,26 @@ func checkGoflagsHazard(in *Input) []Finding {
 }
 
 func isFlagSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// proxyOff reports whether a consumer's GOPROXY starts with "off": every
+// module not in the module cache fails with "module lookup disabled by
+// GOPROXY=off".
+func proxyOff(c *resolve.Consumer) bool {
+	entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
+	live := goenv.Live(entries)
+	return err == nil && len(live) > 0 && live[0].Kind == goenv.ProxyOff
+}
+
+// vendored reports whether a consumer's GOFLAGS holds -mod=vendor.
+func vendored(c *resolve.Consumer) bool {
+	flags, err := goenv.ParseGOFLAGS(c.Vars["GOFLAGS"].Value)
+	if err != nil {
+		return false
+	}
+	for _, f := range flags {
+		if f.Err == nil && f.Name == "mod" && f.Value == "vendor" {
+			return true
+		}
+	}
+	return false
+}

@@ -35,6 +35,8 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 			}
 			reason := ""
 			switch {
+			case e.Err != nil && singleWord.MatchString(e.Text):
+				reason = "rejected by the go command (" + quote(e.Err.Error()) + `): the only words GOPROXY knows are "direct" and "off", and a proxy needs its URL`
 			case e.Err != nil:
 				reason = "rejected by the go command (" + quote(e.Err.Error()) + ")"
 			case strings.ContainsAny(e.Text, "; \t"):
@@ -62,9 +64,10 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 }
 
 // fixedProxyEntry is what a rejected GOPROXY entry was meant to be: a
-// keyword in lower case, entries separated by commas rather than ";" or
-// spaces (both obvious), or a single word given the https scheme cmd/go
-// does not infer for it (a guess).
+// keyword in lower case, or entries separated by commas rather than ";" or
+// spaces. A single word without a dot gets no fix: "auto" or "athens" is no
+// host anyone can name for the user (cmd/go already adds https:// to an
+// entry with a dot).
 func fixedProxyEntry(e goenv.ProxyEntry) (text string, preferred bool) {
 	switch lower := strings.ToLower(e.Text); {
 	case lower == "direct" || lower == "off":
@@ -81,12 +84,10 @@ func fixedProxyEntry(e goenv.ProxyEntry) (text string, preferred bool) {
 			return "", false
 		}
 		return joined, true
-	case e.Err != nil && singleWord.MatchString(e.Text):
-		return "https://" + e.Text, false
 	}
 	return "", false
 }
 
 // singleWord is a GOPROXY entry cmd/go rejects for its missing scheme: one
-// host-like label, which it never prefixes with https://.
+// label without a dot, which it never prefixes with https://.
 var singleWord = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)

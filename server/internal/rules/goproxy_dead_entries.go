@@ -70,13 +70,19 @@ func checkGoproxyDeadEntries(in *Input) []Finding {
 			msg = "GOPROXY lists " + quote(k.dead) + " twice" + forConsumers(consumers) + ", so a module that proxy lacks is requested from it again."
 		} else {
 			msg = "GOPROXY entries " + quote(k.dead) + " after " + quote(k.stop) + " are never used" + forConsumers(consumers) +
-				", because the go command stops reading the list at " + quote(k.stop) + "."
+				", because the go command stops reading the list at " + quote(k.stop)
+			if k.stop == "off" {
+				msg += `, where every module not in the module cache fails with "module lookup disabled by GOPROXY=off"`
+			}
+			msg += "."
 		}
 		f := finding(k.pl, msg, consumers)
 		fx := in.fixer()
 		newValue := k.v.Value[:k.cut[0]] + k.v.Value[k.cut[1]:]
 		fx.rewrite(k.v.Prov, k.v.Value, newValue)
-		f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(newValue), true))
+		// Cutting what follows "off" keeps lookups off: the user may have
+		// meant the proxies instead, so that is not the obvious fix.
+		f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(newValue), k.stop != "off"))
 		out = append(out, f)
 	})
 	return out

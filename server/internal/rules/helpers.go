@@ -146,18 +146,22 @@ func related(p sources.Provenance, msg string) []Related {
 }
 
 // where names the source of a value for a message: the setting's key path for
-// settings, launch and tasks files, else the source kind (SPEC §3).
+// settings, launch and tasks files, else the source in the user's words.
 func where(p sources.Provenance, name string) string {
 	switch p.Source {
-	case "":
+	case "", sources.Default:
 		return string(sources.Default)
-	case sources.ProcessEnv, sources.GoEnvFile, sources.GorootGoEnv, sources.Default:
-		return string(p.Source)
+	case sources.ProcessEnv:
+		return "the environment"
+	case sources.GoEnvFile:
+		return "your go env -w file"
+	case sources.GorootGoEnv:
+		return "$GOROOT/go.env"
 	case sources.Derived:
 		if p.Key == "GOTOOLCHAIN" {
 			return "tool installation"
 		}
-		return string(sources.Derived)
+		return "set by vscode-go"
 	}
 	key := strings.TrimSuffix(p.Key, "."+name)
 	switch p.Source {

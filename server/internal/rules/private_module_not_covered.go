@@ -20,8 +20,10 @@ func init() {
 // consumer's patterns — which a consumer still sends to the checksum
 // database (not in its GONOSUMDB, GOSUMDB not off: the lookup fails with
 // 404/410) or to a proxy outside the module's organisation (not in its
-// GONOPROXY: the path leaks and the fetch fails with 404/410). Public code
-// hosts (github.com, ...) are never private by host alone, only by pattern.
+// GONOPROXY: the path leaks, and the fetch fails with 404/410 unless the list
+// falls back to direct or another proxy). Public code hosts (github.com, ...) are never
+// private by host alone, only by pattern. The install consumer is left out:
+// go install tool@version never fetches the project's requirements.
 func checkPrivateModuleNotCovered(in *Input) []Finding {
 	own := in.ownDomains()
 	var patterns []string
@@ -37,6 +39,7 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		why       string
 		sumdb     bool
 		proxyHost string
+		fallback  string // where the fetch goes after the proxy's 404/410: "direct", a proxy's host, or ""
 		vars      string
 	}
 	var g groups[key]
@@ -49,18 +52,30 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		if !isPublicCodeHost(host) {
 			why = own[registrable(host)]
 		}
-		for _, p := range patterns {
-			if why == "" && goenv.Match(p, req.Path) {
-				why = "another consumer's private patterns"
+		for _, list := range patterns {
+			for _, p := range goenv.SplitPatterns(list) {
+				// "*" or "github.com" says nothing about this module.
+				if why == "" && broadScope(p) == "" && p.Matches(req.Path) {
+					why = "another consumer's private patterns"
+				}
 			}
 		}
 		if why == "" {
 			continue
 		}
 		for _, c := range in.Consumers {
+			if c.Name == "install" {
+				// go install tool@version builds outside this module: it
+				// never fetches what go.mod or go.work require.
+				continue
+			}
 			sumdb, proxyHost := exposure(c, req.Path)
 			if !sumdb && proxyHost == "" {
 				continue
+			}
+			fallback := ""
+			if proxyHost != "" {
+				fallback = fallbackAfterFirst(c)
 			}
 			vars := "GONOSUMDB"
 			switch {
@@ -71,16 +86,21 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 			case proxyHost != "":
 				vars = "GONOPROXY"
 			}
-			k := key{req, why, sumdb, proxyHost, vars}
-			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb)), k, c.Name)
+			k := key{req, why, sumdb, proxyHost, fallback, vars}
+			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+"\x00"+fallback, k, c.Name)
 		}
 	}
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		var consequence string
 		switch {
+		case k.sumdb && k.fallback != "":
+			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database: the download falls back to " + k.fallback + ", " +
+				"but its checksum lookup fails with 404/410 Not Found"
 		case k.sumdb && k.proxyHost != "":
 			consequence = "its path leaks to " + k.proxyHost + " and to the checksum database, and fetching it fails with 404/410 Not Found"
+		case k.fallback != "":
+			consequence = "its path leaks to " + k.proxyHost + " before the download falls back to " + k.fallback
 		case k.sumdb:
 			consequence = "its checksum lookup in the checksum database fails with 404/410 Not Found"
 		default:
@@ -111,6 +131,27 @@ func exposure(c *resolve.Consumer, path string) (sumdb bool, proxyHost string) {
 		}
 	}
 	return sumdb, proxyHost
+}
+
+// fallbackAfterFirst is where a consumer's GOPROXY list goes after its
+// first proxy answers 404/410 for a module it does not have (both separators
+// fall through on "not found"): "direct", the next proxy's host, or "" when
+// the list ends there or turns lookups off.
+func fallbackAfterFirst(c *resolve.Consumer) string {
+	entries, err := goenv.ParseGOPROXY(c.Vars["GOPROXY"].Value)
+	live := goenv.Live(entries)
+	if err != nil || len(live) < 2 {
+		return ""
+	}
+	switch e := live[1]; {
+	case e.Kind == goenv.ProxyDirect:
+		return "direct"
+	case e.Kind == goenv.ProxyURL && e.URL != nil && e.URL.Scheme == "file":
+		return "a file:// cache"
+	case e.Kind == goenv.ProxyURL && e.URL != nil:
+		return e.URL.Hostname()
+	}
+	return ""
 }
 
 // coverFixes adds the narrowest pattern that covers the module to the lists

@@ -13,8 +13,8 @@ func init() {
 // they seem to (golang.org/x/net/http/httpproxy): upper and lower case
 // spellings that disagree (Go takes the upper case one, git and curl may
 // take the other), a proxy value that does not parse even with "http://"
-// prepended (net/http silently ignores it and connects directly), and
-// ALL_PROXY as the only proxy variable (Go ignores it, git uses it).
+// prepended (net/http silently ignores it and connects directly). A proxy
+// variable Go does not use at all is proxy-env-incomplete's.
 func checkProxyEnvConflict(in *Input) []Finding {
 	type key struct {
 		pl            place
@@ -49,13 +49,6 @@ func checkProxyEnvConflict(in *Input) []Finding {
 			if _, err := goenv.ParseNetProxy(pv.value); err != nil {
 				add(c.Vars[pv.name].Prov, c.Name, pv.name+" "+quote(pv.value), " does not parse as a proxy URL ("+quote(err.Error())+
 					"), so Go silently ignores it and connects directly.", nil)
-			}
-		}
-		if np.HTTPSProxy == "" && np.HTTPProxy == "" {
-			all := effectiveVar(c, "ALL_PROXY", "all_proxy")
-			if all.Value != "" {
-				add(all.Prov, c.Name, all.Name+" "+quote(all.Value), " is the only proxy variable, but Go ignores ALL_PROXY while git uses it, "+
-					"so the go command's own requests (proxy, checksum database, go-get lookups) connect directly.", nil)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
@@ -20,7 +21,9 @@ const toolchainModule = "golang.org/toolchain"
 // GOSUMDB=off (toolchains always need the checksum database, unless GOPROXY
 // is a single file:// URL) or GOPROXY=off for golang.org/toolchain (unless a
 // GONOPROXY pattern sends it direct), which fails with the misleading
-// "toolchain not available". The finding is on the value that blocks.
+// "toolchain not available". The finding is on the value that blocks; it is
+// information only for an offline setup (GOPROXY=off with -mod=vendor, or
+// for tool installs, GOPROXY=off everywhere).
 //
 // No fix: each remedy (GOTOOLCHAIN=local, or checksums or the proxy back on)
 // changes a policy someone set on purpose.
@@ -29,6 +32,7 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 		pl                     place
 		name, value, toolchain string
 		toolchainProv          sources.Provenance
+		offline                bool // GOPROXY=off with -mod=vendor: nothing is looked up on purpose
 	}
 	var g groups[key]
 	for _, c := range in.Consumers {
@@ -40,9 +44,14 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 		entries, err := goenv.ParseGOPROXY(proxy.Value)
 		live := goenv.Live(entries)
 		singleFile := err == nil && len(live) == 1 && live[0].URL != nil && live[0].URL.Scheme == "file" && !strings.ContainsAny(proxy.Value, ",|")
+		// Tool installs do not read the project's GOFLAGS; with the project
+		// vendored, or every consumer offline, their blocked downloads are
+		// expected too.
+		offline := proxyOff(c) && (vendored(c) ||
+			c.Name == "install" && (slices.ContainsFunc(in.Consumers, vendored) || !slices.ContainsFunc(in.Consumers, func(o *resolve.Consumer) bool { return !proxyOff(o) })))
 		block := func(v resolve.Value) {
 			pl := valuePlace(v.Prov)
-			g.add(provKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value, key{pl, v.Name, v.Value, tc.Value, tc.Prov}, c.Name)
+			g.add(provKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value+"\x00"+itoa(boolInt(offline)), key{pl, v.Name, v.Value, tc.Value, tc.Prov, offline}, c.Name)
 		}
 		if sum := c.Vars["GOSUMDB"]; sum.Value == "off" && !singleFile {
 			block(sum)
@@ -54,11 +63,18 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		symptom := "checksum database disabled by GOSUMDB=off"
+		what := " blocks"
 		if k.name == "GOPROXY" {
 			symptom = "toolchain not available"
+			what = ` turns module downloads off (every module not in the module cache fails with "module lookup disabled by GOPROXY=off") and blocks`
 		}
-		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+" blocks the toolchain downloads GOTOOLCHAIN "+quote(k.toolchain)+
+		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+what+" the toolchain downloads GOTOOLCHAIN "+quote(k.toolchain)+
 			" ("+where(k.toolchainProv, "GOTOOLCHAIN")+") allows, so switching to the Go version a go.mod asks for fails with "+quote(symptom)+".", consumers)
+		if k.offline {
+			// An offline vendored setup: no download is expected, only the
+			// Go version a go.mod asks for must be installed by hand.
+			f.Severity = Information
+		}
 		f.Related = related(k.toolchainProv, "GOTOOLCHAIN is "+quote(k.toolchain)+" here.")
 		out = append(out, f)
 	})

@@ -1,0 +1,121 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+func init() {
+	register(Rule{Code: "unknown-proxy-variable", Severity: Warning, Check: checkUnknownProxyVariable})
+}
+
+// checkUnknownProxyVariable reports misspelled network proxy variables
+// (HTTPS_PORXY, HTTP_PROXY_URL, HTTPSPROXY, Https_Proxy) in the files that
+// set environment variables for Go: go.toolsEnvVars, gopls build.env,
+// terminal.integrated.env.*, launch and tasks env, and the GOENV file.
+// net/http reads exactly HTTP_PROXY, HTTPS_PROXY and NO_PROXY (or their
+// lower-case forms), git also ALL_PROXY; a near miss is silently ignored.
+// The process environment is not checked: it holds every program's
+// variables, not only Go's. The fix renames the key (not in the GOENV file,
+// where even the right name has no effect).
+func checkUnknownProxyVariable(in *Input) []Finding {
+	var out []Finding
+	windows := in.Snap.Options.GOOS == "windows"
+	report := func(name, setting string, p sources.Provenance, consumers []string, goenvFile bool) {
+		suggestion := proxyMisspelling(name, windows && !goenvFile)
+		if suggestion == "" {
+			return
+		}
+		msg := name + " is not a proxy variable (did you mean " + suggestion + "?), so setting it in " + setting + " has no effect" +
+			forConsumers(consumers) + ": Go and git connect without the proxy it names"
+		if goenvFile {
+			out = append(out, finding(keyPlace(p), msg+"; even "+suggestion+" has no effect there, because net/http reads it only from the process environment.", consumers))
+			return
+		}
+		f := finding(keyPlace(p), msg+".", consumers)
+		fx := in.fixer()
+		fx.rename(p, suggestion)
+		f.addFix(fx.build("Rename "+keyLabel(p)+" to "+suggestion+" in "+in.label(p.File), true))
+		out = append(out, f)
+	}
+	for _, st := range in.Snap.SettingsLayers() {
+		for _, e := range st.Env("go.toolsEnvVars") {
+			report(e.Name, "go.toolsEnvVars", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+		for _, e := range st.GoplsBuildEnv() {
+			report(e.Name, "gopls build.env", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+		for _, os := range []string{"linux", "osx", "windows"} {
+			key := "terminal.integrated.env." + os
+			for _, e := range st.Env(key) {
+				report(e.Name, key, e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+			}
+		}
+	}
+	for _, lc := range in.Snap.Launch.LaunchConfigs() {
+		for _, e := range lc.Env {
+			report(e.Name, "launch.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	for _, t := range in.Snap.Tasks.Tasks() {
+		for _, e := range t.Env {
+			report(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	for _, f := range in.Snap.EnvFiles() {
+		if f.Kind != sources.GoEnvFile || !f.Exists {
+			continue
+		}
+		consumers := in.consumersReading(f.Path)
+		for _, l := range f.Lines {
+			if l.Valid {
+				report(l.Key, "the GOENV file", f.Prov(l), consumers, true)
+			}
+		}
+	}
+	return out
+}
+
+// proxyTargets are the proxy variables, by their name without separators.
+var proxyTargets = []struct{ prefix, name string }{
+	{"HTTPS", "HTTPS_PROXY"}, {"HTTP", "HTTP_PROXY"}, {"NO", "NO_PROXY"}, {"ALL", "ALL_PROXY"},
+}
+
+// proxyNameSuffixes are words people append to a proxy variable's name.
+var proxyNameSuffixes = []string{"URL", "URI", "HOST", "SERVER", "ADDR", "ADDRESS", "PORT", "HOSTS", "LIST"}
+
+// proxyMisspelling returns the proxy variable a name was meant to be ("" when
+// it is one, or is not close to one): the right words with separators
+// dropped or changed (HTTPSPROXY, HTTP-PROXY), a suffix added
+// (HTTP_PROXY_URL), PROXY misspelled by one letter (HTTPS_PORXY, NO_PROXI),
+// or mixed case. The suggestion is lower case when the name is; with
+// caseless names (Windows) only the upper-case spelling is compared.
+func proxyMisspelling(name string, caseless bool) string {
+	up := strings.ToUpper(name)
+	for _, t := range proxyTargets {
+		if name == t.name || name == strings.ToLower(t.name) || caseless && up == t.name {
+			return ""
+		}
+	}
+	if goenv.LooksLikeGoVar(name) {
+		return "" // unknown-go-variable's
+	}
+	key := strings.NewReplacer("_", "", "-", "", ".", "").Replace(up)
+	for _, t := range proxyTargets {
+		rest, ok := strings.CutPrefix(key, t.prefix)
+		if !ok {
+			continue
+		}
+		for _, s := range append([]string{""}, proxyNameSuffixes...) {
+			if r, ok := strings.CutSuffix(rest, s); ok && goenv.EditDistance(r, "PROXY") <= 1 {
+				if name == strings.ToLower(name) {
+					return strings.ToLower(t.name)
+				}
+				return t.name
+			}
+		}
+	}
+	return ""
+}
