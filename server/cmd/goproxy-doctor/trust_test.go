@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -9,9 +10,9 @@ import (
 // one's flag help and in the usage text, which says what untrusted means.
 func TestTrustWorkspaceFlagDocumented(t *testing.T) {
 	for _, cmd := range []string{"env", "check", "verify"} {
-		_, stderr, _ := runCLI(t, nil, cmd, "--help")
-		if !strings.Contains(stderr, "-trust-workspace\n") {
-			t.Errorf("%s --help: no --trust-workspace:\n%s", cmd, stderr)
+		stdout, _, _ := runCLI(t, nil, cmd, "--help")
+		if !slices.Contains(helpFlags(stdout), "trust-workspace") || !strings.Contains(stdout, "trust the folder: honour") {
+			t.Errorf("%s --help: no --trust-workspace:\n%s", cmd, stdout)
 		}
 	}
 	stdout, _, code := runCLI(t, nil, "help")
