@@ -36,10 +36,12 @@ user settings.json unless --settings is given; a --settings FILE ending in
 
 var commands = map[string]command{
 	"env": {
-		synopsis: "[--json] [--folder DIR] [--settings FILE]... [--trust-workspace]",
+		synopsis: "[--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]",
 		about: `Prints, per consumer (terminal, gopls, tools, install, debug, tasks), the effective value
 of every proxy-related Go variable and where it comes from. Rows marked ≠ differ between
-consumers. The terminal column is this shell's environment.
+consumers. The terminal column is this shell's environment. The table fits $COLUMNS
+(else 120 columns): a long value is cut around the part that differs, or wrapped
+when that part alone is too wide; --wide prints values whole.
 
 ` + folderAbout + "\n\n" + trustAbout,
 	},
@@ -57,7 +59,7 @@ diffs instead.
 ` + folderAbout + "\n\n" + trustAbout,
 	},
 	"verify": {
-		synopsis: "[--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]",
+		synopsis: "[--json] [--wide] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]",
 		about: `Probes the network as each distinct consumer environment would, for every module the
 folder needs, and reports which proxy served each one.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.

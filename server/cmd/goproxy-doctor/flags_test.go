@@ -21,7 +21,7 @@ func helpFlags(help string) []string {
 // --help is parsed first, so each row also shows that all of a command's
 // flags are still accepted.
 func TestSubcommandHelp(t *testing.T) {
-	envFlags := []string{"folder", "json", "settings", "trust-workspace"}
+	envFlags := []string{"folder", "json", "settings", "trust-workspace", "wide"}
 	checkFlags := []string{"dry-run", "fix", "fix-scope", "folder", "format", "settings", "trust-workspace"}
 	verifyFlags := []string{"concurrency", "folder", "json", "module", "settings", "timeout", "trust-workspace"}
 	for _, tc := range []struct {
@@ -29,9 +29,9 @@ func TestSubcommandHelp(t *testing.T) {
 		usage string
 		flags []string
 	}{
-		{[]string{"env", "--help"}, "Usage: goproxy-doctor env [--json]", envFlags},
+		{[]string{"env", "--help"}, "Usage: goproxy-doctor env [--json] [--wide]", envFlags},
 		{[]string{"env", "-h"}, "Usage: goproxy-doctor env ", envFlags},
-		{[]string{"env", "--json", "--folder", ".", "--settings", "s.json", "--settings", "t.json", "--trust-workspace", "--help"}, "Usage: goproxy-doctor env ", envFlags},
+		{[]string{"env", "--json", "--wide", "--folder", ".", "--settings", "s.json", "--settings", "t.json", "--trust-workspace", "--help"}, "Usage: goproxy-doctor env ", envFlags},
 		{[]string{"help", "env"}, "Usage: goproxy-doctor env ", envFlags},
 		{[]string{"check", "--help"}, "Usage: goproxy-doctor check [--format text|json|sarif]", checkFlags},
 		{[]string{"check", "-help"}, "Usage: goproxy-doctor check ", checkFlags},
@@ -91,6 +91,8 @@ func TestFlagUsageErrors(t *testing.T) {
 		{[]string{"check", "--concurrency", "2"}, "unknown flag --concurrency"},
 		{[]string{"verify", "--format", "json"}, "unknown flag --format"},
 		{[]string{"verify", "--fix"}, "unknown flag --fix"},
+		{[]string{"check", "--wide"}, "unknown flag --wide"},
+		{[]string{"env", "--wide=maybe"}, "invalid boolean value"},
 		{[]string{"serve", "--json"}, "goproxy-doctor serve: unknown flag --json"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
 		{[]string{"version", "--json"}, "unknown flag --json"},

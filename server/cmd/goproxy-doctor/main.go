@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
@@ -35,7 +36,7 @@ var version = "dev"
 const usage = `goproxy-doctor: the effective Go proxy environment per editor and terminal process
 
 Usage:
-  goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]
+  goproxy-doctor env    [--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]
   goproxy-doctor check  [--format text|json|sarif] [--fix [--fix-scope workspace|user|all] [--dry-run]] [--folder DIR] [--settings FILE]... [--trust-workspace]
   goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]
   goproxy-doctor serve  [--stdio]
@@ -140,6 +141,7 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 	var ff folderFlags
 	ff.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON (SPEC §8 shape) instead of the table")
+	wide := fs.Bool("wide", false, "print values whole instead of fitting the table to the terminal ($COLUMNS, else 120 columns)")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -155,8 +157,17 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 		}
 		return exitOK
 	}
-	fmt.Fprint(stdout, e.Text())
+	fmt.Fprint(stdout, e.TextWith(report.TextOptions{Width: columns(environ), Wide: *wide, ShellTerminal: true}))
 	return exitOK
+}
+
+// columns is the terminal's width from $COLUMNS (0: unknown).
+func columns(environ []string) int {
+	n, err := strconv.Atoi(engine.EnvMap(environ)["COLUMNS"])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }
 
 // runCheck is `goproxy-doctor check`: the findings, optionally fixed first.
