@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
@@ -146,18 +147,23 @@ func related(p sources.Provenance, msg string) []Related {
 }
 
 // where names the source of a value for a message: the setting's key path for
-// settings, launch and tasks files, else the source kind (SPEC §3).
+// settings, launch and tasks files, else the source in words a user knows
+// (never an internal kind such as goenv-file).
 func where(p sources.Provenance, name string) string {
 	switch p.Source {
-	case "":
-		return string(sources.Default)
-	case sources.ProcessEnv, sources.GoEnvFile, sources.GorootGoEnv, sources.Default:
-		return string(p.Source)
+	case "", sources.Default:
+		return "the default"
+	case sources.ProcessEnv:
+		return "the process environment"
+	case sources.GoEnvFile:
+		return "your go env -w file"
+	case sources.GorootGoEnv:
+		return "the Go installation's go.env"
 	case sources.Derived:
 		if p.Key == "GOTOOLCHAIN" {
 			return "tool installation"
 		}
-		return string(sources.Derived)
+		return "set by vscode-go"
 	}
 	key := strings.TrimSuffix(p.Key, "."+name)
 	switch p.Source {
@@ -181,8 +187,36 @@ func overlay(k sources.Kind) bool {
 }
 
 // quote quotes a value for a message, credentials masked and cut to
-// clip.MaxValue characters (a 5 MB value must not make a 5 MB message).
-func quote(v string) string { return strconv.Quote(clip.Value(redact.RedactText(v))) }
+// clip.MaxValue characters (a 5 MB value must not make a 5 MB message). The
+// value is shown as it is: quotes and backslashes in it are not escaped
+// (a GOSUMDB of "off" with its quotes reads '"off"', not "\"off\""); it is
+// delimited by a quote it does not contain, and control characters are
+// escaped so that a message stays on its lines.
+func quote(v string) string {
+	v = clip.Value(redact.RedactText(v))
+	var b strings.Builder
+	for _, r := range v {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	shown := b.String()
+	for _, q := range []string{`"`, "'", "`"} {
+		if !strings.Contains(shown, q) {
+			return q + shown + q
+		}
+	}
+	return strconv.Quote(shown)
+}
 
 // shown is a value for a message: quoted, or "unset" for a default empty value.
 func shown(v string, p sources.Provenance) string {
