@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ diffs instead.
 ` + folderAbout + "\n\n" + trustAbout,
 	},
 	"verify": {
-		synopsis: "[--json] [--wide] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]",
+		synopsis: "[--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]",
 		about: `Probes the network as each distinct consumer environment would, for every module the
 folder needs, and reports which proxy served each one.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
@@ -97,7 +98,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code
 		writeHelp(stdout, fs)
 		return exitOK, true
 	case err != nil:
-		fmt.Fprintf(stderr, "goproxy-doctor %s: %s\nRun 'goproxy-doctor %[1]s --help' for its flags.\n", fs.Name(), flagError(err))
+		fmt.Fprintf(stderr, "goproxy-doctor %s: %s%s\nRun 'goproxy-doctor %[1]s --help' for its flags.\n", fs.Name(), flagError(err), elsewhere(fs.Name(), err))
 		return exitUsage, true
 	case fs.NArg() > 0:
 		fmt.Fprintf(stderr, "goproxy-doctor %s: unexpected argument %q (flags go before other arguments; this command takes none)\nRun 'goproxy-doctor %[1]s --help' for its flags.\n", fs.Name(), fs.Arg(0))
@@ -124,6 +125,26 @@ func flagError(err error) string {
 		return "invalid boolean value " + strings.Replace(rest, " for -", " for --", 1)
 	}
 	return msg
+}
+
+// elsewhere says which other commands have the flag an unknown-flag error
+// names ("" for none): a misplaced flag is a common mistake.
+func elsewhere(cmd string, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return ""
+	}
+	name = strings.TrimPrefix(name, "-")
+	var in []string
+	for _, other := range []string{"env", "check", "verify", "serve"} {
+		if other != cmd && slices.Contains(strings.Fields(strings.NewReplacer("[", " ", "]", " ", "|", " ").Replace(commands[other].synopsis)), "--"+name) {
+			in = append(in, other)
+		}
+	}
+	if len(in) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (a flag of %s, not of %s)", strings.Join(in, " and "), cmd)
 }
 
 // writeHelp prints a subcommand's synopsis, description and flags.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -57,6 +59,16 @@ func TestSubcommandHelp(t *testing.T) {
 		if got := helpFlags(stdout); !slices.Equal(got, tc.flags) {
 			t.Errorf("%q: lists flags %q, want %q", tc.args, got, tc.flags)
 		}
+		// The synopsis names exactly the flags the command defines.
+		usage, _, _ := strings.Cut(stdout, "\n")
+		var named []string
+		for _, m := range regexp.MustCompile(`--([a-z-]+)`).FindAllStringSubmatch(usage, -1) {
+			named = append(named, m[1])
+		}
+		slices.Sort(named)
+		if !slices.Equal(named, tc.flags) {
+			t.Errorf("%q: synopsis %q names %q, want %q", tc.args, usage, named, tc.flags)
+		}
 	}
 }
 
@@ -81,8 +93,9 @@ func TestFlagUsageErrors(t *testing.T) {
 		args []string
 		want string // in stderr
 	}{
-		{[]string{"check", "--json"}, "goproxy-doctor check: unknown flag --json"},
-		{[]string{"env", "--format", "sarif"}, "goproxy-doctor env: unknown flag --format"},
+		{[]string{"check", "--json"}, "goproxy-doctor check: unknown flag --json (a flag of env and verify, not of check)"},
+		{[]string{"env", "--format", "sarif"}, "goproxy-doctor env: unknown flag --format (a flag of check, not of env)"},
+		{[]string{"env", "--bogus"}, "goproxy-doctor env: unknown flag --bogus\n"},
 		{[]string{"env", "--fix"}, "unknown flag --fix"},
 		{[]string{"env", "--dry-run"}, "unknown flag --dry-run"},
 		{[]string{"env", "--timeout", "2s"}, "unknown flag --timeout"},
@@ -91,7 +104,8 @@ func TestFlagUsageErrors(t *testing.T) {
 		{[]string{"check", "--concurrency", "2"}, "unknown flag --concurrency"},
 		{[]string{"verify", "--format", "json"}, "unknown flag --format"},
 		{[]string{"verify", "--fix"}, "unknown flag --fix"},
-		{[]string{"check", "--wide"}, "unknown flag --wide"},
+		{[]string{"check", "--wide"}, "unknown flag --wide (a flag of env, not of check)"},
+		{[]string{"verify", "--wide"}, "unknown flag --wide (a flag of env, not of verify)"},
 		{[]string{"env", "--wide=maybe"}, "invalid boolean value"},
 		{[]string{"serve", "--json"}, "goproxy-doctor serve: unknown flag --json"},
 		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
@@ -117,5 +131,25 @@ func TestFlagUsageErrors(t *testing.T) {
 		if !strings.Contains(stderr, tc.want) {
 			t.Errorf("%q: stderr %q lacks %q", tc.args, stderr, tc.want)
 		}
+	}
+}
+
+// The README's command-line section shows the synopses the commands print.
+func TestReadmeSynopses(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, l := range strings.Split(usage, "\n") {
+		if l, ok := strings.CutPrefix(l, "  goproxy-doctor "); ok {
+			n++
+			if !strings.Contains(string(readme), "\ngoproxy-doctor "+l+"\n") {
+				t.Errorf("README.md lacks the line %q", "goproxy-doctor "+l)
+			}
+		}
+	}
+	if n != 6 {
+		t.Errorf("usage has %d command lines, want 6:\n%s", n, usage)
 	}
 }

@@ -33,15 +33,15 @@ import (
 // version is set by the build (-ldflags -X main.version=...).
 var version = "dev"
 
-const usage = `goproxy-doctor: the effective Go proxy environment per editor and terminal process
-
-Usage:
-  goproxy-doctor env    [--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]
-  goproxy-doctor check  [--format text|json|sarif] [--fix [--fix-scope workspace|user|all] [--dry-run]] [--folder DIR] [--settings FILE]... [--trust-workspace]
-  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]
-  goproxy-doctor serve  [--stdio]
-  goproxy-doctor version
-  goproxy-doctor help   [COMMAND]
+// usage is the overview `goproxy-doctor help` prints; each command's line is
+// the synopsis its own --help shows.
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("goproxy-doctor: the effective Go proxy environment per editor and terminal process\n\nUsage:\n")
+	for _, name := range []string{"env", "check", "verify", "serve", "version"} {
+		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  goproxy-doctor %-6s %s", name, commands[name].synopsis), " "))
+	}
+	b.WriteString(`  goproxy-doctor help   [COMMAND]
 
 Each command has its own flags: 'goproxy-doctor COMMAND --help' lists them.
 An unknown flag, or a flag of another command, is a usage error.
@@ -50,7 +50,9 @@ An unknown flag, or a flag of another command, is a usage error.
 
 ` + trustAbout + `
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
-`
+`)
+	return b.String()
+}()
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
