@@ -1,9 +1,7 @@
 package rules
 
 import (
-	"fmt"
 	"net"
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -186,37 +184,10 @@ func overlay(k sources.Kind) bool {
 	return true
 }
 
-// quote quotes a value for a message, credentials masked and cut to
-// clip.MaxValue characters (a 5 MB value must not make a 5 MB message). The
-// value is shown as it is: quotes and backslashes in it are not escaped
-// (a GOSUMDB of "off" with its quotes reads '"off"', not "\"off\""); it is
-// delimited by a quote it does not contain, and control characters are
-// escaped so that a message stays on its lines.
-func quote(v string) string {
-	v = clip.Value(redact.RedactText(v))
-	var b strings.Builder
-	for _, r := range v {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	shown := b.String()
-	for _, q := range []string{`"`, "'", "`"} {
-		if !strings.Contains(shown, q) {
-			return q + shown + q
-		}
-	}
-	return strconv.Quote(shown)
-}
+// quote quotes a value for a message, credentials masked, cut to
+// clip.MaxValue characters (a 5 MB value must not make a 5 MB message) and
+// shown as it is, without escaped quotes (clip.Quote).
+func quote(v string) string { return clip.Quote(redact.RedactText(v)) }
 
 // shown is a value for a message: quoted, or "unset" for a default empty value.
 func shown(v string, p sources.Provenance) string {
