@@ -25,8 +25,14 @@ PLAYWRIGHT_DIR := $(E2E_DIR)/playwright-core-$(PLAYWRIGHT_VERSION)
 # Node 24 first on PATH (code-server and vsce 4 need Node 22+), then the pinned npm, so a newer system npm
 # cannot change how code-server's install scripts run.
 NODE24_ENV := PATH="$(abspath $(NODE24_DIR))/bin:$(abspath $(NPM_PIN_DIR))/shim:$$PATH" npm_config_nodedir="$(abspath $(NODE24_DIR))"
-E2E_APT_PACKAGES := chromium fonts-liberation neovim build-essential python3 pkg-config \
+# What the code-server suites need (chromium, and the tools to compile code-server's native modules), and
+# what the Neovim suite needs.
+E2E_CODE_SERVER_APT := chromium fonts-liberation build-essential python3 pkg-config \
 	libsecret-1-dev libkrb5-dev libx11-dev libxkbfile-dev
+E2E_NEOVIM_APT := neovim
+E2E_APT_PACKAGES := $(E2E_CODE_SERVER_APT) $(E2E_NEOVIM_APT)
+E2E_APT := E2E_DIR=$(E2E_DIR) CODE_SERVER_APT="$(E2E_CODE_SERVER_APT)" NEOVIM_APT="$(E2E_NEOVIM_APT)" \
+	sh extension/scripts/e2e-apt.sh
 
 EXT_NAME := go-proxy-doctor
 EXT_BUNDLE := dist/extension.js
@@ -108,16 +114,10 @@ $(addprefix vsix-,$(VSIX_TARGETS)): vsix-%: $(EXT_BUNDLE) deps-node24 deps-go
 	@echo "built $(call vsix_file,$*)"
 
 # --- End-to-end -----------------------------------------------------------------------------------------
-# Debian packages: installed only when dpkg says one is missing, so a warm machine pays nothing.
+# Debian packages: installed only when dpkg says one is missing, so a warm machine pays nothing; as root,
+# else through sudo. Without either, it says what to install and test-e2e skips the suites that need it.
 deps-e2e-apt:
-	@missing=""; for p in $(E2E_APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "apt-get install$$missing"; mkdir -p $(E2E_DIR); \
-	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; } \
-	    > $(E2E_DIR)/apt.log 2>&1 || { cat $(E2E_DIR)/apt.log; exit 1; }; \
-	fi
+	@$(E2E_APT) install $(E2E_APT_PACKAGES)
 
 $(CODE_SERVER_DIR)/.installed: | deps-node24 deps-e2e-apt
 	@echo "installing code-server $(CODE_SERVER_VERSION) (its native modules are compiled: a few minutes)"
@@ -145,7 +145,13 @@ E2E_RUN_ENV = GO="$(GO)" \
 # E2E_SUITES and E2E_NODE_ARGS (e.g. --test-name-pattern=...) narrow a run while working on one step.
 E2E_SUITES ?= test/e2e/vscode.test.mjs test/e2e/vscode-restricted.test.mjs test/e2e/neovim.test.mjs
 
-test-e2e: deps-e2e vsix-linux-x64
-	rm -rf test-results/e2e && mkdir -p test-results/e2e
+# Runs every suite in E2E_SUITES whose Debian packages are installed and says which it skips and why; the
+# code-server suites' own dependencies are installed only when one of them runs.
+test-e2e: deps-e2e-apt deps-node24 vsix-linux-x64
+	@suites=$$($(E2E_APT) suites $(E2E_SUITES)); \
+	if [ -z "$$suites" ]; then echo "e2e: no end-to-end suite can run here (see SKIPPED above)"; exit 0; fi; \
+	case "$$suites" in *vscode*) $(MAKE) --no-print-directory $(CODE_SERVER_DIR)/.installed $(PLAYWRIGHT_DIR)/.installed || exit 1;; esac; \
+	rm -rf test-results/e2e && mkdir -p test-results/e2e; \
+	echo "$(NODE24) --test" $$suites; \
 	$(E2E_RUN_ENV) $(NODE24) --test --test-concurrency=1 --test-timeout=600000 \
-	  --test-reporter=./test/e2e/reporter.mjs --test-reporter-destination=stdout $(E2E_NODE_ARGS) $(E2E_SUITES)
+	  --test-reporter=./test/e2e/reporter.mjs --test-reporter-destination=stdout $(E2E_NODE_ARGS) $$suites

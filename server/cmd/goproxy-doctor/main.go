@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
@@ -32,33 +33,26 @@ import (
 // version is set by the build (-ldflags -X main.version=...).
 var version = "dev"
 
-const usage = `goproxy-doctor: the effective Go proxy environment per editor and terminal process
+// usage is the overview `goproxy-doctor help` prints; each command's line is
+// the synopsis its own --help shows.
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("goproxy-doctor: the effective Go proxy environment per editor and terminal process\n\nUsage:\n")
+	for _, name := range []string{"env", "check", "verify", "serve", "version"} {
+		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  goproxy-doctor %-6s %s", name, commands[name].synopsis), " "))
+	}
+	b.WriteString(`  goproxy-doctor help   [COMMAND]
 
-Usage:
-  goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]
-  goproxy-doctor check  [--fix [--fix-scope workspace|user|all] [--dry-run]] [--format text|json|sarif] [--folder DIR] [--settings FILE]... [--trust-workspace]
-  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]
-  goproxy-doctor serve | --stdio
-  goproxy-doctor version
+Each command has its own flags: 'goproxy-doctor COMMAND --help' lists them.
+An unknown flag, or a flag of another command, is a usage error.
 
---folder defaults to the current directory. User settings are read from VS Code's
-user settings.json unless --settings is given; a --settings FILE ending in
-.code-workspace is read as the multi-root workspace file.
-check --fix edits only files inside the folder unless --fix-scope widens it: user adds
-VS Code's user settings and the go env -w file at its default location, all also a GOENV
-file your own environment moved elsewhere. It never writes a file a workspace setting
-names, never creates a directory, and prints every file it writes; --dry-run prints the
-diffs instead.
+` + folderAbout + `
 
-The folder is untrusted unless --trust-workspace is given, as in VS Code's
-Restricted Mode: its go.alternateTools, go.goroot and terminal.integrated.env
-are ignored, go env never runs with an environment its settings, launch.json
-or tasks.json shaped (those values are shown unconfirmed), and verify contacts
-only the URLs of your own configuration (process environment, user settings,
-your go env -w file), listing the workspace's as withheld. Give
---trust-workspace only for a repository whose settings you would let run code.
+` + trustAbout + `
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
-`
+`)
+	return b.String()
+}()
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -82,17 +76,44 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "version", "--version", "-version":
+		fs := newFlagSet("version")
+		if code, done := parseFlags(fs, rest, stdout, stderr); done {
+			return code
+		}
 		fmt.Fprintf(stdout, "goproxy-doctor %s\n", version)
 		return exitOK
 	case "serve", "--stdio":
+		fs := newFlagSet("serve")
+		fs.Bool("stdio", false, "talk LSP over stdin and stdout (the default and only transport)")
+		if code, done := parseFlags(fs, rest, stdout, stderr); done {
+			return code
+		}
 		return serve(ctx, stdin, stdout, stderr)
-	case "env", "check":
-		return runCheck(ctx, cmd, rest, stdout, stderr, environ)
+	case "env":
+		return runEnv(ctx, rest, stdout, stderr, environ)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr, environ)
 	case "verify":
 		return runVerify(ctx, rest, stdout, stderr, environ)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
+	case "help", "-h", "--help", "-help":
+		switch {
+		case len(rest) == 0:
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		case len(rest) > 1:
+			fmt.Fprintf(stderr, "goproxy-doctor help: takes one command, got %q\n", rest)
+			return exitUsage
+		}
+		if _, ok := commands[rest[0]]; !ok {
+			fmt.Fprintf(stderr, "goproxy-doctor help: unknown command %q\n\n%s", rest[0], usage)
+			return exitUsage
+		}
+		// The command's own flag set prints its help.
+		return run(ctx, []string{rest[0], "--help"}, stdin, stdout, stderr, environ)
+	}
+	if strings.HasPrefix(cmd, "-") {
+		fmt.Fprintf(stderr, "goproxy-doctor: %s before the command: flags go after it (goproxy-doctor COMMAND %[1]s)\n\n%s", cmd, usage)
+		return exitUsage
 	}
 	fmt.Fprintf(stderr, "goproxy-doctor: unknown command %q\n\n%s", cmd, usage)
 	return exitUsage
@@ -103,68 +124,92 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-func runCheck(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer, environ []string) int {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	folder := fs.String("folder", ".", "workspace folder to examine")
-	var settings stringList
-	fs.Var(&settings, "settings", "VS Code settings file to use as user settings (or a .code-workspace file); repeatable")
-	asJSON := fs.Bool("json", false, "print JSON (env)")
-	format := fs.String("format", "text", "output format: text, json or sarif (check)")
-	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again (check)")
-	fixScope := fs.String("fix-scope", "workspace", "files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all (check)")
-	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing (check)")
-	trust := fs.Bool("trust-workspace", false, trustUsage)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+// folderFlags are the flags of every command that examines a folder.
+type folderFlags struct {
+	folder   string
+	settings stringList
+	trust    bool
+}
+
+func (f *folderFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.folder, "folder", ".", "workspace folder `DIR` to examine")
+	fs.Var(&f.settings, "settings", "VS Code settings `FILE` to use as user settings (or a .code-workspace file); repeatable")
+	fs.BoolVar(&f.trust, "trust-workspace", false, trustUsage)
+}
+
+// runEnv is `goproxy-doctor env`: the effective environment per consumer.
+func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
+	fs := newFlagSet("env")
+	var ff folderFlags
+	ff.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON (SPEC §8 shape) instead of the table")
+	wide := fs.Bool("wide", false, "print values whole instead of fitting the table to the terminal ($COLUMNS, else 120 columns)")
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "goproxy-doctor %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return exitUsage
+	dir, _, consumers, code := loadFolder(ctx, "env", ff.folder, ff.settings, ff.trust, stderr, environ)
+	if code != exitOK {
+		return code
 	}
-	if cmd == "check" && *format != "text" && *format != "json" && *format != "sarif" {
+	e := report.EnvJSON(dir, consumers)
+	if *asJSON {
+		if err := report.WriteJSON(stdout, e); err != nil {
+			fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	fmt.Fprint(stdout, e.TextWith(report.TextOptions{Width: columns(environ), Wide: *wide, ShellTerminal: true}))
+	return exitOK
+}
+
+// columns is the terminal's width from $COLUMNS (0: unknown).
+func columns(environ []string) int {
+	n, err := strconv.Atoi(engine.EnvMap(environ)["COLUMNS"])
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// runCheck is `goproxy-doctor check`: the findings, optionally fixed first.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
+	fs := newFlagSet("check")
+	var ff folderFlags
+	ff.register(fs)
+	format := fs.String("format", "text", "output `FORMAT`: text, json or sarif")
+	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again")
+	fixScope := fs.String("fix-scope", "workspace", "`SCOPE` of the files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all")
+	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing")
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if *format != "text" && *format != "json" && *format != "sarif" {
 		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
 		return exitUsage
 	}
 	scope, scopeErr := writepolicy.ParseScope(*fixScope)
 	if scopeErr != nil {
-		fmt.Fprintf(stderr, "goproxy-doctor %s: --fix-scope: %v\n", cmd, scopeErr)
+		fmt.Fprintf(stderr, "goproxy-doctor check: --fix-scope: %v\n", scopeErr)
 		return exitUsage
 	}
 	if !*fixFlag && (*dryRun || *fixScope != "workspace") {
-		fmt.Fprintf(stderr, "goproxy-doctor %s: --fix-scope and --dry-run go with --fix\n", cmd)
+		fmt.Fprintf(stderr, "goproxy-doctor check: --fix-scope and --dry-run go with --fix\n")
 		return exitUsage
 	}
 	if *fixFlag {
-		if cmd != "check" {
-			fmt.Fprintf(stderr, "goproxy-doctor %s: --fix is a check flag\n", cmd)
-			return exitUsage
-		}
 		// What was fixed goes where it cannot break a JSON or SARIF report.
 		fixed := stdout
 		if *format != "text" {
 			fixed = stderr
 		}
-		if code := fixFolder(ctx, *folder, settings, fixed, stderr, environ, fixOptions{scope: scope, dryRun: *dryRun, trusted: *trust}); code != exitOK {
+		if code := fixFolder(ctx, ff.folder, ff.settings, fixed, stderr, environ, fixOptions{scope: scope, dryRun: *dryRun, trusted: ff.trust}); code != exitOK {
 			return code
 		}
 	}
-	dir, snap, consumers, code := loadFolder(ctx, cmd, *folder, settings, *trust, stderr, environ)
+	dir, snap, consumers, code := loadFolder(ctx, "check", ff.folder, ff.settings, ff.trust, stderr, environ)
 	if code != exitOK {
 		return code
-	}
-
-	if cmd == "env" {
-		e := report.EnvJSON(dir, consumers)
-		if *asJSON {
-			if err := report.WriteJSON(stdout, e); err != nil {
-				fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
-				return exitUsage
-			}
-			return exitOK
-		}
-		fmt.Fprint(stdout, e.Text())
-		return exitOK
 	}
 
 	findings := engine.Diagnose(snap, consumers)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -9,16 +10,16 @@ import (
 // one's flag help and in the usage text, which says what untrusted means.
 func TestTrustWorkspaceFlagDocumented(t *testing.T) {
 	for _, cmd := range []string{"env", "check", "verify"} {
-		_, stderr, _ := runCLI(t, nil, cmd, "--help")
-		if !strings.Contains(stderr, "-trust-workspace\n") {
-			t.Errorf("%s --help: no --trust-workspace:\n%s", cmd, stderr)
+		stdout, _, _ := runCLI(t, nil, cmd, "--help")
+		if !slices.Contains(helpFlags(stdout), "trust-workspace") || !strings.Contains(stdout, "trust the folder: honour") {
+			t.Errorf("%s --help: no --trust-workspace:\n%s", cmd, stdout)
 		}
 	}
 	stdout, _, code := runCLI(t, nil, "help")
 	if code != exitOK {
 		t.Fatalf("help: exit %d", code)
 	}
-	for _, want := range []string{"env    [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]", "untrusted unless --trust-workspace", "go.alternateTools", "withheld"} {
+	for _, want := range []string{"env    [--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]", "untrusted unless --trust-workspace", "go.alternateTools", "withheld"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("usage lacks %q:\n%s", want, stdout)
 		}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -17,22 +16,17 @@ import (
 // runVerify is `goproxy-doctor verify`: the network probed as each distinct
 // consumer environment would, for every module the folder needs (SPEC §7-8).
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	folder := fs.String("folder", ".", "workspace folder to examine")
+	fs := newFlagSet("verify")
+	folder := fs.String("folder", ".", "workspace folder `DIR` to examine")
 	var settings, modules stringList
-	fs.Var(&settings, "settings", "VS Code settings file to use as user settings (or a .code-workspace file); repeatable")
-	fs.Var(&modules, "module", "also verify PATH@VERSION; repeatable")
+	fs.Var(&settings, "settings", "VS Code settings `FILE` to use as user settings (or a .code-workspace file); repeatable")
+	fs.Var(&modules, "module", "also verify `PATH@VERSION`; repeatable")
 	asJSON := fs.Bool("json", false, "print JSON")
-	timeout := fs.Duration("timeout", verify.DefaultTimeout, "timeout of each request")
-	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "requests at once")
+	timeout := durationFlag(fs, "timeout", verify.DefaultTimeout, "timeout `DUR` of each request, e.g. 2s")
+	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "`N` requests at once")
 	trust := fs.Bool("trust-workspace", false, trustUsage)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "goproxy-doctor verify: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if *timeout <= 0 || *concurrency <= 0 {
 		fmt.Fprintf(stderr, "goproxy-doctor verify: --timeout and --concurrency must be positive\n")

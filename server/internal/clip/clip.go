@@ -5,6 +5,12 @@
 // MaxMessage.
 package clip
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Limits, in characters (runes).
 const (
 	MaxValue   = 200
@@ -37,4 +43,35 @@ func To(s string, n int) string {
 		count++
 	}
 	return s
+}
+
+// Quote shows v in a message as it is, cut to MaxValue characters: quotes
+// and backslashes in it are not escaped (a GOSUMDB of "off" with its quotes
+// reads '"off"', not "\"off\""); it is delimited by a quote it does not
+// contain, and control characters are escaped so that a message stays on
+// its lines. Credentials must be redacted before.
+func Quote(v string) string {
+	v = Value(v)
+	var b strings.Builder
+	for _, r := range v {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	shown := b.String()
+	for _, q := range []string{`"`, "'", "`"} {
+		if !strings.Contains(shown, q) {
+			return q + shown + q
+		}
+	}
+	return strconv.Quote(shown)
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -231,7 +232,7 @@ func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*
 			v := c.Vars[n]
 			if v.Value != got {
 				dis = append(dis, Disagreement{Consumer: c.Name, Name: n, Model: v.Value, GoEnv: got})
-				v.Note = fmt.Sprintf("go env reports %q where the model read %q", got, v.Value)
+				v.Note = fmt.Sprintf("go env reports %s where the model read %s", clip.Quote(got), clip.Quote(v.Value))
 				v.Value = got
 				c.Vars[n] = v
 			}

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 // Markers around the environment dump, so whatever the user's rc files print
@@ -56,6 +59,23 @@ func ProbeLoginShell(ctx context.Context, env map[string]string, timeout time.Du
 		return nil, fmt.Errorf("login shell probe: %s: %w", shell, err)
 	}
 	return parseProbe(out.Bytes())
+}
+
+// ShellProbeEnv is the environment to start the login-shell probe with: the
+// editor's captured environment without the variables vscode-go pinned
+// into it at activation (resolve.PinnedByVSCodeGo) when vscode-go was
+// active. A terminal never inherits those pins, and a shell whose profile
+// does not set them would otherwise echo the editor's stale values back, so
+// the terminal would seem to agree with the editor.
+func ShellProbeEnv(captured map[string]string, vscodeGoActive bool) map[string]string {
+	env := make(map[string]string, len(captured))
+	for k, v := range captured {
+		if vscodeGoActive && slices.Contains(resolve.PinnedByVSCodeGo, k) {
+			continue
+		}
+		env[k] = v
+	}
+	return env
 }
 
 func parseProbe(out []byte) (map[string]string, error) {

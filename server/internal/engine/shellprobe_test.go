@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -102,5 +103,68 @@ func TestProbeLoginShellLingeringChild(t *testing.T) {
 		if !gone(pid) {
 			t.Errorf("the profile's background job %d still runs", pid)
 		}
+	}
+}
+
+// fakeShell writes a $SHELL that records the environment it was started
+// with in seen, lets a profile line run, then runs the probe's own command
+// (its -c argument) with /bin/sh, printing the environment as the probe expects.
+func fakeShell(t *testing.T, profile string) (shell, seen string) {
+	t.Helper()
+	dir := t.TempDir()
+	shell, seen = filepath.Join(dir, "fakesh"), filepath.Join(dir, "seen")
+	script := "#!/bin/sh\nenv > '" + seen + "'\n" + profile + "\nexec /bin/sh -c \"$2\"\n"
+	if err := os.WriteFile(shell, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return shell, seen
+}
+
+// The variables vscode-go pinned into the editor's environment are not
+// passed to the login shell when vscode-go was active: a profile that keeps
+// an inherited GOPROXY (or sets none) must not echo the editor's stale one.
+func TestShellProbeEnvDropsVSCodeGoPins(t *testing.T) {
+	shell, seen := fakeShell(t, `export GOPROXY="${GOPROXY:-https://shell.example.com,direct}"`)
+	captured := map[string]string{
+		"SHELL": shell, "PATH": os.Getenv("PATH"), "HOME": t.TempDir(),
+		"GOPROXY": "https://stale.example.com,direct", "GOMODCACHE": "/stale/mod", "GOPATH": "/stale", "GOBIN": "/stale/bin",
+		"GOPRIVATE": "corp.example.com", "GONOSUMDB": "corp.example.com",
+	}
+	for _, tc := range []struct {
+		active    bool
+		wantProxy string
+	}{
+		{true, "https://shell.example.com,direct"},
+		// Without vscode-go nothing was pinned: an inherited GOPROXY is
+		// what a terminal inherits too.
+		{false, "https://stale.example.com,direct"},
+	} {
+		got, err := ProbeLoginShell(context.Background(), ShellProbeEnv(captured, tc.active), 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["GOPROXY"] != tc.wantProxy {
+			t.Errorf("vscodeGoActive=%v: terminal GOPROXY = %q, want %q", tc.active, got["GOPROXY"], tc.wantProxy)
+		}
+		given, err := os.ReadFile(seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(given), "\n")
+		for _, k := range []string{"GOPROXY", "GOMODCACHE", "GOPATH", "GOBIN"} {
+			passed := slices.Contains(lines, k+"="+captured[k])
+			if passed == tc.active {
+				t.Errorf("vscodeGoActive=%v: %s passed to the shell: %v", tc.active, k, passed)
+			}
+		}
+		// What vscode-go does not pin is the user's own and is passed on.
+		for _, k := range []string{"GOPRIVATE", "GONOSUMDB", "HOME"} {
+			if !slices.Contains(lines, k+"="+captured[k]) {
+				t.Errorf("vscodeGoActive=%v: %s not passed to the shell", tc.active, k)
+			}
+		}
+	}
+	if captured["GOPROXY"] != "https://stale.example.com,direct" {
+		t.Error("ShellProbeEnv changed the captured environment")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -363,6 +364,68 @@ func TestTerminalEnvironmentFromLoginShell(t *testing.T) {
 	for _, c := range h.environment().Folders[0].Consumers {
 		if c.Name == "terminal" && c.Vars["GOPROXY"].Value != "https://shell.example.com,direct" {
 			t.Errorf("terminal GOPROXY = %+v", c.Vars["GOPROXY"])
+		}
+	}
+}
+
+// vscode-go pinned GOPROXY into the editor's environment at activation; the
+// login-shell probe runs without it, so a terminal whose profile sets no
+// GOPROXY of its own (this one keeps an inherited value, or sets its own)
+// shows its own value, and the editor's stale one stays the editor's.
+func TestLoginShellProbeWithoutVSCodeGoPins(t *testing.T) {
+	dir := t.TempDir()
+	shell, seen := filepath.Join(dir, "fakesh"), filepath.Join(dir, "seen")
+	// A $SHELL that records its environment, then runs the probe's command.
+	script := "#!/bin/sh\nenv > '" + seen + "'\n" +
+		"export GOPROXY=\"${GOPROXY:-https://shell.example.com,direct}\"\n" +
+		"exec /bin/sh -c \"$2\"\n"
+	if err := os.WriteFile(shell, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var settings string
+	h := start(t, withInitOptions(func(h *harness) any {
+		// vscode-go pinned the value go env reported with go.toolsEnvVars.
+		settings = filepath.Join(h.home, "settings.json")
+		h.write(settings, "{\n  \"go.toolsEnvVars\": {\"GOPROXY\": \"https://stale.example.com,direct\"}\n}\n")
+		env := map[string]string{"SHELL": shell, "GOPROXY": "https://stale.example.com,direct", "GOPRIVATE": "corp.example.com"}
+		for k, v := range h.env {
+			env[k] = v
+		}
+		return map[string]any{
+			"processEnv": env, "vscodeGoActive": true, "osFlavour": "linux", "trusted": true,
+			"userSettingsPath": settings,
+		}
+	}))
+	// The editor's GOPROXY differs from the terminal's, said on the
+	// user settings line, naming the shell's value: before the probe
+	// finished the terminal's would be the GOENV file's, and with the pin
+	// passed in, the stale one.
+	h.awaitDiagnostics(0, settings, "env-divergence naming the login shell's GOPROXY", func(p publish) bool {
+		for _, d := range p.Diagnostics {
+			if d.Code == "env-divergence" && strings.Contains(d.Message, "shell.example.com") {
+				return true
+			}
+		}
+		return false
+	})
+	given, err := os.ReadFile(seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(given), "\n")
+	if slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "GOPROXY=") }) {
+		t.Errorf("the pinned GOPROXY was passed to the login shell:\n%s", given)
+	}
+	if !slices.Contains(lines, "GOPRIVATE=corp.example.com") {
+		t.Errorf("GOPRIVATE (not pinned by vscode-go) was not passed to the login shell:\n%s", given)
+	}
+	for _, c := range h.environment().Folders[0].Consumers {
+		want := "https://stale.example.com,direct"
+		if c.Name == "terminal" {
+			want = "https://shell.example.com,direct"
+		}
+		if got := c.Vars["GOPROXY"].Value; got != want && (c.Name == "terminal" || c.Name == "gopls") {
+			t.Errorf("%s GOPROXY = %q, want %q", c.Name, got, want)
 		}
 	}
 }

@@ -291,7 +291,7 @@ func (s *server) probeShell(cs clientState) {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
-		env, err := engine.ProbeLoginShell(s.ctx, cs.ProcessEnv, shellProbeTimeout)
+		env, err := engine.ProbeLoginShell(s.ctx, engine.ShellProbeEnv(cs.ProcessEnv, cs.VSCodeGoActive), shellProbeTimeout)
 		if err != nil {
 			s.log.Info("terminal environment: keeping the captured one", "err", err)
 			return

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"net"
-	"strconv"
 	"strings"
 	"unsafe"
 
@@ -146,17 +145,18 @@ func related(p sources.Provenance, msg string) []Related {
 }
 
 // where names the source of a value for a message: the setting's key path for
-// settings, launch and tasks files, else the source in the user's words.
+// settings, launch and tasks files, else the source in words a user knows
+// (never an internal kind such as goenv-file).
 func where(p sources.Provenance, name string) string {
 	switch p.Source {
 	case "", sources.Default:
-		return string(sources.Default)
+		return "the default"
 	case sources.ProcessEnv:
-		return "the environment"
+		return "the process environment"
 	case sources.GoEnvFile:
 		return "your go env -w file"
 	case sources.GorootGoEnv:
-		return "$GOROOT/go.env"
+		return "the Go installation's go.env"
 	case sources.Derived:
 		if p.Key == "GOTOOLCHAIN" {
 			return "tool installation"
@@ -184,9 +184,10 @@ func overlay(k sources.Kind) bool {
 	return true
 }
 
-// quote quotes a value for a message, credentials masked and cut to
-// clip.MaxValue characters (a 5 MB value must not make a 5 MB message).
-func quote(v string) string { return strconv.Quote(clip.Value(redact.RedactText(v))) }
+// quote quotes a value for a message, credentials masked, cut to
+// clip.MaxValue characters (a 5 MB value must not make a 5 MB message) and
+// shown as it is, without escaped quotes (clip.Quote).
+func quote(v string) string { return clip.Quote(redact.RedactText(v)) }
 
 // shown is a value for a message: quoted, or "unset" for a default empty value.
 func shown(v string, p sources.Provenance) string {
