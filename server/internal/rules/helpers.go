@@ -457,3 +457,45 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// eachEnvSetting calls fn for every variable a file sets in an environment
+// layer: go.toolsEnvVars, gopls build.env and terminal.integrated.env.* in
+// each settings file, launch.json and tasks.json env, and the lines of the
+// GOENV file (goenvFile true) — the places a variable name is typed by hand.
+func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenance, consumers []string, goenvFile bool)) {
+	for _, st := range in.Snap.SettingsLayers() {
+		for _, e := range st.Env("go.toolsEnvVars") {
+			fn(e.Name, "go.toolsEnvVars", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+		for _, e := range st.GoplsBuildEnv() {
+			fn(e.Name, "gopls build.env", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+		for _, os := range []string{"linux", "osx", "windows"} {
+			key := "terminal.integrated.env." + os
+			for _, e := range st.Env(key) {
+				fn(e.Name, key, e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+			}
+		}
+	}
+	for _, lc := range in.Snap.Launch.LaunchConfigs() {
+		for _, e := range lc.Env {
+			fn(e.Name, "launch.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	for _, t := range in.Snap.Tasks.Tasks() {
+		for _, e := range t.Env {
+			fn(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	for _, f := range in.Snap.EnvFiles() {
+		if f.Kind != sources.GoEnvFile || !f.Exists {
+			continue
+		}
+		consumers := in.consumersReading(f.Path)
+		for _, l := range f.Lines {
+			if l.Valid {
+				fn(l.Key, "the GOENV file", f.Prov(l), consumers, true)
+			}
+		}
+	}
+}

@@ -40,41 +40,7 @@ func checkUnknownProxyVariable(in *Input) []Finding {
 		f.addFix(fx.build("Rename "+keyLabel(p)+" to "+suggestion+" in "+in.label(p.File), true))
 		out = append(out, f)
 	}
-	for _, st := range in.Snap.SettingsLayers() {
-		for _, e := range st.Env("go.toolsEnvVars") {
-			report(e.Name, "go.toolsEnvVars", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
-		}
-		for _, e := range st.GoplsBuildEnv() {
-			report(e.Name, "gopls build.env", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
-		}
-		for _, os := range []string{"linux", "osx", "windows"} {
-			key := "terminal.integrated.env." + os
-			for _, e := range st.Env(key) {
-				report(e.Name, key, e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
-			}
-		}
-	}
-	for _, lc := range in.Snap.Launch.LaunchConfigs() {
-		for _, e := range lc.Env {
-			report(e.Name, "launch.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
-		}
-	}
-	for _, t := range in.Snap.Tasks.Tasks() {
-		for _, e := range t.Env {
-			report(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
-		}
-	}
-	for _, f := range in.Snap.EnvFiles() {
-		if f.Kind != sources.GoEnvFile || !f.Exists {
-			continue
-		}
-		consumers := in.consumersReading(f.Path)
-		for _, l := range f.Lines {
-			if l.Valid {
-				report(l.Key, "the GOENV file", f.Prov(l), consumers, true)
-			}
-		}
-	}
+	in.eachEnvSetting(report)
 	return out
 }
 

@@ -44,7 +44,7 @@ func (e *SkipError) Why() string {
 	case TooLarge:
 		return "larger than " + HumanSize(e.Limit)
 	case NotRegular:
-		return describeMode(e.Mode) + ", not a regular file"
+		return DescribeMode(e.Mode) + ", not a regular file"
 	case IsDir:
 		return "a directory where a file belongs"
 	}
@@ -117,8 +117,11 @@ func check(path string, st fs.FileInfo, limit int64) error {
 	return nil
 }
 
-func describeMode(m fs.FileMode) string {
+// DescribeMode names a file type the way messages do ("a named pipe").
+func DescribeMode(m fs.FileMode) string {
 	switch {
+	case m.IsDir():
+		return "a directory"
 	case m&fs.ModeNamedPipe != 0:
 		return "a named pipe"
 	case m&fs.ModeSocket != 0:

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -238,7 +239,7 @@ func (p *Policy) Check(path string, create bool) (Target, error) {
 		return Target{}, refuse(path, "%v", err)
 	}
 	if !st.Mode().IsRegular() {
-		return Target{}, refuse(path, "not a regular file (%s)", describe(st.Mode()))
+		return Target{}, refuse(path, "not a regular file (%s)", safeio.DescribeMode(st.Mode()))
 	}
 	if st.Mode().Perm()&0o200 == 0 {
 		return Target{}, refuse(path, "it is read-only")
@@ -280,22 +281,6 @@ func (p *Policy) real(path, realPath string) (Target, error) {
 		return Target{}, refuse(path, "it is a link to %s, outside every place the doctor may write", realPath)
 	}
 	return Target{}, refuse(path, "outside every place the doctor may write")
-}
-
-func describe(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	case m.IsDir():
-		return "a directory"
-	}
-	return m.Type().String()
 }
 
 // CheckContent refuses to edit a file whose current content is not what a
