@@ -13,6 +13,8 @@ export interface ClientState {
   osFlavour: OsFlavour;
   remoteName?: string;
   trusted: boolean;
+  /** VS Code runs goProxy.reloadWindow, so the server may offer it as a code action. */
+  supportsReloadWindow: boolean;
 }
 
 /** The extension host's environment at one moment, and whether vscode-go had already changed it. */
@@ -74,6 +76,7 @@ export function buildClientState(input: ClientStateInput): ClientState {
     userSettingsPath: userSettingsPath(input.globalStorageFsPath, flavour),
     osFlavour: flavour,
     trusted: input.trusted,
+    supportsReloadWindow: true,
   };
   // An untitled multi-root workspace has a workspaceFile with the untitled: scheme and nothing on disk.
   if (input.workspaceFile && input.workspaceFile.scheme === 'file') state.workspaceFile = input.workspaceFile.fsPath;

@@ -2,7 +2,7 @@
 // the server's own ids are registered by vscode-languageclient and never here.
 import * as vscode from 'vscode';
 import { ServerSession } from './client';
-import { Commands, settingDefault, Settings } from './contract';
+import { ClientCommands, Commands, settingDefault, Settings } from './contract';
 import { progressConverter } from './progress';
 import { renderEnvironment, renderVerify, VerifyResponse, withheldHosts, withheldURLs } from './render';
 
@@ -40,6 +40,9 @@ export function registerCommands(session: ServerSession, output: vscode.OutputCh
     vscode.workspace.registerTextDocumentContentProvider(EnvironmentDocuments.scheme, docs),
     vscode.commands.registerCommand(Commands.verify, () => verify(session, output)),
     vscode.commands.registerCommand(Commands.showEnvironment, () => showEnvironment(session, docs)),
+    // The command of the server's "Reload Window" code action (editor-env-stale) and of the status bar link:
+    // only a new extension host drops the environment vscode-go pinned at activation.
+    vscode.commands.registerCommand(ClientCommands.reloadWindow, () => vscode.commands.executeCommand('workbench.action.reloadWindow')),
     vscode.commands.registerCommand(Commands.restartServer, async () => {
       await session.restart();
       if (session.state.kind === 'running') void vscode.window.showInformationMessage(`Go Proxy Doctor server restarted (goproxy-doctor ${session.state.version}).`);

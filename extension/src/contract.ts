@@ -12,6 +12,11 @@ function serverCommand(id: string): string {
   return id;
 }
 
+function clientCommand(id: string): string {
+  if (!contract.clientCommands.some((c) => c.id === id)) throw new Error(`shared/contract.json has no client command ${id}`);
+  return id;
+}
+
 function setting(name: string): string {
   if (!contract.settings.some((s) => s.name === name)) throw new Error(`shared/contract.json has no setting ${name}`);
   return name;
@@ -32,6 +37,19 @@ export const ServerCommands = {
   environment: serverCommand('goproxy-doctor.environment'),
   verify: serverCommand('goproxy-doctor.verify'),
 } as const;
+
+/** Commands the extension registers for the server's code actions; not contributed to the palette. */
+export const ClientCommands = {
+  reloadWindow: clientCommand('goProxy.reloadWindow'),
+} as const;
+
+/** The diagnostic code of a value vscode-go pinned at activation that is out of date. */
+export const staleEditorCode: string = diagnosticCode('editor-env-stale');
+
+function diagnosticCode(code: string): string {
+  if (!contract.diagnostics.some((d) => d.code === code)) throw new Error(`shared/contract.json has no diagnostic ${code}`);
+  return code;
+}
 
 export const Settings = {
   serverPath: setting('goProxy.server.path'),

@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { activeFolder } from './commands';
-import { Commands, diagnosticSource } from './contract';
+import { ClientCommands, Commands, diagnosticSource } from './contract';
 import { pickFolder, statusSummary } from './render';
+import { staleEditorMessages, staleEditorTooltip } from './staleEnv';
 
 export class EnvironmentStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('goProxy.status', vscode.StatusBarAlignment.Left, 10);
@@ -66,6 +67,14 @@ export class EnvironmentStatus implements vscode.Disposable {
         return;
       }
       const summary = statusSummary(env);
+      // A stale editor environment (editor-env-stale) comes first, with its Reload Window link.
+      const all = vscode.languages.getDiagnostics().map(([uri, diags]) => [uri.toString(), diags] as const);
+      const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
+      const stale = staleEditorTooltip(staleEditorMessages(all, folder.uri.toString(), folders));
+      if (stale) {
+        this.show(summary.text.replace('$(cloud)', '$(warning)'), `${stale}\n\n---\n\n${summary.tooltip}`, true);
+        return;
+      }
       this.show(summary.text, summary.tooltip, summary.warning);
     } catch (err) {
       if (generation !== this.generation) return;
@@ -77,6 +86,8 @@ export class EnvironmentStatus implements vscode.Disposable {
     this.item.text = text;
     const md = new vscode.MarkdownString(tooltip);
     md.supportThemeIcons = true;
+    // Command links run only this command: the stale-editor warning's Reload Window.
+    md.isTrusted = { enabledCommands: [ClientCommands.reloadWindow] };
     this.item.tooltip = md;
     this.item.backgroundColor = warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();

@@ -74,6 +74,7 @@ describe('buildClientState', () => {
       userSettingsPath: '/udd/User/settings.json',
       osFlavour: 'linux',
       trusted: false,
+      supportsReloadWindow: true,
     });
   });
 
@@ -95,6 +96,7 @@ describe('describeClientState', () => {
       osFlavour: 'linux',
       trusted: false,
       remoteName: 'ssh-remote',
+      supportsReloadWindow: true,
     });
     assert.equal(line, 'trusted=false vscodeGoActive=false osFlavour=linux userSettingsPath=/udd/User/settings.json processEnv=2 variables remoteName=ssh-remote');
     assert.doesNotMatch(line, /secret|proxy\.example/);

@@ -30,6 +30,8 @@ type clientStateParams struct {
 	OSFlavour        string            `json:"osFlavour"`
 	RemoteName       string            `json:"remoteName"`
 	Trusted          *bool             `json:"trusted"`
+	// SupportsReloadWindow: the client runs commandReloadWindow.
+	SupportsReloadWindow bool `json:"supportsReloadWindow"`
 }
 
 // clientState is what the client knows that the files cannot tell, with
@@ -43,6 +45,9 @@ type clientState struct {
 	OSFlavour        string
 	RemoteName       string
 	Trusted          bool
+	// SupportsReloadWindow: the client can run commandReloadWindow (VS
+	// Code); other clients get no code action they could not run.
+	SupportsReloadWindow bool
 	// Captured is true when the client sent its own environment: then the
 	// terminal's may differ from it, and a login-shell probe tells how.
 	Captured bool
@@ -71,6 +76,8 @@ func (p clientStateParams) withDefaults() clientState {
 		RemoteName:     p.RemoteName,
 		Trusted:        p.Trusted == nil || *p.Trusted,
 		Captured:       p.ProcessEnv != nil,
+
+		SupportsReloadWindow: p.SupportsReloadWindow,
 	}
 	if st.ProcessEnv == nil {
 		st.ProcessEnv = engine.EnvMap(os.Environ())

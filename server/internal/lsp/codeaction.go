@@ -41,6 +41,14 @@ func editCapabilitiesOf(c protocol.ClientCapabilities) editCapabilities {
 	return out
 }
 
+// located is a diagnostic of the document a code action request is about.
+type located struct {
+	r       *folderResult
+	fd      fileDiagnostic
+	diag    protocol.Diagnostic // as the client has it when it sent it
+	inRange bool
+}
+
 func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	out := []protocol.CommandOrCodeAction{}
 	path := uriPath(params.TextDocument.URI)
@@ -57,14 +65,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	docs := v.docs
 	s.mu.Lock()
 	caps := s.editCaps
+	reload := s.cs.SupportsReloadWindow
 	s.mu.Unlock()
 
-	type located struct {
-		r       *folderResult
-		fd      fileDiagnostic
-		diag    protocol.Diagnostic // as the client has it when it sent it
-		inRange bool
-	}
 	var here []located
 	for _, f := range v.folders {
 		// Fresh for the document as the client has it, even when its last
@@ -140,6 +143,11 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			}
 			out = append(out, o.action)
 		}
+		if reload {
+			if a := reloadWindowAction(here); a != nil {
+				out = append(out, a)
+			}
+		}
 	}
 	if wantAll && len(here) > 0 {
 		// Only fixes that stay in this document: fix all may run on save.
@@ -174,6 +182,36 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 	}
 	return out, nil
+}
+
+// commandReloadWindow is the client's command (shared/contract.json
+// clientCommands) that reloads the window: the server cannot restart the
+// editor's processes, whose environment vscode-go pinned at activation.
+const commandReloadWindow = "goProxy.reloadWindow"
+
+// reloadWindowTitle is the title of the editor-env-stale code action.
+const reloadWindowTitle = "Reload Window"
+
+// reloadWindowAction is one "Reload Window" quick fix for the stale-editor
+// diagnostics in range, or nil when there are none. Only offered to clients
+// that said they run commandReloadWindow.
+func reloadWindowAction(here []located) *protocol.CodeAction {
+	var diags []protocol.Diagnostic
+	for _, l := range here {
+		if l.inRange && l.fd.finding.Code == rules.CodeEditorEnvStale {
+			diags = append(diags, l.diag)
+		}
+	}
+	if len(diags) == 0 {
+		return nil
+	}
+	kind := protocol.CodeActionKindQuickFix
+	return &protocol.CodeAction{
+		Title:       reloadWindowTitle,
+		Kind:        &kind,
+		Diagnostics: diags,
+		Command:     protocol.Command{Title: reloadWindowTitle, Command: commandReloadWindow},
+	}
 }
 
 // wanted applies context.only, whose kinds are hierarchical ("source"

@@ -19,7 +19,11 @@ type codeAction struct {
 	Kind        string       `json:"kind"`
 	Diagnostics []diagnostic `json:"diagnostics"`
 	IsPreferred bool         `json:"isPreferred"`
-	Edit        struct {
+	Command     *struct {
+		Title   string `json:"title"`
+		Command string `json:"command"`
+	} `json:"command"`
+	Edit struct {
 		Changes         map[string][]textEdit `json:"changes"`
 		DocumentChanges []documentChange      `json:"documentChanges"`
 	} `json:"edit"`
@@ -376,5 +380,79 @@ func TestCodeActionRightAfterAnEdit(t *testing.T) {
 		if !found {
 			t.Fatalf("version %d: no toolsenv-null fix", v)
 		}
+	}
+}
+
+// staleEditorState is a VS Code client whose captured environment holds a
+// GOPROXY vscode-go pinned at activation, while the GOENV file (and the
+// login shell, which does not export GOPROXY) now say otherwise.
+func staleEditorState(reload bool) func(h *harness) any {
+	return func(h *harness) any {
+		proc := map[string]string{"GOPROXY": "https://old.example.com,direct"}
+		for k, v := range h.env {
+			proc[k] = v
+		}
+		st := map[string]any{
+			"processEnv":       proc,
+			"vscodeGoActive":   true,
+			"terminalEnv":      h.env,
+			"userSettingsPath": filepath.Join(h.home, "settings.json"),
+			"osFlavour":        "linux",
+			"trusted":          true,
+		}
+		if reload {
+			st["supportsReloadWindow"] = true
+		}
+		return st
+	}
+}
+
+// editor-env-stale gets a "Reload Window" quick fix that runs the client's
+// goProxy.reloadWindow — only for a client that said it can run it: Neovim
+// and other clients get no command they could not execute.
+func TestReloadWindowAction(t *testing.T) {
+	for _, reload := range []bool{true, false} {
+		t.Run(map[bool]string{true: "client runs it", false: "client does not say"}[reload], func(t *testing.T) {
+			mark := 0
+			h := start(t, withInitOptions(staleEditorState(reload)))
+			p := h.awaitDiagnostics(mark, h.goenv, "editor-env-stale", hasCode("editor-env-stale"))
+			d := *p.find("editor-env-stale")
+			if p.find("env-divergence") != nil || p.find("env-shadowed") != nil {
+				t.Errorf("the stale pin is reported twice: %s", p.Raw)
+			}
+			actions := h.codeActions(h.goenv, d.Range, []diagnostic{d})
+			var reloads []codeAction
+			for _, a := range actions {
+				if a.Command != nil && a.Command.Command == "goProxy.reloadWindow" {
+					reloads = append(reloads, a)
+				}
+			}
+			if !reload {
+				if len(reloads) != 0 {
+					t.Errorf("a client without supportsReloadWindow was offered %+v", reloads)
+				}
+				return
+			}
+			if len(reloads) != 1 {
+				t.Fatalf("want one Reload Window action, got %+v (all: %+v)", reloads, actions)
+			}
+			a := reloads[0]
+			if a.Title != "Reload Window" || a.Kind != "quickfix" || a.Command.Title != "Reload Window" {
+				t.Errorf("action %+v: want a quickfix titled Reload Window", a)
+			}
+			if len(a.Diagnostics) != 1 || a.Diagnostics[0].Code != "editor-env-stale" || a.Diagnostics[0].Range != d.Range {
+				t.Errorf("action linked to %+v; want the editor-env-stale diagnostic", a.Diagnostics)
+			}
+			if len(a.Edit.Changes) != 0 || len(a.Edit.DocumentChanges) != 0 {
+				t.Errorf("the reload action carries an edit: %+v", a.Edit)
+			}
+			// Elsewhere in the file (no stale diagnostic in range): no reload.
+			other := lspRange{Start: lspPosition{Line: 1}, End: lspPosition{Line: 1, Character: 1}}
+			for _, a := range h.codeActions(h.goenv, other, nil) {
+				if a.Command != nil {
+					t.Errorf("action %+v offered outside the diagnostic", a)
+				}
+			}
+		})
 	}
 }

@@ -22,6 +22,9 @@ func TestServerMatchesTheContract(t *testing.T) {
 		ClientNotifications []struct {
 			Method string `json:"method"`
 		} `json:"clientNotifications"`
+		ClientCommands []struct {
+			ID string `json:"id"`
+		} `json:"clientCommands"`
 		DiagnosticSource string `json:"diagnosticSource"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
@@ -39,6 +42,9 @@ func TestServerMatchesTheContract(t *testing.T) {
 	}
 	if len(c.ClientNotifications) != 1 || c.ClientNotifications[0].Method != methodClientState {
 		t.Errorf("contract notifications %+v, server handles %s", c.ClientNotifications, methodClientState)
+	}
+	if len(c.ClientCommands) != 1 || c.ClientCommands[0].ID != commandReloadWindow {
+		t.Errorf("contract client commands %+v, code actions run %s", c.ClientCommands, commandReloadWindow)
 	}
 	if c.DiagnosticSource != diagnosticSource {
 		t.Errorf("contract source %q, server publishes %q", c.DiagnosticSource, diagnosticSource)

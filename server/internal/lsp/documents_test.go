@@ -97,8 +97,11 @@ func TestModFileIncluded(t *testing.T) {
 
 func TestClientStateDefaults(t *testing.T) {
 	cs, err := decodeClientState(nil)
-	if err != nil || !cs.Trusted || cs.ProcessEnv == nil || cs.OSFlavour == "" {
-		t.Errorf("defaults = %+v, %v; want trusted, the server's environment and an OS flavour", cs, err)
+	if err != nil || !cs.Trusted || cs.ProcessEnv == nil || cs.OSFlavour == "" || cs.SupportsReloadWindow {
+		t.Errorf("defaults = %+v, %v; want trusted, the server's environment, an OS flavour and no reload command", cs, err)
+	}
+	if cs, _ := decodeClientState([]byte(`{"supportsReloadWindow": true}`)); !cs.SupportsReloadWindow {
+		t.Errorf("supportsReloadWindow not decoded: %+v", cs)
 	}
 	cs, err = decodeClientState([]byte(`{"processEnv": {"HOME": "/h"}, "trusted": false, "osFlavour": "osx", "workspaceFile": "file:///w/a.code-workspace"}`))
 	if err != nil || cs.Trusted || cs.OSFlavour != "osx" || cs.ProcessEnv["HOME"] != "/h" || cs.WorkspaceFile != "/w/a.code-workspace" {

@@ -125,6 +125,22 @@ func checkEnvDivergence(in *Input) []Finding {
 		}
 		divs = append(divs, diverge(dv.name, dv.consequence, obs)...)
 	}
+	// A value vscode-go pinned at activation that the user's sources no
+	// longer give is one cause with one remedy (reload the window):
+	// editor-env-stale reports it, not a divergence from the terminal.
+	if stale := in.staleEditorEnv(); len(stale) > 0 {
+		kept := divs[:0]
+		for _, d := range divs {
+			pin := len(d.consumers) > 0
+			for _, c := range d.consumers {
+				pin = pin && isStalePin(stale, d.names[0], d.raw, c)
+			}
+			if !pin {
+				kept = append(kept, d)
+			}
+		}
+		divs = kept
+	}
 	return mergeDivergences(in, divs)
 }
 

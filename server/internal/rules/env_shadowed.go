@@ -24,10 +24,13 @@ func checkEnvShadowed(in *Input) []Finding {
 		goenvValue   string
 	}
 	var g groups[key]
+	// A stale pin (editor-env-stale) is not the user's export: the GOENV
+	// file line is what a reload brings back, not a value without effect.
+	stale := in.staleEditorEnv()
 	for _, c := range in.Consumers {
 		for _, name := range resolve.GoVars {
 			v := c.Vars[name]
-			if v.Prov.Source != sources.ProcessEnv {
+			if v.Prov.Source != sources.ProcessEnv || isStalePin(stale, name, v.Value, c.Name) {
 				continue
 			}
 			for _, cand := range v.Chain {
