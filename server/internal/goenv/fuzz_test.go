@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/module"
 )
 
 // cmdGoProxyList is cmd/go's proxyList (modfetch/proxy.go) without the
@@ -205,4 +207,80 @@ func FuzzGOFLAGS(f *testing.F) {
 			t.Fatalf("ParseGOFLAGS(%q) words %q, quoted.Split %q", value, words, want)
 		}
 	})
+}
+
+// FuzzPatternProblem: a pattern Problem reports as never matching matches no
+// valid module path. The candidates are built from the pattern itself —
+// every glob part instantiated with a few fillers, escapes resolved, with
+// and without further path elements — and each that module.CheckPath accepts
+// must not match under module.MatchPrefixPatterns.
+func FuzzPatternProblem(f *testing.F) {
+	for _, s := range []string{
+		"corp.example.com", "github.com/org/repo.git", "GitHub.com/org", "corp", "*", "*.corp.example.com",
+		"[A-Za-z].example.com", "example[.]com", "a.example.com/[^:]", "a.example.com/[^@]x", `\e.example.com`,
+		`\E.example.com`, "a.example.com/x[^ ]", "https://a.example.com", "a.example.com:443", " a.example.com",
+		"a.example.com\r", "a.example.com;b.example.com", "?.example.com/x", "[a-", "a.example.com/[^://]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		for _, p := range SplitPatterns(list) {
+			problem := p.Problem()
+			if problem == "" {
+				continue
+			}
+			for _, c := range patternCandidates(p.Glob) {
+				if module.CheckPath(c) == nil && module.MatchPrefixPatterns(p.Raw, c) {
+					t.Fatalf("Problem(%q) says %q, but it matches the valid module path %q", p.Raw, problem, c)
+				}
+			}
+		}
+	})
+}
+
+// patternCandidates returns module paths a glob might match: each "*", "?"
+// and character class filled in (a class with the first valid module path
+// character it accepts), escapes resolved, then the result alone and with
+// more path elements.
+func patternCandidates(glob string) []string {
+	const alphabet = "abcxyz0189-._~ABCZ/:@ "
+	var out []string
+	for _, star := range []string{"x", "", "a.b", "0", "-"} {
+		for _, q := range []string{"x", "0", ".", "-"} {
+			var b strings.Builder
+			for i := 0; i < len(glob); i++ {
+				switch c := glob[i]; c {
+				case '*':
+					b.WriteString(star)
+				case '?':
+					b.WriteString(q)
+				case '\\':
+					if i+1 < len(glob) {
+						i++
+					}
+					b.WriteByte(glob[i])
+				case '[':
+					end := classEnd(glob, i)
+					if end < 0 {
+						b.WriteString(glob[i:])
+						i = len(glob)
+						continue
+					}
+					class := glob[i:end]
+					for _, r := range alphabet {
+						if ok, _ := pathpkg.Match(class, string(r)); ok {
+							b.WriteRune(r)
+							break
+						}
+					}
+					i = end - 1
+				default:
+					b.WriteByte(c)
+				}
+			}
+			s := b.String()
+			out = append(out, s, s+"/x", s+"/v2/y", strings.TrimSuffix(s, "/"))
+		}
+	}
+	return out
 }
