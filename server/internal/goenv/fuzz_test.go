@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // cmdGoProxyList is cmd/go's proxyList (modfetch/proxy.go) without the
@@ -283,4 +284,107 @@ func patternCandidates(glob string) []string {
 		}
 	}
 	return out
+}
+
+// The reference database names for FuzzGOSUMDBMatchesCmdGo: a known name
+// and its one alias, standing in for cmd/go's built-in pair (no checksum
+// database host is written here).
+const (
+	refKnownName = "sumdb.example.org"
+	refAliasName = "sumdb.example.google.cn"
+)
+
+// refVerifierKey returns a valid note verifier key for name (a fixed key
+// pair, so runs repeat), or "" when note rejects the name.
+func refVerifierKey(name string) string {
+	_, vkey, err := note.GenerateKey(strings.NewReader(strings.Repeat("k", 64)), name)
+	if err != nil {
+		return ""
+	}
+	return vkey
+}
+
+// cmdGoDBDial is cmd/go's dbDial (modfetch/sumdb.go) up to the point where
+// it builds its client, with knownGOSUMDB holding refKnownName and the alias
+// special case refAliasName; the reference for differential fuzzing. off
+// stands for cmd/go's "checksum database disabled by GOSUMDB=off". Where
+// dbDial would dereference a nil URL (a name url.Parse rejects), the zero
+// URL is printed.
+func cmdGoDBDial(gosumdb string) (name, base string, off bool, err error) {
+	knownGOSUMDB := map[string]string{refKnownName: refVerifierKey(refKnownName)}
+	if gosumdb == refAliasName {
+		gosumdb = refKnownName + " https://" + refAliasName
+	}
+	if gosumdb == "off" {
+		return "", "", true, nil
+	}
+	key := strings.Fields(gosumdb)
+	if len(key) >= 1 {
+		if k := knownGOSUMDB[key[0]]; k != "" {
+			key[0] = k
+		}
+	}
+	if len(key) == 0 {
+		return "", "", false, fmt.Errorf("missing GOSUMDB")
+	}
+	if len(key) > 2 {
+		return "", "", false, fmt.Errorf("invalid GOSUMDB: too many fields")
+	}
+	vkey, err := note.NewVerifier(key[0])
+	if err != nil {
+		return "", "", false, fmt.Errorf("invalid GOSUMDB: %v", err)
+	}
+	name = vkey.Name()
+	direct, err := url.Parse("https://" + name)
+	if err != nil || strings.HasSuffix(name, "/") || *direct != (url.URL{Scheme: "https", Host: direct.Host, Path: direct.Path, RawPath: direct.RawPath}) || direct.RawPath != "" || direct.Host == "" {
+		var shown url.URL
+		if direct != nil {
+			shown = *direct
+		}
+		return "", "", false, fmt.Errorf("invalid sumdb name (must be host[/path]): %s %+v", name, shown)
+	}
+	if len(key) >= 2 {
+		if _, err := url.Parse(key[1]); err != nil {
+			return "", "", false, fmt.Errorf("invalid GOSUMDB URL: %v", err)
+		}
+		base = key[1]
+	}
+	return name, base, false, nil
+}
+
+// FuzzGOSUMDBMatchesCmdGo: ParseGOSUMDB accepts exactly the values cmd/go's
+// dbDial accepts, with the same database name and explicit URL, and rejects
+// the others with cmd/go's message. "KEY" in the value stands for a valid
+// verifier key of the name given with it, so that database names are
+// explored behind a key whose hash checks out.
+func FuzzGOSUMDBMatchesCmdGo(f *testing.F) {
+	for _, name := range []string{
+		"sumdb.example.com", "sumdb.example.com/path", "sumdb.example.com/", "sumdb.example.com:8443", "%zz",
+		"a?b", "a#b", "[::1]", "user@h.example.com", "h.example.com/p%2Fq", "h.example.com/a b", refKnownName, "",
+	} {
+		for _, value := range []string{"KEY", "KEY https://mirror.example.com", "KEY a b", " KEY\t", "KEY %zz", "KEY\r"} {
+			f.Add(value, name)
+		}
+	}
+	for _, value := range []string{
+		"off", "OFF", " off", "", " \t", refKnownName, refAliasName, refAliasName + " ", refKnownName + " https://m.example.com",
+		refKnownName + "+bogus", refKnownName + " a b", refKnownName + "/", "https://" + refKnownName, refKnownName + " :x",
+	} {
+		f.Add(value, "")
+	}
+	f.Fuzz(func(t *testing.T, value, name string) {
+		if vkey := refVerifierKey(name); vkey != "" {
+			value = strings.ReplaceAll(value, "KEY", vkey)
+		}
+		db, err := ParseGOSUMDB(value, []string{refKnownName})
+		wantName, wantURL, wantOff, wantErr := cmdGoDBDial(value)
+		switch {
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("ParseGOSUMDB(%q) error %v, cmd/go %v", value, err, wantErr)
+		case err != nil && err.Error() != wantErr.Error():
+			t.Fatalf("ParseGOSUMDB(%q) error %q, cmd/go %q", value, err, wantErr)
+		case err == nil && (db.Off != wantOff || db.Name != wantName || db.URL != wantURL):
+			t.Fatalf("ParseGOSUMDB(%q) = off %v, name %q, URL %q; cmd/go off %v, name %q, URL %q", value, db.Off, db.Name, db.URL, wantOff, wantName, wantURL)
+		}
+	})
 }
