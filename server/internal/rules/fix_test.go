@@ -241,31 +241,31 @@ func mapOffset(off int, edits []rules.Edit) int {
 	return off + delta
 }
 
-// outsideUnchanged checks that every byte of old outside the edits is in
-// new, in order, with only the edits' texts between.
-func outsideUnchanged(old, new []byte, edits []rules.Edit) error {
-	sorted := append([]rules.Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
-	o, n := 0, 0
-	for _, e := range sorted {
+// withinTargets checks that each edit of a file stays within what the fix
+// targets (fix.CheckWithin, fix.CheckEnvWithin): the members whose value
+// changes and the objects that gain or lose a member, as the trees before
+// and after show; in a GOENV file the lines of the keys whose value changes.
+// A created file has nothing to stay within.
+func withinTargets(old, new []byte, edits []rules.Edit, jsonc bool) error {
+	var te []fix.TextEdit
+	for _, e := range edits {
 		if e.Create {
 			return nil
 		}
-		seg := old[o:e.Span.Start]
-		if !bytes.Equal(new[n:min(len(new), n+len(seg))], seg) {
-			return fmt.Errorf("bytes %d-%d changed outside the edits", o, e.Span.Start)
-		}
-		n += len(seg)
-		if !bytes.HasPrefix(new[n:], []byte(e.NewText)) {
-			return fmt.Errorf("edit at %d not applied as given", e.Span.Start)
-		}
-		n += len(e.NewText)
-		o = e.Span.End
+		te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
 	}
-	if !bytes.Equal(new[n:], old[o:]) {
-		return fmt.Errorf("bytes after %d changed", o)
+	if !jsonc {
+		return fix.CheckEnvWithin(old, new, te, nil)
 	}
-	return nil
+	before, perr := sources.ParseJSONC(old)
+	if perr != nil {
+		return fmt.Errorf("the file did not parse before the fix: %v", perr)
+	}
+	after, perr := sources.ParseJSONC(new)
+	if perr != nil {
+		return fmt.Errorf("does not parse after the fix: %v", perr)
+	}
+	return fix.CheckWithin(old, before, te, fix.ChangedTargets(before, after))
 }
 
 // checkStyle checks that a JSONC file kept its formatting: BOM, line
