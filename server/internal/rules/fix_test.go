@@ -126,7 +126,8 @@ func (w *workspace) archiveName(path string) string {
 	return filepath.ToSlash(rel)
 }
 
-// apply writes a fix's edits to disk and returns the new contents.
+// apply writes a fix's edits to disk and returns the new contents, checking
+// that each edit stays within what the fix targets.
 func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -143,6 +144,9 @@ func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 		next, err := applyEdits(content, edits)
 		if err != nil {
 			t.Fatalf("fix %q: %v", fx.Title, err)
+		}
+		if err := withinTargets(content, next, edits, isJSONC(file)); err != nil {
+			t.Errorf("fix %q: %s: %v", fx.Title, w.archiveName(file), err)
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
