@@ -94,7 +94,7 @@ func checkEveryFix(t *testing.T, m *machine, ar *txtar.Archive) int {
 					t.Errorf("%s: %v", what, err)
 					continue
 				}
-				if err := withinTargets(old, next, edits, isJSONC(file)); err != nil {
+				if err := withinTargets(old, next, fx, file, edits, isJSONC(file)); err != nil {
 					t.Errorf("%s: %s: %v", what, w.archiveName(file), err)
 				}
 				if isJSONC(file) {

@@ -145,7 +145,7 @@ func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 		if err != nil {
 			t.Fatalf("fix %q: %v", fx.Title, err)
 		}
-		if err := withinTargets(content, next, edits, isJSONC(file)); err != nil {
+		if err := withinTargets(content, next, fx, file, edits, isJSONC(file)); err != nil {
 			t.Errorf("fix %q: %s: %v", fx.Title, w.archiveName(file), err)
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
@@ -246,11 +246,13 @@ func mapOffset(off int, edits []rules.Edit) int {
 }
 
 // withinTargets checks that each edit of a file stays within what the fix
-// targets (fix.CheckWithin, fix.CheckEnvWithin): the members whose value
-// changes and the objects that gain or lose a member, as the trees before
-// and after show; in a GOENV file the lines of the keys whose value changes.
-// A created file has nothing to stay within.
-func withinTargets(old, new []byte, edits []rules.Edit, jsonc bool) error {
+// targets (fix.CheckWithin, fix.CheckEnvWithin): in a JSONC file, the
+// members its operations set, remove or rename and the objects they insert
+// into — and also, as the trees before and after show, the members whose
+// value changes and the objects that gain or lose a member; in a GOENV file
+// the lines of the keys whose value changes. A created file has nothing to
+// stay within.
+func withinTargets(old, new []byte, fx rules.Fix, file string, edits []rules.Edit, jsonc bool) error {
 	var te []fix.TextEdit
 	for _, e := range edits {
 		if e.Create {
@@ -269,7 +271,17 @@ func withinTargets(old, new []byte, edits []rules.Edit, jsonc bool) error {
 	if perr != nil {
 		return fmt.Errorf("does not parse after the fix: %v", perr)
 	}
-	return fix.CheckWithin(old, before, te, fix.ChangedTargets(before, after))
+	targets, ok := rules.FixTargets(fx, file)
+	if !ok {
+		return fmt.Errorf("the fix records no targets for a JSONC file it edits")
+	}
+	if err := fix.CheckWithin(old, before, te, targets); err != nil {
+		return fmt.Errorf("targets of the operations: %w", err)
+	}
+	if err := fix.CheckWithin(old, before, te, fix.ChangedTargets(before, after)); err != nil {
+		return fmt.Errorf("targets from the trees: %w", err)
+	}
+	return nil
 }
 
 // checkStyle checks that a JSONC file kept its formatting: BOM, line
