@@ -50,7 +50,8 @@ func sortEdits(edits []TextEdit) []TextEdit {
 }
 
 // Diff returns small edits that turn a into b: the common prefix and suffix
-// are kept, the rest is compared line by line, and each changed hunk is
+// are kept, the rest is compared line by line, and each changed hunk (each
+// changed line, when a hunk replaces as many lines as it removes) is
 // trimmed to the bytes that differ (on rune boundaries, never splitting a
 // "\r\n", which an LSP position cannot point into).
 func Diff(a, b []byte) []TextEdit {
@@ -71,6 +72,18 @@ func Diff(a, b []byte) []TextEdit {
 	var out []TextEdit
 	for _, h := range lineHunks(al, bl) {
 		start := p + offsetOf(al, h.a0)
+		if h.a1-h.a0 == h.b1-h.b0 {
+			// As many lines changed as replace them: line by line, so that
+			// each edit stays on its own line (a CRLF to LF conversion).
+			for i := 0; i < h.a1-h.a0; i++ {
+				l := al[h.a0+i]
+				if !bytes.Equal(l, bl[h.b0+i]) {
+					out = append(out, minimize(a, TextEdit{Span: sources.Span{Start: start, End: start + len(l)}, NewText: string(bl[h.b0+i])}))
+				}
+				start += len(l)
+			}
+			continue
+		}
 		end := p + offsetOf(al, h.a1)
 		text := joinLines(bl[h.b0:h.b1])
 		out = append(out, minimize(a, TextEdit{Span: sources.Span{Start: start, End: end}, NewText: text}))

@@ -69,7 +69,8 @@ func pickOp(root *sources.Value, choice []byte) Op {
 // FuzzEdit applies random operations to random JSONC documents: a document
 // that parses gives one that parses, holding exactly what the operation
 // says (the tree replay agrees with the text), with every comment kept and
-// no trailing comma in a document that had none.
+// no trailing comma in a document that had none, and every edit within the
+// member the operation targets (or, inserting, the object receiving it).
 func FuzzEdit(f *testing.F) {
 	for _, doc := range []string{
 		"{}", "", "\xEF\xBB\xBF{\r\n\t\"a\": 1,\r\n}\r\n", `{"go.toolsEnvVars": {"GOPROXY": "x", "GOFLAGS": null}}`,
@@ -112,6 +113,9 @@ func FuzzEdit(f *testing.F) {
 		if a, b := dump(got), dump(want); a != b {
 			t.Fatalf("%+v on\n%q\ngave\n%q\n= %s\nwant %s", op, doc, out, a, b)
 		}
+		if err := CheckWithin(doc, root, edits, TargetsOf(root, op)); err != nil {
+			t.Fatalf("%+v on %q: %v", op, doc, err)
+		}
 		if lost := LostComments(doc, out); len(lost) > 0 {
 			t.Fatalf("%+v on %q lost comments %q: %q", op, doc, lost, out)
 		}
@@ -139,6 +143,9 @@ func FuzzEnvSet(f *testing.F) {
 		out, err := Apply(content, edits)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if err := CheckEnvWithin(content, out, edits, []string{key}); err != nil {
+			t.Fatalf("EnvSet(%q, %q) on %q: %v", key, value, content, err)
 		}
 		before := sources.ParseEnvFile("", sources.GoEnvFile, content)
 		after := sources.ParseEnvFile("", sources.GoEnvFile, out)

@@ -1,8 +1,11 @@
 package fix
 
 import (
+	"bytes"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -235,6 +238,43 @@ func TestDiff(t *testing.T) {
 	if e := Diff([]byte("é"), []byte("è")); len(e) != 1 || e[0].Span != (sources.Span{Start: 0, End: 2}) {
 		t.Errorf("Diff splits a rune: %v", e)
 	}
+	// Lines changed one for one are edited one by one: converting a GOENV
+	// file to LF does not rewrite the text between the line endings.
+	crlf := []byte("A=1\r\nB=2\r\nC=3\r\n")
+	want := []TextEdit{{Span: sources.Span{Start: 3, End: 5}, NewText: "\n"}, {Span: sources.Span{Start: 8, End: 10}, NewText: "\n"}, {Span: sources.Span{Start: 13, End: 15}, NewText: "\n"}}
+	if e := Diff(crlf, []byte("A=1\nB=2\nC=3\n")); !reflect.DeepEqual(e, want) {
+		t.Errorf("Diff of a CRLF to LF conversion = %v, want %v", e, want)
+	}
+}
+
+// FuzzDiff: Diff's edits turn a into b, never split a rune or a CRLF, and
+// do not overlap.
+func FuzzDiff(f *testing.F) {
+	f.Add([]byte("a\nb\nc\n"), []byte("a\nB\nc\n"))
+	f.Add([]byte("A=1\r\nB=2\r\n"), []byte("A=1\nB=2\n"))
+	f.Add([]byte("x\r\ny\r\n"), []byte("x\r\nz\r\ny\r\n"))
+	f.Add([]byte("é\nü\n"), []byte("è\nü\r\n"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if len(a)+len(b) > 1<<12 {
+			return
+		}
+		edits := Diff(a, b)
+		got, err := Apply(a, edits)
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("Diff(%q, %q) = %v applies to %q, %v", a, b, edits, got, err)
+		}
+		for i, e := range edits {
+			if crlfSplit(a, e.Span.Start) || crlfSplit(a, e.Span.End) {
+				t.Fatalf("Diff(%q, %q): edit %v splits a CRLF", a, b, e)
+			}
+			if utf8.Valid(a) && (e.Span.Start < len(a) && !utf8.RuneStart(a[e.Span.Start]) || e.Span.End < len(a) && !utf8.RuneStart(a[e.Span.End])) {
+				t.Fatalf("Diff(%q, %q): edit %v splits a rune", a, b, e)
+			}
+			if i > 0 && edits[i-1].Span.End > e.Span.Start {
+				t.Fatalf("Diff(%q, %q): edits %v and %v overlap or are out of order", a, b, edits[i-1], e)
+			}
+		}
+	})
 }
 
 // dump renders a tree without positions.

@@ -300,7 +300,17 @@ func TestPatternProblem(t *testing.T) {
 		{"a.example.com;b.example.com", "b.example.com/x", true},
 		{"a.example.com b.example.com", "a.example.com/x", true},
 		{"GitHub.com/org", "github.com/org/x", true},
-		{"github.com/org/repo.git", "github.com/org/repo", true},
+		// A module path may end in ".git" (a VCS qualifier): no report.
+		{"example.com/repo.git", "example.com/repo.git", false},
+		// Character classes and escapes are read as path.Match reads them.
+		{"[a-z].example.com", "a.example.com/x", false},
+		{"[A-Za-z].example.com", "a.example.com/x", false},
+		{"example.com/x[^:]", "example.com/xy", false},
+		{"example.com/[^@]", "example.com/y", false},
+		{"example.com/x[^ ]", "example.com/xy", false},
+		{"example[.]com", "example.com/x", false},
+		{`\E.example.com`, "", true},    // an escaped upper-case letter is one
+		{"example.com/x[:]", "", false}, // a class counts as a glob, even one of invalid characters
 		{"corp", "corp.example.com/x", true},
 		{"localhost/mods", "localhost/mods/x", true},
 	} {

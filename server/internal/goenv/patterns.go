@@ -48,14 +48,16 @@ func (p Pattern) Matches(modulePath string) bool {
 
 // Problem returns why the pattern can never match a module path ("" when it
 // can): module paths have no white space, scheme, userinfo, port, ";", and
-// their first element is lower case with a dot (module.CheckPath); a ".git"
-// suffix names a repository, not a module. "none" and "off" are the idioms
-// for "nothing" and are not reported.
+// their first element is lower case with a dot (module.CheckPath). The
+// checks read the pattern's literal text: a character class such as "[A-Z]"
+// or "[^:]" may match a valid character, so it counts as a glob. A ".git"
+// suffix is no problem: "example.com/repo.git" is a valid module path.
+// "none" and "off" are the idioms for "nothing" and are not reported.
 func (p Pattern) Problem() string {
-	g := p.Glob
-	if g == "none" || g == "off" {
+	if p.Glob == "none" || p.Glob == "off" {
 		return ""
 	}
+	g := literalGlob(p.Glob)
 	switch {
 	case strings.HasSuffix(g, "\r"):
 		return "it ends with a carriage return (a CRLF line ending)"
@@ -80,12 +82,60 @@ func (p Pattern) Problem() string {
 	switch {
 	case strings.ToLower(first) != first:
 		return "its host has upper-case letters and matching is case-sensitive"
-	case strings.HasSuffix(g, ".git"):
-		return `it ends in ".git", which module paths do not`
 	case !strings.Contains(first, ".") && !strings.ContainsAny(first, "*?["):
 		return "its first element has no dot, which every module path's has"
 	}
 	return ""
+}
+
+// literalGlob is a glob as the checks of Problem read it: each character
+// class becomes "?" (one character, of a kind the class decides) and each
+// escape the character it escapes. An unclosed class is kept as it is: such
+// a pattern is malformed and path.Match never matches it.
+func literalGlob(glob string) string {
+	var b strings.Builder
+	for i := 0; i < len(glob); i++ {
+		switch glob[i] {
+		case '\\':
+			if i+1 < len(glob) {
+				i++
+			}
+			b.WriteByte(glob[i])
+		case '[':
+			end := classEnd(glob, i)
+			if end < 0 {
+				b.WriteString(glob[i:])
+				return b.String()
+			}
+			b.WriteByte('?')
+			i = end - 1
+		default:
+			b.WriteByte(glob[i])
+		}
+	}
+	return b.String()
+}
+
+// classEnd returns the offset just past the character class opening at
+// glob[i] as path.Match reads it (a "]" right after "[" or "[^" is a member),
+// or -1 when it is not closed.
+func classEnd(glob string, i int) int {
+	j := i + 1
+	if j < len(glob) && glob[j] == '^' {
+		j++
+	}
+	for n := 0; j < len(glob); n++ {
+		switch glob[j] {
+		case ']':
+			if n > 0 {
+				return j + 1
+			}
+		case '\\':
+			j++
+		}
+		j++
+	}
+	return -1
 }
 
 // Host returns the host a pattern names when its first element is a plain

@@ -74,8 +74,9 @@ func TestQuietCorpus(t *testing.T) {
 
 // TestFixProperties applies every fix offered for every settings file of
 // the corpus — placed as workspace settings and as user settings — and
-// checks what a fix must never break: the edited files parse, keep every
-// byte outside the edits, every comment, their BOM, line endings,
+// checks what a fix must never break: the edited files parse, each edit
+// stays within the member it targets (or the line of the GOENV key), every
+// comment is kept, and so are their BOM, line endings,
 // indentation and trailing-comma style; the finding the fix was for is gone
 // when the engine runs again; and no new error appears.
 func TestFixProperties(t *testing.T) {
@@ -145,7 +146,7 @@ func checkEveryFix(t *testing.T, m *machine, ar *txtar.Archive) int {
 					t.Errorf("%s: %v", what, err)
 					continue
 				}
-				if err := outsideUnchanged(old, next, edits); err != nil {
+				if err := withinTargets(old, next, fx, file, edits, isJSONC(file)); err != nil {
 					t.Errorf("%s: %s: %v", what, w.archiveName(file), err)
 				}
 				if isJSONC(file) {

@@ -126,7 +126,8 @@ func (w *workspace) archiveName(path string) string {
 	return filepath.ToSlash(rel)
 }
 
-// apply writes a fix's edits to disk and returns the new contents.
+// apply writes a fix's edits to disk and returns the new contents, checking
+// that each edit stays within what the fix targets.
 func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
@@ -143,6 +144,9 @@ func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 		next, err := applyEdits(content, edits)
 		if err != nil {
 			t.Fatalf("fix %q: %v", fx.Title, err)
+		}
+		if err := withinTargets(content, next, fx, file, edits, isJSONC(file)); err != nil {
+			t.Errorf("fix %q: %s: %v", fx.Title, w.archiveName(file), err)
 		}
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
@@ -241,29 +245,41 @@ func mapOffset(off int, edits []rules.Edit) int {
 	return off + delta
 }
 
-// outsideUnchanged checks that every byte of old outside the edits is in
-// new, in order, with only the edits' texts between.
-func outsideUnchanged(old, new []byte, edits []rules.Edit) error {
-	sorted := append([]rules.Edit(nil), edits...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
-	o, n := 0, 0
-	for _, e := range sorted {
+// withinTargets checks that each edit of a file stays within what the fix
+// targets (fix.CheckWithin, fix.CheckEnvWithin): in a JSONC file, the
+// members its operations set, remove or rename and the objects they insert
+// into — and also, as the trees before and after show, the members whose
+// value changes and the objects that gain or lose a member; in a GOENV file
+// the lines of the keys whose value changes. A created file has nothing to
+// stay within.
+func withinTargets(old, new []byte, fx rules.Fix, file string, edits []rules.Edit, jsonc bool) error {
+	var te []fix.TextEdit
+	for _, e := range edits {
 		if e.Create {
 			return nil
 		}
-		seg := old[o:e.Span.Start]
-		if !bytes.Equal(new[n:min(len(new), n+len(seg))], seg) {
-			return fmt.Errorf("bytes %d-%d changed outside the edits", o, e.Span.Start)
-		}
-		n += len(seg)
-		if !bytes.HasPrefix(new[n:], []byte(e.NewText)) {
-			return fmt.Errorf("edit at %d not applied as given", e.Span.Start)
-		}
-		n += len(e.NewText)
-		o = e.Span.End
+		te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
 	}
-	if !bytes.Equal(new[n:], old[o:]) {
-		return fmt.Errorf("bytes after %d changed", o)
+	if !jsonc {
+		return fix.CheckEnvWithin(old, new, te, nil)
+	}
+	before, perr := sources.ParseJSONC(old)
+	if perr != nil {
+		return fmt.Errorf("the file did not parse before the fix: %v", perr)
+	}
+	after, perr := sources.ParseJSONC(new)
+	if perr != nil {
+		return fmt.Errorf("does not parse after the fix: %v", perr)
+	}
+	targets, ok := rules.FixTargets(fx, file)
+	if !ok {
+		return fmt.Errorf("the fix records no targets for a JSONC file it edits")
+	}
+	if err := fix.CheckWithin(old, before, te, targets); err != nil {
+		return fmt.Errorf("targets of the operations: %w", err)
+	}
+	if err := fix.CheckWithin(old, before, te, fix.ChangedTargets(before, after)); err != nil {
+		return fmt.Errorf("targets from the trees: %w", err)
 	}
 	return nil
 }

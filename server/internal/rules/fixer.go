@@ -607,6 +607,14 @@ func (fx *fixer) build(title string, preferred bool) (Fix, bool) {
 		if (len(f.ops) > 0 || len(f.env) > 0) && f.target.Scope > out.Scope {
 			out.Scope, out.where = f.target.Scope, f.target.Where
 		}
+		if len(f.ops) > 0 && f.content != nil && f.root != nil {
+			if out.targets == nil {
+				out.targets = map[string][]fix.Target{}
+			}
+			for _, op := range f.ops {
+				out.targets[f.path] = append(out.targets[f.path], fix.TargetsOf(f.root, op)...)
+			}
+		}
 	}
 	s, cs, ok := fx.replay()
 	if !ok || widensPrivacy(fx.in.Consumers, cs) {

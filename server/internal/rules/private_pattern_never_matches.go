@@ -26,7 +26,8 @@ var patternVars = []struct{ name, consequence string }{
 // can never match against a module path: surrounding white space or "\r"
 // (lists are split on "," only, nothing is trimmed), a scheme, "@", a port,
 // ";" or spaces as separators, upper case in the host (matching is
-// case-sensitive), a ".git" suffix, or a first element without a dot.
+// case-sensitive), or a first element without a dot. A ".git" suffix is not
+// reported: "example.com/repo.git" is a valid module path, which it matches.
 func checkPrivatePatternNeverMatches(in *Input) []Finding {
 	type key struct {
 		pl                  place

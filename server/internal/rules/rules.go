@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -69,6 +70,9 @@ type Fix struct {
 	where   string   // the widest file, in the user's words
 	carries bool     // writes a value a workspace layer set
 	raises  Severity // the most severe finding the fix would raise (0: none)
+	// targets are what the operations may edit in each JSONC file that
+	// exists, for the tests' minimality check (fix.CheckWithin).
+	targets map[string][]fix.Target
 }
 
 // Finding is one diagnostic. File and Span locate it; File is "" for a
