@@ -111,6 +111,12 @@ func TestVerifyExampleJSON(t *testing.T) {
 	if seen != len(want) {
 		t.Errorf("terminal modules: %d of %d", seen, len(want))
 	}
+	if len(got.Recommendations) != 0 {
+		t.Errorf("a healthy GOPROXY gets recommendations: %+v", got.Recommendations)
+	}
+	if !strings.Contains(stdout, `"recommendations": []`) {
+		t.Errorf("verify --json lacks an empty recommendations list:\n%s", stdout)
+	}
 	for _, p := range got.Proxies {
 		if p.Status != verify.ClassOK || p.SumDB == nil || *p.SumDB != (p.URL == p2) {
 			t.Errorf("proxy %+v", p)
@@ -268,5 +274,35 @@ func TestVerifyDeadForwardProxy(t *testing.T) {
 	}
 	if strings.Contains(stdout, "use '|'") {
 		t.Errorf("the advice blames GOPROXY's separator:\n%s", stdout)
+	}
+}
+
+// TestVerifyRecommendation: with a dead first entry, verify recommends the
+// healthy proxy first and '|' after the dead one, in text and JSON, for the
+// consumer whose value it is.
+func TestVerifyRecommendation(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	var p2 string
+	env, args, _ := exampleNetwork(t, func(_, b string) string { p2 = b; return dead + "," + b + ",direct" })
+	want := p2 + "," + dead + "|direct"
+	stdout, stderr, _ := runCLI(t, env, append([]string{"verify"}, args...)...)
+	if !strings.Contains(stdout, "recommended GOPROXY for terminal: "+want+"\n") {
+		t.Errorf("text lacks the recommendation %q:\nstderr:\n%s\nstdout:\n%s", want, stderr, stdout)
+	}
+	stdout, stderr, _ = runCLI(t, env, append([]string{"verify", "--json"}, args...)...)
+	var got verify.Result
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding verify --json: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if len(got.Recommendations) != 1 {
+		t.Fatalf("recommendations %+v, want one", got.Recommendations)
+	}
+	if r := got.Recommendations[0]; r.Consumer != "terminal" || r.Current != dead+","+p2+",direct" || r.Recommended != want || !strings.Contains(r.Why, "refuses connections") {
+		t.Errorf("recommendation %+v, want %q", r, want)
 	}
 }

@@ -265,3 +265,44 @@ func TestVerifyCanary(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRecommendationFix: after a Verify run, the failing GOPROXY
+// entry's diagnostic offers, not preferred, the value Verify ranks: the
+// healthy entry first, the failing one after it.
+func TestVerifyRecommendationFix(t *testing.T) {
+	n := newVerifyNet(t)
+	n.p1.Set("*", verifytest.Behavior{Status: 500})
+	n.p1.SumDB, n.p1.SumDBStatus = n.db, 500
+	goenv := "GOPROXY=" + n.p1.URL + "," + n.p2.URL + "\nGOSUMDB=" + n.db.Key + "\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	mark := h.mark()
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+	want := n.p2.URL + "," + n.p1.URL
+	found := false
+	for _, r := range res.Folders[0].Recommendations {
+		found = found || r.Recommended == want
+	}
+	if !found || !strings.Contains(res.Text, "recommended GOPROXY for ") {
+		t.Errorf("recommendations %+v, want %q; text:\n%s", res.Folders[0].Recommendations, want, res.Text)
+	}
+
+	p := h.awaitDiagnostics(mark, h.goenv, "proxy-unreachable", hasCode("proxy-unreachable"))
+	d := *p.find("proxy-unreachable")
+	var fix *codeAction
+	actions := h.codeActions(h.goenv, d.Range, []diagnostic{d})
+	for i := range actions {
+		if strings.Contains(actions[i].Title, "ranked by Verify") {
+			fix = &actions[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no ranking fix among %+v", actions)
+	}
+	if fix.IsPreferred {
+		t.Errorf("the ranking fix is preferred: %+v", fix)
+	}
+	edits, _ := fix.editsFor(t, h.uri(h.goenv))
+	if got := applyTextEdits(t, goenv, edits); got != "GOPROXY="+want+"\nGOSUMDB="+n.db.Key+"\n" {
+		t.Errorf("fixed GOENV file:\n%s", got)
+	}
+}

@@ -96,6 +96,12 @@ func VerifyText(folder string, r *verify.Result) string {
 			fmt.Fprintf(&b, "  %s: %s\n", clip.Value(f.Path), f.Reason)
 		}
 	}
+	if len(r.Recommendations) > 0 {
+		b.WriteString("\n")
+		for _, rc := range r.Recommendations {
+			fmt.Fprintf(&b, "recommended GOPROXY for %s: %s\n  (now %s; %s)\n", strings.Join(rc.Consumers, ", "), clip.To(rc.Recommended, clip.MaxMessage), clip.To(rc.Current, clip.MaxMessage), clip.Message(rc.Why))
+		}
+	}
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice:\n")
 		for _, a := range r.Advice {

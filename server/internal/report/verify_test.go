@@ -50,3 +50,26 @@ func TestProxyLatencyShown(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendationShown: the recommended GOPROXY is printed whole, for
+// the consumers it applies to, with the current value and the reason.
+func TestRecommendationShown(t *testing.T) {
+	r := &verify.Result{Recommendations: []verify.Recommendation{{
+		Consumer: "terminal", Consumers: []string{"terminal", "gopls"},
+		Current: "https://slow.example.com,https://fast.example.com,direct", Recommended: "https://fast.example.com,https://slow.example.com,direct",
+		Why: "entry 2 (https://fast.example.com) answers in 3 ms, entry 1 (https://slow.example.com) in 310 ms: the faster first",
+	}}}
+	text := VerifyText("/w", r)
+	for _, want := range []string{
+		"recommended GOPROXY for terminal, gopls: https://fast.example.com,https://slow.example.com,direct\n",
+		"now https://slow.example.com,https://fast.example.com,direct",
+		"the faster first",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if text := VerifyText("/w", &verify.Result{}); strings.Contains(text, "recommended") {
+		t.Errorf("a result without recommendations mentions one:\n%s", text)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -42,6 +43,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		code, url, reason string
 		index             int
 		sev               Severity
+		v                 resolve.Value
 	}
 	var proxies groups[proxyKey]
 	for _, p := range res.Proxies {
@@ -69,7 +71,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 			if p.AtForwardProxy && p.Via != "" {
 				reason += " (the failing hop is the forward proxy " + quote(p.Via) + ", not this entry)"
 			}
-			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev}
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev, v: v}
 			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+reason+"\x00"+sev.String(), k, name)
 		}
 	}
@@ -78,7 +80,14 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		if k.sev == Warning {
 			msg += " Every module that tried it went on to a later entry ('|' after it): it costs time on every fetch, not correctness."
 		}
-		add(Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg})
+		f := Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg}
+		if value, ok := recommended(res, k.v.Value, consumers); ok {
+			fx := in.fixer()
+			fx.rewrite(k.v.Prov, k.v.Value, value)
+			f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(value)+" (ranked by Verify: healthy and faster entries first)", false))
+			in.rank(&f)
+		}
+		add(f)
 	})
 
 	for _, m := range res.Modules {
@@ -159,6 +168,27 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		return out[i].Span.Start < out[j].Span.Start
 	})
 	return out
+}
+
+// recommended is the GOPROXY value Verify ranks for every one of consumers,
+// who share the value goproxy; ok is false when there is none or they
+// disagree (their networks differ).
+func recommended(res *verify.Result, goproxy string, consumers []string) (string, bool) {
+	value := ""
+	for _, name := range consumers {
+		var rows []verify.ProxyResult
+		for _, p := range res.Proxies {
+			if slices.Contains(p.Consumers, name) {
+				rows = append(rows, p)
+			}
+		}
+		v, _, ok := verify.Recommend(goproxy, rows)
+		if !ok || value != "" && v != value {
+			return "", false
+		}
+		value = v
+	}
+	return value, value != ""
 }
 
 // proxyCode maps a failure class to its diagnostic code.

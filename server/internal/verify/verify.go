@@ -123,6 +123,9 @@ type Result struct {
 	Modules []ModuleResult `json:"modules"`
 	SumDBs  []SumDBResult  `json:"sumdbs"`
 	Advice  []Advice       `json:"advice"`
+	// Recommendations rank each consumer environment's GOPROXY entries by
+	// health and latency, where that changes the value (recommend.go).
+	Recommendations []Recommendation `json:"recommendations"`
 	// Withheld lists the URLs not contacted because an untrusted workspace
 	// chose them (empty when the workspace is trusted or the user allowed them).
 	Withheld []Withheld `json:"withheld"`
@@ -253,7 +256,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Withheld: []Withheld{}, Skipped: p.skippedFiles()}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Recommendations: []Recommendation{}, Withheld: []Withheld{}, Skipped: p.skippedFiles()}
 	if !opts.AllowWorkspaceURLs {
 		var all []Withheld
 		for _, t := range targets {
@@ -265,6 +268,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 		out.Modules = append(out.Modules, tr.modules...)
 		out.SumDBs = append(out.SumDBs, tr.sumdb)
 		out.Advice = append(out.Advice, tr.advice...)
+		out.Recommendations = append(out.Recommendations, tr.recommendations...)
 		for _, pr := range tr.proxies {
 			out.Proxies = mergeProxy(out.Proxies, pr)
 		}
@@ -351,6 +355,8 @@ type targetResult struct {
 	proxies []ProxyResult
 	sumdb   SumDBResult
 	advice  []Advice
+	// recommendations is at most one: the environment's ranked GOPROXY.
+	recommendations []Recommendation
 }
 
 // targetRun is one target's state while it runs.
@@ -437,6 +443,7 @@ func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
 	out := &targetResult{modules: modules, sumdb: tr.sum.result}
 	out.proxies = tr.proxies(modules)
 	out.advice = advise(tr, out)
+	out.recommendations = recommend(t, out.proxies)
 	return out, nil
 }
 
