@@ -37,7 +37,7 @@ const usage = `goproxy-doctor: the effective Go proxy environment per editor and
 Usage:
   goproxy-doctor env    [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]
   goproxy-doctor check  [--fix [--fix-scope workspace|user|all] [--dry-run]] [--format text|json|sarif] [--folder DIR] [--settings FILE]... [--trust-workspace]
-  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]
+  goproxy-doctor verify [--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--candidates URL,...] [--settings FILE]... [--trust-workspace]
   goproxy-doctor serve | --stdio
   goproxy-doctor version
 

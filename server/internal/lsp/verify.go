@@ -28,6 +28,10 @@ type verifyArgs struct {
 	Timeout     string   `json:"timeout"`     // per request, a Go duration ("10s"); "" for the default
 	Concurrency int      `json:"concurrency"` // requests at once; 0 for the default
 	Modules     []string `json:"modules"`     // more PATH@VERSION to verify
+	// Candidates are proxy URLs the user is considering (the
+	// goProxy.verify.candidates setting): probed, never configured. They
+	// are the user's, so an untrusted workspace does not withhold them.
+	Candidates []string `json:"candidates"`
 	// AllowWorkspaceURLs probes the URLs an untrusted workspace chose too;
 	// the editor sends it only after the user confirmed.
 	AllowWorkspaceURLs bool `json:"allowWorkspaceURLs"`
@@ -85,6 +89,9 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	extra, err := verify.ParseModules(a.Modules)
 	if err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "modules: %v", err)
+	}
+	if opts.Candidates, err = verify.ParseCandidates(a.Candidates); err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "candidates: %v", err)
 	}
 	v := s.view()
 	folders, err := pickFolders(v.folders, a.Folder)

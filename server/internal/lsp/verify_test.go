@@ -306,3 +306,28 @@ func TestVerifyRecommendationFix(t *testing.T) {
 		t.Errorf("fixed GOENV file:\n%s", got)
 	}
 }
+
+// TestVerifyCandidatesArgument: the command's candidates (the
+// goProxy.verify.candidates setting) are probed and returned; one that is
+// not a proxy URL is an invalid argument.
+func TestVerifyCandidatesArgument(t *testing.T) {
+	n := newVerifyNet(t)
+	goenv := "GOPROXY=" + n.p1.URL + ",direct\nGOSUMDB=off\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s", "candidates": []string{n.p2.URL}})))
+	cands := res.Folders[0].Candidates
+	if len(cands) == 0 || cands[0].URL != n.p2.URL || cands[0].Status != verify.ClassOK || cands[0].Served != 1 {
+		t.Errorf("candidates %+v", cands)
+	}
+	if !strings.Contains(res.Text, "CANDIDATE") {
+		t.Errorf("text lacks the candidates:\n%s", res.Text)
+	}
+	for _, p := range res.Folders[0].Proxies {
+		if p.URL == n.p2.URL {
+			t.Errorf("the candidate became a configured proxy: %+v", p)
+		}
+	}
+	if r := h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"candidates": []string{"direct"}})); r.Error == nil {
+		t.Errorf("candidates [direct]: no error")
+	}
+}
