@@ -64,6 +64,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		fd      fileDiagnostic
 		diag    protocol.Diagnostic // as the client has it when it sent it
 		inRange bool
+		offer   bool // a Verify offer: no diagnostic goes with it
 	}
 	var here []located
 	for _, f := range v.folders {
@@ -84,6 +85,11 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			}
 			if l.inRange || wantAll {
 				here = append(here, l)
+			}
+		}
+		for _, fd := range s.diag.verifyOffers(r) {
+			if fd.path == path && overlaps(fd.rng, params.Range) {
+				here = append(here, located{r: r, fd: fd, inRange: true, offer: true})
 			}
 		}
 	}
@@ -107,7 +113,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			for _, fx := range l.fd.finding.Fixes {
 				key := fixKeyOf(fx)
 				if o, ok := byKey[key]; ok {
-					o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
+					if !l.offer {
+						o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
+					}
 					continue
 				}
 				edit, ok := workspaceEdit(l.r, docs, caps, fx.Edits)
@@ -121,6 +129,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 					Diagnostics: []protocol.Diagnostic{l.diag},
 					Edit:        edit,
 				}, sev: l.fd.finding.Severity, prefers: fx.Preferred}
+				if l.offer {
+					o.action.Diagnostics = nil
+				}
 				if fx.Preferred && rules.Repairs(l.fd.finding, fx, l.r.files.content(l.fd.finding.File)) {
 					o.rank = 1
 				}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -329,5 +330,62 @@ func TestVerifyCandidatesArgument(t *testing.T) {
 	}
 	if r := h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"candidates": []string{"direct"}})); r.Error == nil {
 		t.Errorf("candidates [direct]: no error")
+	}
+}
+
+// TestVerifyRankedOffer: a slow but healthy first entry is no problem, so no
+// diagnostic goes on it; after a Verify run the GOPROXY value offers the
+// faster order as a quick fix without a diagnostic, until the file changes.
+func TestVerifyRankedOffer(t *testing.T) {
+	n := newVerifyNet(t)
+	const delay = 300 * time.Millisecond
+	slow := (&verifytest.Proxy{Name: "slow", Tree: n.tree, Log: n.log, SumDB: n.db, Latency: delay}).Start(t)
+	value := slow.URL + "," + n.p2.URL + ",direct"
+	goenv := "GOPROXY=" + value + "\nGOSUMDB=" + n.db.Key + "\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	rng := lspRange{Start: lspPosition{Line: 0, Character: len("GOPROXY=")}, End: lspPosition{Line: 0, Character: len("GOPROXY=") + 3}}
+	for _, a := range h.codeActions(h.goenv, rng, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Fatalf("a ranking is offered before any Verify run: %+v", a)
+		}
+	}
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+	want := n.p2.URL + "," + slow.URL + ",direct"
+	for _, p := range res.Folders[0].Proxies {
+		t.Logf("%s: %s %.1f ms", p.URL, p.Status, p.LatencyMs)
+	}
+	var fix *codeAction
+	actions := h.codeActions(h.goenv, rng, nil)
+	for i := range actions {
+		if strings.Contains(actions[i].Title, "ranked by Verify") {
+			fix = &actions[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no ranking offered among %+v; recommendations %+v", actions, res.Folders[0].Recommendations)
+	}
+	if fix.IsPreferred || len(fix.Diagnostics) != 0 || fix.Kind != "quickfix" {
+		t.Errorf("offer: %+v", fix)
+	}
+	edits, _ := fix.editsFor(t, h.uri(h.goenv))
+	if got := applyTextEdits(t, goenv, edits); got != "GOPROXY="+want+"\nGOSUMDB="+n.db.Key+"\n" {
+		t.Errorf("fixed GOENV file:\n%s", got)
+	}
+	// Not on another line.
+	other := lspRange{Start: lspPosition{Line: 1, Character: 0}, End: lspPosition{Line: 1, Character: 3}}
+	for _, a := range h.codeActions(h.goenv, other, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Errorf("offered on GOSUMDB's line: %+v", a)
+		}
+	}
+	// Once the file changes, the measurement no longer applies to it.
+	mark := h.mark()
+	h.open(h.goenv, 1, "# edited\n"+goenv)
+	h.awaitDiagnostics(mark, h.goenv, "the edited file diagnosed", version(1))
+	moved := lspRange{Start: lspPosition{Line: 0, Character: 0}, End: lspPosition{Line: 3, Character: 0}} // the whole file
+	for _, a := range h.codeActions(h.goenv, moved, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Errorf("offered on a changed file: %+v", a)
+		}
 	}
 }

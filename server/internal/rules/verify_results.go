@@ -82,9 +82,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		}
 		f := Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg}
 		if value, ok := recommended(res, k.v.Value, consumers); ok {
-			fx := in.fixer()
-			fx.rewrite(k.v.Prov, k.v.Value, value)
-			f.addFix(fx.build("Set "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File)+" to "+quote(value)+" (ranked by Verify: healthy and faster entries first)", false))
+			f.addFix(in.rankedFix(k.v, value))
 			in.rank(&f)
 		}
 		add(f)
@@ -166,6 +164,50 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 			return out[i].File < out[j].File
 		}
 		return out[i].Span.Start < out[j].Span.Start
+	})
+	return out
+}
+
+// rankedFix sets GOPROXY, where v is written, to the value Verify ranks.
+// It is never preferred: it rests on one run's measurements.
+func (in *Input) rankedFix(v resolve.Value, value string) (Fix, bool) {
+	fx := in.fixer()
+	fx.rewrite(v.Prov, v.Value, value)
+	return fx.build("Set "+keyLabel(v.Prov)+" in "+in.label(v.Prov.File)+" to "+quote(value)+" (ranked by Verify: healthy and faster entries first)", false)
+}
+
+// VerifyOffers are the ranked GOPROXY values of a Verify run as fixes on
+// each GOPROXY value they apply to, for the editor to offer there without
+// a diagnostic: a slow entry is not a problem, but the faster order is
+// worth a click. Each Finding carries only File, Span, Consumers and the
+// fix; it is not published.
+func VerifyOffers(in *Input, res *verify.Result) []Finding {
+	type key struct {
+		pl place
+		v  resolve.Value
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		v := c.Vars["GOPROXY"]
+		pl := valuePlace(v.Prov)
+		if pl.File == "" {
+			continue
+		}
+		g.add(provKey(v.Prov)+"\x00"+placeKey(pl), key{pl: pl, v: v}, c.Name)
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		value, ok := recommended(res, k.v.Value, consumers)
+		if !ok {
+			return
+		}
+		f := Finding{Severity: Information, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
+			Message: "Verify ranks GOPROXY" + forConsumers(consumers) + " as " + quote(value) + "."}
+		f.addFix(in.rankedFix(k.v, value))
+		in.rank(&f)
+		if len(f.Fixes) > 0 {
+			out = append(out, f)
+		}
 	})
 	return out
 }
