@@ -389,3 +389,30 @@ func TestVerifyRankedOffer(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyRankedFixKeepsCredentials: a ranked GOPROXY that would write a
+// credential back into a file is not offered (SPEC §5a), though the
+// recommendation itself is reported, redacted.
+func TestVerifyRankedFixKeepsCredentials(t *testing.T) {
+	n := newVerifyNet(t)
+	withCreds := "http://ci:hunter2@" + strings.TrimPrefix(n.p1.URL, "http://")
+	goenv := "GOPROXY=" + withCreds + "," + n.p2.URL + "\nGOSUMDB=off\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	mark := h.mark()
+	r := h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"}))
+	if strings.Contains(string(r.Result), "hunter2") {
+		t.Errorf("the password is in the verify result:\n%s", r.Result)
+	}
+	res := decodeVerify(t, r)
+	if len(res.Folders[0].Recommendations) == 0 {
+		t.Errorf("no recommendation for a failing first entry: %+v", res.Folders[0].Proxies)
+	}
+	p := h.awaitDiagnostics(mark, h.goenv, "proxy-unreachable", hasCode("proxy-unreachable"))
+	d := *p.find("proxy-unreachable")
+	whole := lspRange{Start: lspPosition{Line: 0, Character: 0}, End: lspPosition{Line: 2, Character: 0}}
+	for _, a := range append(h.codeActions(h.goenv, d.Range, []diagnostic{d}), h.codeActions(h.goenv, whole, nil)...) {
+		if strings.Contains(a.Title, "ranked by Verify") || strings.Contains(a.Title, "hunter2") {
+			t.Errorf("action %q offered", a.Title)
+		}
+	}
+}

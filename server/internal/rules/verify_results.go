@@ -83,6 +83,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		f := Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg}
 		if value, ok := recommended(res, k.v.Value, consumers); ok {
 			f.addFix(in.rankedFix(k.v, value))
+			f.Fixes = withoutCredentials(f.Fixes, secrets)
 			in.rank(&f)
 		}
 		add(f)
@@ -182,6 +183,7 @@ func (in *Input) rankedFix(v resolve.Value, value string) (Fix, bool) {
 // worth a click. Each Finding carries only File, Span, Consumers and the
 // fix; it is not published.
 func VerifyOffers(in *Input, res *verify.Result) []Finding {
+	secrets := in.secrets()
 	type key struct {
 		pl place
 		v  resolve.Value
@@ -202,8 +204,9 @@ func VerifyOffers(in *Input, res *verify.Result) []Finding {
 			return
 		}
 		f := Finding{Severity: Information, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
-			Message: "Verify ranks GOPROXY" + forConsumers(consumers) + " as " + quote(value) + "."}
+			Message: clip.Message(redact.RedactKnown("Verify ranks GOPROXY"+forConsumers(consumers)+" as "+quote(value)+".", secrets))}
 		f.addFix(in.rankedFix(k.v, value))
+		f.Fixes = withoutCredentials(f.Fixes, secrets)
 		in.rank(&f)
 		if len(f.Fixes) > 0 {
 			out = append(out, f)
