@@ -34,7 +34,7 @@ const fasterByMs = 100
 // false when the current value is already the recommended one, the value
 // does not parse, or the measurements cannot support an order: an entry
 // whose failure is the forward proxy's (no order helps; the advice names the
-// hop), or a list without a healthy proxy.
+// hop), or a list with neither a healthy proxy nor direct to fall through to.
 func Recommend(goproxy string, proxies []ProxyResult) (value, why string, ok bool) {
 	entries, err := goenv.ParseGOPROXY(goproxy)
 	if err != nil {
@@ -71,7 +71,8 @@ func Recommend(goproxy string, proxies []ProxyResult) (value, why string, ok boo
 			healthy = append(healthy, r)
 		}
 	}
-	if len(healthy) == 0 {
+	if len(healthy) == 0 && !slices.ContainsFunc(tail, func(e goenv.ProxyEntry) bool { return e.Kind == goenv.ProxyDirect }) {
+		// Nothing to fall through to that might work.
 		return "", "", false
 	}
 	var reasons []string
