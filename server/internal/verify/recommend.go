@@ -76,6 +76,7 @@ func Recommend(goproxy string, proxies []ProxyResult) (value, why string, ok boo
 		return "", "", false
 	}
 	var reasons []string
+	anyHealthy := len(healthy) > 0
 	// Greedy: take the first remaining entry unless another is clearly
 	// faster; a chain of clearly faster ones ends at the fastest of them.
 	var order []ranked
@@ -110,10 +111,14 @@ func Recommend(goproxy string, proxies []ProxyResult) (value, why string, ok boo
 		switch {
 		case r.known && r.p.Status.failure():
 			sep = '|'
-			reason := fmt.Sprintf("entry %d (%s) %s: after the healthy entries", r.index, r.e.Text, describe(r.p))
-			if i < n-1 {
-				reason += ", with '|' after it so that its errors fall through"
+			var how []string
+			if anyHealthy {
+				how = append(how, "after the healthy entries")
 			}
+			if i < n-1 {
+				how = append(how, "with '|' after it so that its errors fall through")
+			}
+			reason := fmt.Sprintf("entry %d (%s) %s: %s", r.index, r.e.Text, describe(r.p), strings.Join(how, ", "))
 			reasons = append(reasons, reason)
 		case sep == 0:
 			// The last entry moved up: only 404/410 are expected of a

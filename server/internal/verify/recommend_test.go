@@ -46,7 +46,28 @@ func TestRecommendOrder(t *testing.T) {
 			if why == "" {
 				t.Errorf("Recommend(%q): no reason given", tc.goproxy)
 			}
+
 		})
+	}
+}
+
+// TestRecommendWhy: the reason names each move and separator as it is.
+func TestRecommendWhy(t *testing.T) {
+	for _, tc := range []struct {
+		goproxy string
+		rows    []ProxyResult
+		want    string
+	}{
+		{"https://a.example.com,direct", []ProxyResult{{Index: 1, Status: ClassTimeout}},
+			"entry 1 (https://a.example.com) times out: with '|' after it so that its errors fall through"},
+		{"https://a.example.com,https://b.example.com", []ProxyResult{{Index: 1, Status: ClassServerError}, {Index: 2, Status: ClassOK, LatencyMs: 4}},
+			"entry 1 (https://a.example.com) answers 5xx: after the healthy entries"},
+		{"https://a.example.com,https://b.example.com", []ProxyResult{{Index: 1, Status: ClassOK, LatencyMs: 310}, {Index: 2, Status: ClassOK, LatencyMs: 4}},
+			"entry 2 (https://b.example.com) answers in 4 ms, entry 1 (https://a.example.com) in 310 ms: the faster first"},
+	} {
+		if _, why, _ := Recommend(tc.goproxy, tc.rows); why != tc.want {
+			t.Errorf("Recommend(%q) why:\n got %q\nwant %q", tc.goproxy, why, tc.want)
+		}
 	}
 }
 
