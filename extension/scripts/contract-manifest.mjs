@@ -7,6 +7,7 @@ export function expectedManifest(contract) {
   const properties = {};
   for (const s of contract.settings) {
     const p = { type: s.type, default: s.default, scope: s.scope };
+    if (s.items) p.items = s.items;
     if (s.enum) p.enum = s.enum;
     p.description = s.description;
     properties[s.name] = p;

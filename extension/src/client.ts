@@ -46,6 +46,8 @@ export interface VerifyOptions {
   concurrency: number;
   /** Probe the URLs an untrusted workspace chose too: set only after the user confirmed. */
   allowWorkspaceURLs?: boolean;
+  /** Proxy URLs to probe next to the configured ones (goProxy.verify.candidates, a user setting). */
+  candidates?: string[];
 }
 
 export interface ProgressUpdate {
@@ -223,7 +225,7 @@ export class ServerSession implements vscode.Disposable {
       ExecuteCommandRequest.type,
       {
         command: ServerCommands.verify,
-        arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency, allowWorkspaceURLs: options.allowWorkspaceURLs === true }],
+        arguments: [{ folder: folderUri, timeout: options.timeout, concurrency: options.concurrency, allowWorkspaceURLs: options.allowWorkspaceURLs === true, candidates: options.candidates ?? [] }],
         workDoneToken,
       },
       token,

@@ -82,6 +82,8 @@ async function verify(session: ServerSession, output: vscode.OutputChannel, allo
     timeout: config.get<string>(Settings.verifyTimeout, settingDefault<string>(Settings.verifyTimeout)),
     concurrency: config.get<number>(Settings.verifyConcurrency, settingDefault<number>(Settings.verifyConcurrency)),
     allowWorkspaceURLs,
+    // An application-scoped setting: only the user's own settings can name candidates.
+    candidates: config.get<string[]>(Settings.verifyCandidates, settingDefault<string[]>(Settings.verifyCandidates)),
   };
   let again = false;
   const started = new Date();

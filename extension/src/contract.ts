@@ -55,6 +55,7 @@ export const Settings = {
   serverPath: setting('goProxy.server.path'),
   verifyTimeout: setting('goProxy.verify.timeout'),
   verifyConcurrency: setting('goProxy.verify.concurrency'),
+  verifyCandidates: setting('goProxy.verify.candidates'),
   traceServer: setting('goProxy.trace.server'),
 } as const;
 

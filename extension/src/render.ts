@@ -75,6 +75,22 @@ export interface Advice {
   message: string;
 }
 
+/** A GOPROXY value ranked by health and latency, for one consumer environment (only when it differs). */
+export interface Recommendation {
+  consumer?: string;
+  consumers?: string[];
+  current: string;
+  recommended: string;
+  why?: string;
+}
+
+/** A proxy the user is considering (goProxy.verify.candidates), probed as a configured entry would be. */
+export interface CandidateProbe extends ProxyProbe {
+  /** How many of the folder's public modules it was asked for, and served. */
+  modules?: number;
+  served?: number;
+}
+
 /** A URL the workspace chose that the server did not contact: the workspace is not trusted. */
 export interface WithheldURL {
   url: string;
@@ -90,6 +106,8 @@ export interface VerifyResult {
   sumdbs?: SumDBProbe[];
   advice?: Advice[];
   withheld?: WithheldURL[];
+  recommendations?: Recommendation[];
+  candidates?: CandidateProbe[];
 }
 
 export interface FolderVerify extends VerifyResult {
@@ -268,6 +286,16 @@ export function renderVerifyResult(result: VerifyResult): string {
         )
       : '(no proxy is configured for any consumer)',
   );
+  const candidates = result.candidates ?? [];
+  if (candidates.length > 0) {
+    out.push('', `Candidates (${candidates.length}; probed as a GOPROXY entry would be, nothing was changed)`);
+    out.push(
+      formatTable(
+        ['CANDIDATE', 'STATUS', 'LATENCY', 'SUMDB', 'SERVED', 'CONSUMERS', 'ERROR'],
+        candidates.map((c) => [c.via ? `${c.url} (via ${c.via})` : c.url, cell(c.status), latency(c.latencyMs), cell(c.sumdb), `${c.served ?? 0}/${c.modules ?? 0}`, consumersOf(c), cell(c.error)]),
+      ),
+    );
+  }
   out.push('', `Modules (${modules.length})`);
   out.push(
     modules.length > 0
@@ -290,6 +318,10 @@ export function renderVerifyResult(result: VerifyResult): string {
         sumdbs.map((d) => [d.name, consumersOf(d), d.off ? 'off' : cell(d.via), cell(d.status), latency(d.latencyMs), cell(d.error)]),
       ),
     );
+  }
+  for (const r of result.recommendations ?? []) {
+    const who = r.consumers && r.consumers.length > 0 ? r.consumers.join(', ') : (r.consumer ?? '?');
+    out.push('', `recommended GOPROXY for ${who}: ${r.recommended}`, `  (now ${r.current}${r.why ? `; ${r.why}` : ''})`);
   }
   if (advice.length > 0) {
     out.push('', 'Advice:');

@@ -194,6 +194,29 @@ describe('renderVerify', () => {
     assert.match(text, /^Go Proxy: Verify: \?\n\nProxies \(1\)\n/);
   });
 
+  test('candidates get their own table and a recommendation is shown whole, as the CLI does', () => {
+    const text = renderVerify(
+      {
+        folders: [
+          {
+            folder: '/w',
+            proxies: [{ url: 'https://slow.example.com', status: 'ok', latencyMs: 310 }],
+            modules: [],
+            candidates: [{ url: 'https://fast.example.com', status: 'ok', latencyMs: 12, sumdb: true, modules: 2, served: 2, consumers: ['terminal'] }],
+            recommendations: [
+              { consumer: 'terminal', consumers: ['terminal', 'gopls'], current: 'https://down.example.com,https://slow.example.com,direct', recommended: 'https://slow.example.com,https://down.example.com|direct', why: 'entry 1 (https://down.example.com) times out' },
+            ],
+          },
+        ],
+      },
+      heading,
+    );
+    assert.match(text, /Candidates \(1; probed as a GOPROXY entry would be, nothing was changed\)\nCANDIDATE/);
+    assert.match(text, /https:\/\/fast\.example\.com +ok +12 ms +yes +2\/2 +terminal/);
+    assert.match(text, /recommended GOPROXY for terminal, gopls: https:\/\/slow\.example\.com,https:\/\/down\.example\.com\|direct\n  \(now https:\/\/down\.example\.com,https:\/\/slow\.example\.com,direct; entry 1/);
+    assert.doesNotMatch(renderVerify({ folders: [{ folder: '/w', proxies: [], modules: [] }] }, heading), /Candidates|recommended/);
+  });
+
   test('empty results say so instead of printing empty tables', () => {
     const text = renderVerify({ folders: [{ folder: '/w', proxies: [], modules: [] }] }, heading);
     assert.match(text, /Proxies \(0\)\n\(no proxy is configured for any consumer\)/);

@@ -60,9 +60,10 @@ diffs instead.
 ` + folderAbout + "\n\n" + trustAbout,
 	},
 	"verify": {
-		synopsis: "[--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--settings FILE]... [--trust-workspace]",
+		synopsis: "[--json] [--folder DIR] [--timeout DUR] [--concurrency N] [--module PATH@VERSION]... [--candidates URL,...] [--settings FILE]... [--trust-workspace]",
 		about: `Probes the network as each distinct consumer environment would, for every module the
-folder needs, and reports which proxy served each one.
+folder needs, and reports which proxy served each one. --candidates probes other
+mirrors the same way, side by side, without changing anything.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
 
 ` + folderAbout + "\n\n" + trustAbout,

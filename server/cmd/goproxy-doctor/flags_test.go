@@ -25,7 +25,7 @@ func helpFlags(help string) []string {
 func TestSubcommandHelp(t *testing.T) {
 	envFlags := []string{"folder", "json", "settings", "trust-workspace", "wide"}
 	checkFlags := []string{"dry-run", "fix", "fix-scope", "folder", "format", "settings", "trust-workspace"}
-	verifyFlags := []string{"concurrency", "folder", "json", "module", "settings", "timeout", "trust-workspace"}
+	verifyFlags := []string{"candidates", "concurrency", "folder", "json", "module", "settings", "timeout", "trust-workspace"}
 	for _, tc := range []struct {
 		args  []string
 		usage string

@@ -18,9 +18,10 @@ import (
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
 	fs := newFlagSet("verify")
 	folder := fs.String("folder", ".", "workspace folder `DIR` to examine")
-	var settings, modules stringList
+	var settings, modules, candidates stringList
 	fs.Var(&settings, "settings", "VS Code settings `FILE` to use as user settings (or a .code-workspace file); repeatable")
 	fs.Var(&modules, "module", "also verify `PATH@VERSION`; repeatable")
+	fs.Var(&candidates, "candidates", "probe these proxy `URL,...` side by side with GOPROXY's entries (comma-separated, repeatable); nothing is changed")
 	asJSON := fs.Bool("json", false, "print JSON")
 	timeout := durationFlag(fs, "timeout", verify.DefaultTimeout, "timeout `DUR` of each request, e.g. 2s")
 	concurrency := fs.Int("concurrency", verify.DefaultConcurrency, "`N` requests at once")
@@ -37,12 +38,17 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		fmt.Fprintf(stderr, "goproxy-doctor verify: --module %v\n", err)
 		return exitUsage
 	}
+	cands, err := verify.ParseCandidates(candidates)
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor verify: --candidates %v\n", err)
+		return exitUsage
+	}
 	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, *trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
 	start := time.Now()
-	res, err := verify.Run(ctx, verify.Targets(snap, consumers, extra), verify.Options{Timeout: *timeout, Concurrency: *concurrency})
+	res, err := verify.Run(ctx, verify.Targets(snap, consumers, extra), verify.Options{Timeout: *timeout, Concurrency: *concurrency, Candidates: cands})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "goproxy-doctor verify: interrupted")

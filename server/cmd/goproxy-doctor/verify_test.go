@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify/verifytest"
@@ -110,6 +111,12 @@ func TestVerifyExampleJSON(t *testing.T) {
 	}
 	if seen != len(want) {
 		t.Errorf("terminal modules: %d of %d", seen, len(want))
+	}
+	if len(got.Recommendations) != 0 {
+		t.Errorf("a healthy GOPROXY gets recommendations: %+v", got.Recommendations)
+	}
+	if !strings.Contains(stdout, `"recommendations": []`) {
+		t.Errorf("verify --json lacks an empty recommendations list:\n%s", stdout)
 	}
 	for _, p := range got.Proxies {
 		if p.Status != verify.ClassOK || p.SumDB == nil || *p.SumDB != (p.URL == p2) {
@@ -268,5 +275,97 @@ func TestVerifyDeadForwardProxy(t *testing.T) {
 	}
 	if strings.Contains(stdout, "use '|'") {
 		t.Errorf("the advice blames GOPROXY's separator:\n%s", stdout)
+	}
+}
+
+// TestVerifyRecommendation: with a dead first entry, verify recommends the
+// healthy proxy first and '|' after the dead one, in text and JSON, for the
+// consumer whose value it is.
+func TestVerifyRecommendation(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	var p2 string
+	env, args, _ := exampleNetwork(t, func(_, b string) string { p2 = b; return dead + "," + b + ",direct" })
+	want := p2 + "," + dead + "|direct"
+	stdout, stderr, _ := runCLI(t, env, append([]string{"verify"}, args...)...)
+	if !strings.Contains(stdout, "recommended GOPROXY for terminal: "+want+"\n") {
+		t.Errorf("text lacks the recommendation %q:\nstderr:\n%s\nstdout:\n%s", want, stderr, stdout)
+	}
+	stdout, stderr, _ = runCLI(t, env, append([]string{"verify", "--json"}, args...)...)
+	var got verify.Result
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding verify --json: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if len(got.Recommendations) != 1 {
+		t.Fatalf("recommendations %+v, want one", got.Recommendations)
+	}
+	if r := got.Recommendations[0]; r.Consumer != "terminal" || r.Current != dead+","+p2+",direct" || r.Recommended != want || !strings.Contains(r.Why, "refuses connections") {
+		t.Errorf("recommendation %+v, want %q", r, want)
+	}
+}
+
+// TestVerifyCandidates: `verify --candidates` probes the proxies the user
+// is considering next to the configured ones, in an untrusted workspace
+// too (they are the user's input), reports them in text and JSON, and sends
+// no module path GOPRIVATE matches to any of them.
+func TestVerifyCandidates(t *testing.T) {
+	var p2 string
+	env, args, log := exampleNetwork(t, func(_, b string) string { p2 = b; return b + ",direct" })
+	env = append(env, "GOPRIVATE=git.corp.example.com")
+	tree := verifytest.NewTree(t, "golang.org/x/text@v0.14.0")
+	const delay = 150 * time.Millisecond
+	slow := (&verifytest.Proxy{Name: "cand-slow", Tree: tree, Log: log, Latency: delay}).Start(t)
+	down := (&verifytest.Proxy{Name: "cand-down", Tree: tree, Log: log, Modules: map[string]verifytest.Behavior{"*": {Status: 503}}}).Start(t)
+
+	stdout, stderr, _ := runCLI(t, env, append([]string{"verify", "--json", "--candidates", slow.URL + "," + down.URL}, args...)...)
+	var got verify.Result
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding verify --json: %v\n%s\n%s", err, stdout, stderr)
+	}
+	for _, p := range got.Proxies {
+		if p.URL != p2 {
+			t.Errorf("a candidate became a configured proxy: %+v", p)
+		}
+	}
+	var sawSlow, sawDown bool
+	for _, c := range got.Candidates {
+		t.Logf("candidate %s %v: %s %.1f ms served %d/%d", c.URL, c.Consumers, c.Status, c.LatencyMs, c.Served, c.Modules)
+		switch c.URL {
+		case slow.URL:
+			sawSlow = true
+			if c.Status != verify.ClassOK || c.LatencyMs < float64(delay.Milliseconds()) || c.LatencyMs > 10000 || c.Served < 1 {
+				t.Errorf("slow candidate: %+v", c)
+			}
+		case down.URL:
+			sawDown = true
+			if c.Status != verify.ClassServerError || c.Served != 0 {
+				t.Errorf("down candidate: %+v", c)
+			}
+		default:
+			t.Errorf("unexpected candidate %+v", c)
+		}
+	}
+	if !sawSlow || !sawDown {
+		t.Errorf("candidates %+v", got.Candidates)
+	}
+	for _, h := range log.Hits() {
+		if strings.HasPrefix(h.Server, "cand-") && strings.Contains(h.Path, "git.corp.example.com") {
+			t.Errorf("a private module path was sent to candidate %s: %s", h.Server, h.Path)
+		}
+	}
+
+	stdout, _, _ = runCLI(t, env, append([]string{"verify", "--candidates", slow.URL, "--candidates", down.URL}, args...)...)
+	for _, want := range []string{"CANDIDATE", slow.URL, down.URL, "server-error"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text lacks %q:\n%s", want, stdout)
+		}
+	}
+	_, stderr, code := runCLI(t, env, append([]string{"verify", "--candidates", "direct"}, args...)...)
+	if code != exitUsage || !strings.Contains(stderr, "--candidates") {
+		t.Errorf("--candidates direct: exit %d, stderr:\n%s", code, stderr)
 	}
 }

@@ -47,6 +47,7 @@ type located struct {
 	fd      fileDiagnostic
 	diag    protocol.Diagnostic // as the client has it when it sent it
 	inRange bool
+	offer   bool // a Verify offer: no diagnostic goes with it
 }
 
 func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
@@ -73,7 +74,8 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		// Fresh for the document as the client has it, even when its last
 		// edit has not been diagnosed yet.
 		r := s.freshResult(f, v)
-		for _, fd := range r.diagnostics() {
+		// A Verify run's findings carry fixes too (the ranked GOPROXY).
+		for _, fd := range append(r.diagnostics(), s.diag.verifyDiagnostics(r)...) {
 			if fd.path != path {
 				continue
 			}
@@ -86,6 +88,11 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			}
 			if l.inRange || wantAll {
 				here = append(here, l)
+			}
+		}
+		for _, fd := range s.diag.verifyOffers(r) {
+			if fd.path == path && overlaps(fd.rng, params.Range) {
+				here = append(here, located{r: r, fd: fd, inRange: true, offer: true})
 			}
 		}
 	}
@@ -109,7 +116,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			for _, fx := range l.fd.finding.Fixes {
 				key := fixKeyOf(fx)
 				if o, ok := byKey[key]; ok {
-					o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
+					if !l.offer {
+						o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
+					}
 					continue
 				}
 				edit, ok := workspaceEdit(l.r, docs, caps, fx.Edits)
@@ -123,6 +132,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 					Diagnostics: []protocol.Diagnostic{l.diag},
 					Edit:        edit,
 				}, sev: l.fd.finding.Severity, prefers: fx.Preferred}
+				if l.offer {
+					o.action.Diagnostics = nil
+				}
 				if fx.Preferred && rules.Repairs(l.fd.finding, fx, l.r.files.content(l.fd.finding.File)) {
 					o.rank = 1
 				}

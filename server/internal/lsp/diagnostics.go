@@ -81,6 +81,9 @@ type folderResult struct {
 	mods     []string // the folder's go.mod files
 	findings []rules.Finding
 	policy   *writepolicy.Policy // where code actions may write
+	// offers are fixes a Verify run offers without a diagnostic (the
+	// ranked GOPROXY), placed like findings; only verified results hold them.
+	offers []rules.Finding
 }
 
 type publishedFile struct {

@@ -28,6 +28,10 @@ type verifyArgs struct {
 	Timeout     string   `json:"timeout"`     // per request, a Go duration ("10s"); "" for the default
 	Concurrency int      `json:"concurrency"` // requests at once; 0 for the default
 	Modules     []string `json:"modules"`     // more PATH@VERSION to verify
+	// Candidates are proxy URLs the user is considering (the
+	// goProxy.verify.candidates setting): probed, never configured. They
+	// are the user's, so an untrusted workspace does not withhold them.
+	Candidates []string `json:"candidates"`
 	// AllowWorkspaceURLs probes the URLs an untrusted workspace chose too;
 	// the editor sends it only after the user confirmed.
 	AllowWorkspaceURLs bool `json:"allowWorkspaceURLs"`
@@ -86,6 +90,9 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	if err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "modules: %v", err)
 	}
+	if opts.Candidates, err = verify.ParseCandidates(a.Candidates); err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "candidates: %v", err)
+	}
 	v := s.view()
 	folders, err := pickFolders(v.folders, a.Folder)
 	if err != nil {
@@ -138,7 +145,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 			return nil, fmt.Errorf("verify %s: %w", j.r.folder.path, err)
 		}
 		done += len(res.Modules)
-		s.diag.setVerified(j.r, rules.VerifyFindings(j.input, res))
+		s.diag.setVerified(j.r, rules.VerifyFindings(j.input, res), rules.VerifyOffers(j.input, res))
 		out.Folders = append(out.Folders, FolderVerify{Result: res, Folder: j.r.folder.path, URI: j.r.folder.uri})
 		text = append(text, report.VerifyText(j.r.folder.path, res))
 	}
@@ -279,9 +286,9 @@ func (s *server) WorkDoneProgressCancel(ctx context.Context, params *protocol.Wo
 // setVerified replaces a folder's verify findings (the previous verify's
 // are cleared) and republishes. They are kept with the snapshot they were
 // placed in: publish drops those whose file has changed since.
-func (d *diagnoser) setVerified(r *folderResult, findings []rules.Finding) {
+func (d *diagnoser) setVerified(r *folderResult, findings, offers []rules.Finding) {
 	vr := *r
-	vr.findings = findings
+	vr.findings, vr.offers = findings, offers
 	d.resMu.Lock()
 	d.verified[r.folder.path] = &vr
 	d.resMu.Unlock()
@@ -294,6 +301,16 @@ func (d *diagnoser) setVerified(r *folderResult, findings []rules.Finding) {
 // verifyDiagnostics are a folder's verify findings that still apply to the
 // current content of their files.
 func (d *diagnoser) verifyDiagnostics(cur *folderResult) []fileDiagnostic {
+	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.findings })
+}
+
+// verifyOffers are the fixes the last Verify run offers without a
+// diagnostic, placed, while their files are unchanged.
+func (d *diagnoser) verifyOffers(cur *folderResult) []fileDiagnostic {
+	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.offers })
+}
+
+func (d *diagnoser) verifyPlaced(cur *folderResult, which func(*folderResult) []rules.Finding) []fileDiagnostic {
 	d.resMu.Lock()
 	vr := d.verified[cur.folder.path]
 	d.resMu.Unlock()
@@ -301,8 +318,8 @@ func (d *diagnoser) verifyDiagnostics(cur *folderResult) []fileDiagnostic {
 		return nil
 	}
 	fresh := *vr
-	fresh.findings = nil
-	for _, f := range vr.findings {
+	fresh.findings, fresh.offers = nil, nil
+	for _, f := range which(vr) {
 		file := f.File
 		if file == "" && vr.snap.GoMod != nil {
 			file = vr.snap.GoMod.Path // placed on the module line

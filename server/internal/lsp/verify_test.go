@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -262,6 +263,156 @@ func TestVerifyCanary(t *testing.T) {
 	for what, text := range map[string]string{"result": string(r.Result), "diagnostics and progress": wire.String(), "logs": h.logs.String()} {
 		if strings.Contains(text, canary) {
 			t.Errorf("the canary is in the %s", what)
+		}
+	}
+}
+
+// TestVerifyRecommendationFix: after a Verify run, the failing GOPROXY
+// entry's diagnostic offers, not preferred, the value Verify ranks: the
+// healthy entry first, the failing one after it.
+func TestVerifyRecommendationFix(t *testing.T) {
+	n := newVerifyNet(t)
+	n.p1.Set("*", verifytest.Behavior{Status: 500})
+	n.p1.SumDB, n.p1.SumDBStatus = n.db, 500
+	goenv := "GOPROXY=" + n.p1.URL + "," + n.p2.URL + "\nGOSUMDB=" + n.db.Key + "\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	mark := h.mark()
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+	want := n.p2.URL + "," + n.p1.URL
+	found := false
+	for _, r := range res.Folders[0].Recommendations {
+		found = found || r.Recommended == want
+	}
+	if !found || !strings.Contains(res.Text, "recommended GOPROXY for ") {
+		t.Errorf("recommendations %+v, want %q; text:\n%s", res.Folders[0].Recommendations, want, res.Text)
+	}
+
+	p := h.awaitDiagnostics(mark, h.goenv, "proxy-unreachable", hasCode("proxy-unreachable"))
+	d := *p.find("proxy-unreachable")
+	var fix *codeAction
+	actions := h.codeActions(h.goenv, d.Range, []diagnostic{d})
+	for i := range actions {
+		if strings.Contains(actions[i].Title, "ranked by Verify") {
+			fix = &actions[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no ranking fix among %+v", actions)
+	}
+	if fix.IsPreferred {
+		t.Errorf("the ranking fix is preferred: %+v", fix)
+	}
+	edits, _ := fix.editsFor(t, h.uri(h.goenv))
+	if got := applyTextEdits(t, goenv, edits); got != "GOPROXY="+want+"\nGOSUMDB="+n.db.Key+"\n" {
+		t.Errorf("fixed GOENV file:\n%s", got)
+	}
+}
+
+// TestVerifyCandidatesArgument: the command's candidates (the
+// goProxy.verify.candidates setting) are probed and returned; one that is
+// not a proxy URL is an invalid argument.
+func TestVerifyCandidatesArgument(t *testing.T) {
+	n := newVerifyNet(t)
+	goenv := "GOPROXY=" + n.p1.URL + ",direct\nGOSUMDB=off\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s", "candidates": []string{n.p2.URL}})))
+	cands := res.Folders[0].Candidates
+	if len(cands) == 0 || cands[0].URL != n.p2.URL || cands[0].Status != verify.ClassOK || cands[0].Served != 1 {
+		t.Errorf("candidates %+v", cands)
+	}
+	if !strings.Contains(res.Text, "CANDIDATE") {
+		t.Errorf("text lacks the candidates:\n%s", res.Text)
+	}
+	for _, p := range res.Folders[0].Proxies {
+		if p.URL == n.p2.URL {
+			t.Errorf("the candidate became a configured proxy: %+v", p)
+		}
+	}
+	if r := h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"candidates": []string{"direct"}})); r.Error == nil {
+		t.Errorf("candidates [direct]: no error")
+	}
+}
+
+// TestVerifyRankedOffer: a slow but healthy first entry is no problem, so no
+// diagnostic goes on it; after a Verify run the GOPROXY value offers the
+// faster order as a quick fix without a diagnostic, until the file changes.
+func TestVerifyRankedOffer(t *testing.T) {
+	n := newVerifyNet(t)
+	const delay = 300 * time.Millisecond
+	slow := (&verifytest.Proxy{Name: "slow", Tree: n.tree, Log: n.log, SumDB: n.db, Latency: delay}).Start(t)
+	value := slow.URL + "," + n.p2.URL + ",direct"
+	goenv := "GOPROXY=" + value + "\nGOSUMDB=" + n.db.Key + "\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	rng := lspRange{Start: lspPosition{Line: 0, Character: len("GOPROXY=")}, End: lspPosition{Line: 0, Character: len("GOPROXY=") + 3}}
+	for _, a := range h.codeActions(h.goenv, rng, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Fatalf("a ranking is offered before any Verify run: %+v", a)
+		}
+	}
+	res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+	want := n.p2.URL + "," + slow.URL + ",direct"
+	for _, p := range res.Folders[0].Proxies {
+		t.Logf("%s: %s %.1f ms", p.URL, p.Status, p.LatencyMs)
+	}
+	var fix *codeAction
+	actions := h.codeActions(h.goenv, rng, nil)
+	for i := range actions {
+		if strings.Contains(actions[i].Title, "ranked by Verify") {
+			fix = &actions[i]
+		}
+	}
+	if fix == nil {
+		t.Fatalf("no ranking offered among %+v; recommendations %+v", actions, res.Folders[0].Recommendations)
+	}
+	if fix.IsPreferred || len(fix.Diagnostics) != 0 || fix.Kind != "quickfix" {
+		t.Errorf("offer: %+v", fix)
+	}
+	edits, _ := fix.editsFor(t, h.uri(h.goenv))
+	if got := applyTextEdits(t, goenv, edits); got != "GOPROXY="+want+"\nGOSUMDB="+n.db.Key+"\n" {
+		t.Errorf("fixed GOENV file:\n%s", got)
+	}
+	// Not on another line.
+	other := lspRange{Start: lspPosition{Line: 1, Character: 0}, End: lspPosition{Line: 1, Character: 3}}
+	for _, a := range h.codeActions(h.goenv, other, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Errorf("offered on GOSUMDB's line: %+v", a)
+		}
+	}
+	// Once the file changes, the measurement no longer applies to it.
+	mark := h.mark()
+	h.open(h.goenv, 1, "# edited\n"+goenv)
+	h.awaitDiagnostics(mark, h.goenv, "the edited file diagnosed", version(1))
+	moved := lspRange{Start: lspPosition{Line: 0, Character: 0}, End: lspPosition{Line: 3, Character: 0}} // the whole file
+	for _, a := range h.codeActions(h.goenv, moved, nil) {
+		if strings.Contains(a.Title, "ranked by Verify") {
+			t.Errorf("offered on a changed file: %+v", a)
+		}
+	}
+}
+
+// TestVerifyRankedFixKeepsCredentials: a ranked GOPROXY that would write a
+// credential back into a file is not offered (SPEC §5a), though the
+// recommendation itself is reported, redacted.
+func TestVerifyRankedFixKeepsCredentials(t *testing.T) {
+	n := newVerifyNet(t)
+	withCreds := "http://ci:hunter2@" + strings.TrimPrefix(n.p1.URL, "http://")
+	goenv := "GOPROXY=" + withCreds + "," + n.p2.URL + "\nGOSUMDB=off\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n"}), n.initWith(nil))
+	mark := h.mark()
+	r := h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"}))
+	if strings.Contains(string(r.Result), "hunter2") {
+		t.Errorf("the password is in the verify result:\n%s", r.Result)
+	}
+	res := decodeVerify(t, r)
+	if len(res.Folders[0].Recommendations) == 0 {
+		t.Errorf("no recommendation for a failing first entry: %+v", res.Folders[0].Proxies)
+	}
+	p := h.awaitDiagnostics(mark, h.goenv, "proxy-unreachable", hasCode("proxy-unreachable"))
+	d := *p.find("proxy-unreachable")
+	whole := lspRange{Start: lspPosition{Line: 0, Character: 0}, End: lspPosition{Line: 2, Character: 0}}
+	for _, a := range append(h.codeActions(h.goenv, d.Range, []diagnostic{d}), h.codeActions(h.goenv, whole, nil)...) {
+		if strings.Contains(a.Title, "ranked by Verify") || strings.Contains(a.Title, "hunter2") {
+			t.Errorf("action %q offered", a.Title)
 		}
 	}
 }

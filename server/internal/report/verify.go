@@ -45,6 +45,28 @@ func VerifyText(folder string, r *verify.Result) string {
 		b.WriteString("\n")
 	}
 
+	if len(r.Candidates) > 0 {
+		b.WriteString("Candidates (probed as a GOPROXY entry would be; nothing was changed):\n")
+		table := [][]string{{"CANDIDATE", "CONSUMERS", "STATUS", "LATENCY", "SUMDB", "SERVED", "VIA"}}
+		for _, c := range r.Candidates {
+			status := string(c.Status)
+			if c.AtForwardProxy {
+				status += " (forward proxy)"
+			}
+			table = append(table, []string{
+				truncate(c.URL, 46), strings.Join(c.Consumers, ", "), status, latency(c.LatencyMs, c.Status != verify.ClassUnprobed),
+				sumdbCell(c.SumDB), fmt.Sprintf("%d/%d", c.Served, c.Modules), dash(c.Via),
+			})
+		}
+		writeTable(&b, table)
+		for _, c := range r.Candidates {
+			if c.Error != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", truncate(c.URL, 60), clip.Message(c.Error))
+			}
+		}
+		b.WriteString("\n")
+	}
+
 	if len(r.SumDBs) > 0 {
 		table := [][]string{{"CHECKSUM DATABASE", "CONSUMERS", "REACHED", "STATUS", "LATENCY"}}
 		for _, s := range r.SumDBs {
@@ -94,6 +116,12 @@ func VerifyText(folder string, r *verify.Result) string {
 		b.WriteString("\nNot read (not regular files, or over the size limit):\n")
 		for _, f := range r.Skipped {
 			fmt.Fprintf(&b, "  %s: %s\n", clip.Value(f.Path), f.Reason)
+		}
+	}
+	if len(r.Recommendations) > 0 {
+		b.WriteString("\n")
+		for _, rc := range r.Recommendations {
+			fmt.Fprintf(&b, "recommended GOPROXY for %s: %s\n  (now %s; %s)\n", strings.Join(rc.Consumers, ", "), clip.To(rc.Recommended, clip.MaxMessage), clip.To(rc.Current, clip.MaxMessage), clip.Message(rc.Why))
 		}
 	}
 	if len(r.Advice) > 0 {

@@ -50,3 +50,45 @@ func TestProxyLatencyShown(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendationShown: the recommended GOPROXY is printed whole, for
+// the consumers it applies to, with the current value and the reason.
+func TestRecommendationShown(t *testing.T) {
+	r := &verify.Result{Recommendations: []verify.Recommendation{{
+		Consumer: "terminal", Consumers: []string{"terminal", "gopls"},
+		Current: "https://slow.example.com,https://fast.example.com,direct", Recommended: "https://fast.example.com,https://slow.example.com,direct",
+		Why: "entry 2 (https://fast.example.com) answers in 3 ms, entry 1 (https://slow.example.com) in 310 ms: the faster first",
+	}}}
+	text := VerifyText("/w", r)
+	for _, want := range []string{
+		"recommended GOPROXY for terminal, gopls: https://fast.example.com,https://slow.example.com,direct\n",
+		"now https://slow.example.com,https://fast.example.com,direct",
+		"the faster first",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if text := VerifyText("/w", &verify.Result{}); strings.Contains(text, "recommended") {
+		t.Errorf("a result without recommendations mentions one:\n%s", text)
+	}
+}
+
+// TestCandidatesShown: the candidates get their own table, with status,
+// latency, sumdb support and how many public modules they served.
+func TestCandidatesShown(t *testing.T) {
+	yes, no := true, false
+	r := &verify.Result{Candidates: []verify.Candidate{
+		{URL: "https://fast.example.com", Consumers: []string{"terminal"}, Status: verify.ClassOK, LatencyMs: 12.3, SumDB: &yes, Modules: 2, Served: 2},
+		{URL: "https://down.example.com", Consumers: []string{"terminal"}, Status: verify.ClassServerError, LatencyMs: 4, SumDB: &no, Modules: 2, Error: "reading https://down.example.com/x: 500 Internal Server Error"},
+	}}
+	text := VerifyText("/w", r)
+	for _, want := range []string{"CANDIDATE", "nothing was changed", "https://fast.example.com", "12 ms", "2/2", "server-error", "0/2", "500 Internal Server Error"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if text := VerifyText("/w", &verify.Result{}); strings.Contains(text, "CANDIDATE") {
+		t.Errorf("a result without candidates shows the table:\n%s", text)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -42,6 +43,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		code, url, reason string
 		index             int
 		sev               Severity
+		v                 resolve.Value
 	}
 	var proxies groups[proxyKey]
 	for _, p := range res.Proxies {
@@ -69,7 +71,7 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 			if p.AtForwardProxy && p.Via != "" {
 				reason += " (the failing hop is the forward proxy " + quote(p.Via) + ", not this entry)"
 			}
-			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev}
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev, v: v}
 			proxies.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+code+"\x00"+reason+"\x00"+sev.String(), k, name)
 		}
 	}
@@ -78,7 +80,13 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		if k.sev == Warning {
 			msg += " Every module that tried it went on to a later entry ('|' after it): it costs time on every fetch, not correctness."
 		}
-		add(Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg})
+		f := Finding{Code: k.code, Severity: k.sev, File: k.pl.File, Span: k.pl.Span, Consumers: consumers, Message: msg}
+		if value, ok := recommended(res, k.v.Value, consumers); ok {
+			f.addFix(in.rankedFix(k.v, value))
+			f.Fixes = withoutCredentials(f.Fixes, secrets)
+			in.rank(&f)
+		}
+		add(f)
 	})
 
 	for _, m := range res.Modules {
@@ -159,6 +167,73 @@ func VerifyFindings(in *Input, res *verify.Result) []Finding {
 		return out[i].Span.Start < out[j].Span.Start
 	})
 	return out
+}
+
+// rankedFix sets GOPROXY, where v is written, to the value Verify ranks.
+// It is never preferred: it rests on one run's measurements.
+func (in *Input) rankedFix(v resolve.Value, value string) (Fix, bool) {
+	fx := in.fixer()
+	fx.rewrite(v.Prov, v.Value, value)
+	return fx.build("Set "+keyLabel(v.Prov)+" in "+in.label(v.Prov.File)+" to "+quote(value)+" (ranked by Verify: healthy and faster entries first)", false)
+}
+
+// VerifyOffers are the ranked GOPROXY values of a Verify run as fixes on
+// each GOPROXY value they apply to, for the editor to offer there without
+// a diagnostic: a slow entry is not a problem, but the faster order is
+// worth a click. Each Finding carries only File, Span, Consumers and the
+// fix; it is not published.
+func VerifyOffers(in *Input, res *verify.Result) []Finding {
+	secrets := in.secrets()
+	type key struct {
+		pl place
+		v  resolve.Value
+	}
+	var g groups[key]
+	for _, c := range in.Consumers {
+		v := c.Vars["GOPROXY"]
+		pl := valuePlace(v.Prov)
+		if pl.File == "" {
+			continue
+		}
+		g.add(provKey(v.Prov)+"\x00"+placeKey(pl), key{pl: pl, v: v}, c.Name)
+	}
+	var out []Finding
+	g.each(func(k key, consumers []string) {
+		value, ok := recommended(res, k.v.Value, consumers)
+		if !ok {
+			return
+		}
+		f := Finding{Severity: Information, File: k.pl.File, Span: k.pl.Span, Consumers: consumers,
+			Message: clip.Message(redact.RedactKnown("Verify ranks GOPROXY"+forConsumers(consumers)+" as "+quote(value)+".", secrets))}
+		f.addFix(in.rankedFix(k.v, value))
+		f.Fixes = withoutCredentials(f.Fixes, secrets)
+		in.rank(&f)
+		if len(f.Fixes) > 0 {
+			out = append(out, f)
+		}
+	})
+	return out
+}
+
+// recommended is the GOPROXY value Verify ranks for every one of consumers,
+// who share the value goproxy; ok is false when there is none or they
+// disagree (their networks differ).
+func recommended(res *verify.Result, goproxy string, consumers []string) (string, bool) {
+	value := ""
+	for _, name := range consumers {
+		var rows []verify.ProxyResult
+		for _, p := range res.Proxies {
+			if slices.Contains(p.Consumers, name) {
+				rows = append(rows, p)
+			}
+		}
+		v, _, ok := verify.Recommend(goproxy, rows)
+		if !ok || value != "" && v != value {
+			return "", false
+		}
+		value = v
+	}
+	return value, value != ""
 }
 
 // proxyCode maps a failure class to its diagnostic code.

@@ -55,6 +55,9 @@ type Options struct {
 	// AllowWorkspaceURLs contacts the URLs an untrusted workspace chose
 	// (Target.Withheld) too: only after the user said so.
 	AllowWorkspaceURLs bool
+	// Candidates are proxy URLs the user is considering (ParseCandidates):
+	// each consumer environment probes them as it would a GOPROXY entry.
+	Candidates []string
 }
 
 func (o Options) withDefaults() Options {
@@ -123,6 +126,12 @@ type Result struct {
 	Modules []ModuleResult `json:"modules"`
 	SumDBs  []SumDBResult  `json:"sumdbs"`
 	Advice  []Advice       `json:"advice"`
+	// Recommendations rank each consumer environment's GOPROXY entries by
+	// health and latency, where that changes the value (recommend.go).
+	Recommendations []Recommendation `json:"recommendations"`
+	// Candidates are the proxies the user is considering, probed side by
+	// side with the configured ones (Options.Candidates).
+	Candidates []Candidate `json:"candidates"`
 	// Withheld lists the URLs not contacted because an untrusted workspace
 	// chose them (empty when the workspace is trusted or the user allowed them).
 	Withheld []Withheld `json:"withheld"`
@@ -237,6 +246,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	r := &run{p: p, opts: opts}
 	for _, t := range targets {
 		r.total += len(t.Modules)
+		r.private = append(r.private, NewRouting(t.Vars, t.KnownSumDBs).GONOPROXY)
 	}
 	results := make([]*targetResult, len(targets))
 	g, gctx := errgroup.WithContext(ctx)
@@ -253,7 +263,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Withheld: []Withheld{}, Skipped: p.skippedFiles()}
+	out := &Result{Proxies: []ProxyResult{}, Modules: []ModuleResult{}, SumDBs: []SumDBResult{}, Advice: []Advice{}, Recommendations: []Recommendation{}, Candidates: []Candidate{}, Withheld: []Withheld{}, Skipped: p.skippedFiles()}
 	if !opts.AllowWorkspaceURLs {
 		var all []Withheld
 		for _, t := range targets {
@@ -265,6 +275,10 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 		out.Modules = append(out.Modules, tr.modules...)
 		out.SumDBs = append(out.SumDBs, tr.sumdb)
 		out.Advice = append(out.Advice, tr.advice...)
+		out.Recommendations = append(out.Recommendations, tr.recommendations...)
+		for _, c := range tr.candidates {
+			out.Candidates = mergeCandidate(out.Candidates, c)
+		}
 		for _, pr := range tr.proxies {
 			out.Proxies = mergeProxy(out.Proxies, pr)
 		}
@@ -272,7 +286,7 @@ func Run(ctx context.Context, targets []Target, opts Options) (*Result, error) {
 	// URLs and errors are redacted where they are made; this pass catches
 	// what a server's answer or a new field brings in, and the pieces of a
 	// credential that errors about a value quote.
-	redact.All(out, secrets(targets)...)
+	redact.All(out, append(secrets(targets), redact.Secrets(opts.Candidates...)...)...)
 	return out, nil
 }
 
@@ -317,6 +331,9 @@ type run struct {
 	mu    sync.Mutex
 	done  int
 	total int
+	// private are every target's GONOPROXY: a candidate is sent no module
+	// path any consumer keeps private.
+	private []string
 }
 
 // Progress is one module done.
@@ -351,6 +368,9 @@ type targetResult struct {
 	proxies []ProxyResult
 	sumdb   SumDBResult
 	advice  []Advice
+	// recommendations is at most one: the environment's ranked GOPROXY.
+	recommendations []Recommendation
+	candidates      []Candidate
 }
 
 // targetRun is one target's state while it runs.
@@ -437,6 +457,14 @@ func (r *run) target(ctx context.Context, t Target) (*targetResult, error) {
 	out := &targetResult{modules: modules, sumdb: tr.sum.result}
 	out.proxies = tr.proxies(modules)
 	out.advice = advise(tr, out)
+	out.recommendations = recommend(t, out.proxies)
+	if len(r.opts.Candidates) > 0 {
+		cs, err := tr.candidates(ctx, r.opts.Candidates)
+		if err != nil {
+			return nil, err
+		}
+		out.candidates = cs
+	}
 	return out, nil
 }
 
@@ -613,14 +641,7 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 		var reqs []Request
 		if hc := tr.health[i]; hc != nil && hc.err == nil {
 			reqs = append(reqs, hc.req)
-			switch hc.req.Class {
-			case ClassOK:
-				pr.SumDB = ptr(true)
-			case ClassNotFound, ClassAuth, ClassServerError, ClassNotAProxy, ClassError:
-				if hc.req.Status != 0 {
-					pr.SumDB = ptr(false)
-				}
-			}
+			pr.SumDB = supports(hc.req)
 		}
 		for _, m := range modules {
 			for _, a := range m.Attempts {
@@ -629,35 +650,55 @@ func (tr *targetRun) proxies(modules []ModuleResult) []ProxyResult {
 				}
 			}
 		}
-		var latencies []float64
-		for _, rq := range reqs {
-			if rq.Class == ClassWithheld {
-				if pr.Status == ClassUnprobed {
-					pr.Status, pr.Error = ClassWithheld, rq.Error
-				}
-				continue
-			}
-			if pr.Via == "" {
-				pr.Via = rq.Via
-			}
-			if rq.timed {
-				// Failures count too: a timeout costs the timeout.
-				latencies = append(latencies, rq.LatencyMs)
-			}
-			if pr.Status == ClassUnprobed {
-				pr.Status = ClassOK
-			}
-			if rq.Class.failure() && (pr.Status == ClassOK || severity(rq.Class) > severity(pr.Status)) {
-				pr.Status, pr.Error, pr.AtForwardProxy = rq.Class, rq.Error, rq.AtForwardProxy
-			}
-		}
-		if len(latencies) > 0 {
-			sort.Float64s(latencies)
-			pr.LatencyMs = latencies[len(latencies)/2]
-		}
+		summarize(&pr, reqs)
 		out = append(out, pr)
 	}
 	return out
+}
+
+// supports is what a /sumdb/<name>/supported answer says of the proxy's
+// checksum database support (nil: unknown, no answer).
+func supports(req Request) *bool {
+	switch req.Class {
+	case ClassOK:
+		return ptr(true)
+	case ClassNotFound, ClassAuth, ClassServerError, ClassNotAProxy, ClassError:
+		if req.Status != 0 {
+			return ptr(false)
+		}
+	}
+	return nil
+}
+
+// summarize sets a proxy's status, error, forward proxy and latency (the
+// median of the requests that went out) from the requests made to it.
+func summarize(pr *ProxyResult, reqs []Request) {
+	var latencies []float64
+	for _, rq := range reqs {
+		if rq.Class == ClassWithheld {
+			if pr.Status == ClassUnprobed {
+				pr.Status, pr.Error = ClassWithheld, rq.Error
+			}
+			continue
+		}
+		if pr.Via == "" {
+			pr.Via = rq.Via
+		}
+		if rq.timed {
+			// Failures count too: a timeout costs the timeout.
+			latencies = append(latencies, rq.LatencyMs)
+		}
+		if pr.Status == ClassUnprobed {
+			pr.Status = ClassOK
+		}
+		if rq.Class.failure() && (pr.Status == ClassOK || severity(rq.Class) > severity(pr.Status)) {
+			pr.Status, pr.Error, pr.AtForwardProxy = rq.Class, rq.Error, rq.AtForwardProxy
+		}
+	}
+	if len(latencies) > 0 {
+		sort.Float64s(latencies)
+		pr.LatencyMs = latencies[len(latencies)/2]
+	}
 }
 
 // severity orders failure classes: the one a person should hear about first.
