@@ -32,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const docs = new EnvironmentDocuments();
   const status = new EnvironmentStatus(session);
   const health = backgroundHealth(session, status);
+  let healthFolder = activeFolder()?.uri.toString();
   // The environment can change under us when vscode-go activates later; resend it when it differs.
   const resend = () => {
     const now = capture();
@@ -54,7 +55,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     session.onDidChangeState((s) => {
       if (s.kind === 'running') health.poke();
     }),
-    vscode.window.onDidChangeActiveTextEditor(() => health.poke()),
+    // A check per folder switch, not per editor switch: the result is the active folder's gopls proxy.
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      const now = activeFolder()?.uri.toString();
+      if (now !== healthFolder) {
+        healthFolder = now;
+        health.poke();
+      }
+    }),
     { dispose: () => health.stop() },
   );
   await session.start();
