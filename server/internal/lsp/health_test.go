@@ -12,7 +12,7 @@ import (
 
 type healthResponse struct {
 	verify.HealthResult
-	Folder string `json:"folder"`
+	Folder string      `json:"folder"`
 	Fix    *codeAction `json:"fix"` // {title, edit}, as a code action carries them
 }
 
