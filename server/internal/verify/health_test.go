@@ -102,7 +102,8 @@ func TestHealthDownRecommends(t *testing.T) {
 	l := newLab(t)
 	down := l.proxy("down", http.StatusBadGateway, http.StatusBadGateway)
 	up := l.proxy("up", 0, http.StatusOK)
-	tg := healthTarget(l, map[string]string{"GOPROXY": down.URL + "," + up.URL + ",direct", "GOSUMDB": l.db.Key})
+	// GOPRIVATE puts cmd/go's hidden GONOPROXY step first: the first entry is still the first proxy.
+	tg := healthTarget(l, map[string]string{"GOPROXY": down.URL + "," + up.URL + ",direct", "GOSUMDB": l.db.Key, "GOPRIVATE": "git.example.com"})
 	res, err := Health(context.Background(), tg, "other.example.com/pub", Options{Dial: l.hosts.Dial})
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +114,17 @@ func TestHealthDownRecommends(t *testing.T) {
 	want := up.URL + "," + down.URL + "|direct"
 	if res.Recommendation == nil || res.Recommendation.Recommended != want {
 		t.Errorf("recommendation %+v, want %s", res.Recommendation, want)
+	}
+
+	// Down after a healthy first entry is not down; direct first has no proxy to be down.
+	for _, goproxy := range []string{up.URL + "," + down.URL, "direct," + down.URL} {
+		res, err := Health(context.Background(), healthTarget(l, map[string]string{"GOPROXY": goproxy, "GOSUMDB": l.db.Key}), "", Options{Dial: l.hosts.Dial})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Down || res.Recommendation != nil {
+			t.Errorf("GOPROXY=%s: %+v, want not down", goproxy, res)
+		}
 	}
 }
 
