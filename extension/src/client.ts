@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
 import { clientId, displayName, Notifications, ServerCommands, Settings } from './contract';
+import { HealthResponse } from './health';
 import { EnvironmentResult, VerifyResponse } from './render';
 import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
 import { schemeFromServer, schemeToServer } from './uris';
@@ -243,6 +244,26 @@ export class ServerSession implements vscode.Disposable {
       onCancel?.dispose();
       sub.dispose();
     }
+  }
+
+  /**
+   * Runs goproxy-doctor.health for the gopls consumer of a folder: the server asks each GOPROXY entry only
+   * /sumdb/<name>/supported and the named public module's @v/list, and withholds the URLs an untrusted
+   * workspace chose (this background check never allows them).
+   */
+  async health(folderUri: string, module: string, timeout: string): Promise<HealthResponse> {
+    const result = await this.running().sendRequest(ExecuteCommandRequest.type, {
+      command: ServerCommands.health,
+      arguments: [{ folder: folderUri, module, timeout }],
+    });
+    return result as HealthResponse;
+  }
+
+  /** Applies a WorkspaceEdit the server made (protocol shape) through the editor, so undo works. */
+  async applyServerEdit(edit: unknown): Promise<boolean> {
+    const client = this.running();
+    const converted = await client.protocol2CodeConverter.asWorkspaceEdit(edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);
+    return converted ? vscode.workspace.applyEdit(converted) : false;
   }
 
   /** Stops the server (awaited by deactivate), then releases the channel and the event. */

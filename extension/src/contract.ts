@@ -36,6 +36,7 @@ export const Commands = {
 export const ServerCommands = {
   environment: serverCommand('goproxy-doctor.environment'),
   verify: serverCommand('goproxy-doctor.verify'),
+  health: serverCommand('goproxy-doctor.health'),
 } as const;
 
 /** Commands the extension registers for the server's code actions; not contributed to the palette. */
@@ -56,6 +57,8 @@ export const Settings = {
   verifyTimeout: setting('goProxy.verify.timeout'),
   verifyConcurrency: setting('goProxy.verify.concurrency'),
   verifyCandidates: setting('goProxy.verify.candidates'),
+  healthInterval: setting('goProxy.health.interval'),
+  healthModule: setting('goProxy.health.module'),
   traceServer: setting('goProxy.trace.server'),
 } as const;
 

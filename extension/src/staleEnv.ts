@@ -53,6 +53,7 @@ export function staleEditorTooltip(messages: readonly string[]): string {
   ].join('\n');
 }
 
-function escapeMarkdown(s: string): string {
+/** Escapes Markdown so that a value shown in a trusted tooltip cannot add links or formatting. */
+export function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { activeFolder } from './commands';
 import { ClientCommands, Commands, diagnosticSource } from './contract';
-import { pickFolder, statusSummary } from './render';
+import { HealthResponse, healthStatus } from './health';
+import { pickFolder, StatusSummary, statusSummary } from './render';
 import { staleEditorMessages, staleEditorTooltip } from './staleEnv';
 
 export class EnvironmentStatus implements vscode.Disposable {
@@ -13,6 +14,7 @@ export class EnvironmentStatus implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private readonly withDiagnostics = new Set<string>();
+  private health: HealthResponse | undefined;
 
   constructor(private readonly session: ServerSession) {
     this.item.name = 'Go Proxy';
@@ -34,6 +36,12 @@ export class EnvironmentStatus implements vscode.Disposable {
         if (ours) this.schedule();
       }),
     );
+  }
+
+  /** The background health check's last result for the active folder (undefined: off or none yet). */
+  setHealth(res: HealthResponse | undefined): void {
+    this.health = res;
+    this.schedule();
   }
 
   /** Coalesces bursts of events (a save publishes diagnostics for several files) into one request. */
@@ -66,7 +74,7 @@ export class EnvironmentStatus implements vscode.Disposable {
         this.item.hide();
         return;
       }
-      const summary = statusSummary(env);
+      const summary = withHealth(statusSummary(env), this.health, folder.uri.toString());
       // A stale editor environment (editor-env-stale) comes first, with its Reload Window link.
       const all = vscode.languages.getDiagnostics().map(([uri, diags]) => [uri.toString(), diags] as const);
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.toString());
@@ -98,4 +106,17 @@ export class EnvironmentStatus implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
+}
+
+/** Puts the health check's state and latency of the gopls proxy into the summary, when it is for this folder. */
+function withHealth(summary: StatusSummary, res: HealthResponse | undefined, folderUri: string): StatusSummary {
+  if (!res || !sameFolder(res.uri, folderUri)) return summary;
+  const h = healthStatus(res);
+  if (!h) return summary;
+  const icon = summary.warning || h.warning ? '$(warning)' : '$(cloud)';
+  return { text: `${icon} ${h.text.replace('$(warning) ', '')}`, tooltip: `${h.tooltip}\n\n---\n\n${summary.tooltip}`, warning: summary.warning || h.warning };
+}
+
+function sameFolder(a: string, b: string): boolean {
+  return vscode.Uri.parse(a).toString() === vscode.Uri.parse(b).toString();
 }

@@ -35,7 +35,7 @@ func TestServerMatchesTheContract(t *testing.T) {
 		ids = append(ids, sc.ID)
 	}
 	slices.Sort(ids)
-	served := []string{CommandEnvironment, CommandVerify}
+	served := []string{CommandEnvironment, CommandVerify, CommandHealth}
 	slices.Sort(served)
 	if !slices.Equal(ids, served) {
 		t.Errorf("contract server commands %v, server serves %v", ids, served)

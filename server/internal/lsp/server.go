@@ -234,7 +234,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
 			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment, CommandVerify},
+				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
 			},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
@@ -456,6 +456,8 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		run = func(ctx context.Context, args []json.RawMessage) (any, error) {
 			return s.verify(ctx, params.WorkDoneToken, args)
 		}
+	case CommandHealth:
+		run = s.health
 	default:
 		run = s.opts.Commands[params.Command]
 	}

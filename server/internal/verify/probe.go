@@ -83,6 +83,7 @@ const (
 	kindGoGet                        // https://<path>?go-get=1: HTML with go-import tags
 	kindSupported                    // <proxy>/sumdb/<name>/supported: any 200
 	kindSumDB                        // <sumdb>/lookup/... or /latest: any 200
+	kindList                         // <proxy>/<path>/@v/list: any 200 (the health check)
 )
 
 // prober executes requests for one run: one HTTP client (connection pool)

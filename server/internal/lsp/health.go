@@ -1,0 +1,140 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
+)
+
+// CommandHealth is the editor's background health check of the gopls
+// consumer's GOPROXY entries (goProxy.health.interval).
+const CommandHealth = "goproxy-doctor.health"
+
+// healthConsumer is the consumer the status bar shows.
+const healthConsumer = "gopls"
+
+// healthArgs is the optional argument of goproxy-doctor.health.
+type healthArgs struct {
+	Folder string `json:"folder"` // a file URI or path; "" for the first folder
+	// Module is a public module the user named (goProxy.health.module):
+	// its @v/list is asked of each entry. A GOPRIVATE/GONOPROXY match is refused.
+	Module             string `json:"module"`
+	Timeout            string `json:"timeout"`
+	AllowWorkspaceURLs bool   `json:"allowWorkspaceURLs"`
+}
+
+// HealthResponse is the result of goproxy-doctor.health.
+type HealthResponse struct {
+	*verify.HealthResult
+	Folder string  `json:"folder"`
+	URI    uri.URI `json:"uri"`
+	// Fix writes the recommended GOPROXY where the gopls consumer's value
+	// is set, when the first entry is down and Verify can rank the list
+	// (null otherwise).
+	Fix *HealthFix `json:"fix"`
+}
+
+// HealthFix is a failover fix the editor applies on the user's click.
+type HealthFix struct {
+	Title string                  `json:"title"`
+	Edit  *protocol.WorkspaceEdit `json:"edit"`
+}
+
+func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error) {
+	var a healthArgs
+	if len(raw) > 0 && string(raw[0]) != "null" {
+		if err := json.Unmarshal(raw[0], &a); err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "arguments: %v", err)
+		}
+	}
+	opts := verify.Options{AllowWorkspaceURLs: a.AllowWorkspaceURLs}
+	if a.Timeout != "" {
+		d, err := time.ParseDuration(a.Timeout)
+		if err != nil || d <= 0 {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "timeout %q: want a positive Go duration such as 10s", a.Timeout)
+		}
+		opts.Timeout = d
+	}
+	v := s.view()
+	folders, err := pickFolders(v.folders, a.Folder)
+	if err != nil {
+		return nil, err
+	}
+	if len(folders) == 0 {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "no workspace folder")
+	}
+	f := folders[0]
+	r := s.freshResult(f, v)
+	consumers := engine.Resolve(r.snap)
+	if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("go env: %w", ctx.Err())
+		}
+		s.log.Debug("go env", "folder", f.path, "err", err)
+	}
+	i := slices.IndexFunc(consumers, func(c *resolve.Consumer) bool { return c.Name == healthConsumer })
+	if i < 0 {
+		return nil, fmt.Errorf("%s: no %s consumer", f.path, healthConsumer)
+	}
+	gopls := consumers[i]
+	var target *verify.Target
+	for _, t := range verify.Targets(r.snap, consumers, nil) {
+		if slices.Contains(t.Consumers, healthConsumer) {
+			target = &t
+			break
+		}
+	}
+	if target == nil {
+		return nil, fmt.Errorf("%s: no environment for %s", f.path, healthConsumer)
+	}
+	// GONOPROXY defaults to GOPRIVATE; both are checked for the named module.
+	target.Vars["GOPRIVATE"] = gopls.Vars["GOPRIVATE"].Value
+	if a.Module != "" {
+		if err := verify.CheckHealthModule(*target, a.Module); err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "module: %v", err)
+		}
+	}
+	res, err := verify.Health(ctx, *target, a.Module, opts)
+	if err != nil {
+		return nil, fmt.Errorf("health %s: %w", f.path, err)
+	}
+	// The status bar speaks for gopls, whichever consumer the environment's
+	// first is.
+	res.Consumer = healthConsumer
+	if res.Recommendation != nil {
+		res.Recommendation.Consumer = healthConsumer
+	}
+	out := HealthResponse{HealthResult: res, Folder: f.path, URI: f.uri}
+	if res.Down {
+		out.Fix = s.healthFix(r, v, gopls, res)
+	}
+	return out, nil
+}
+
+// healthFix is Verify's ranked-GOPROXY quick fix for the gopls consumer,
+// made from the health check's rows, as an edit the client can apply.
+func (s *server) healthFix(r *folderResult, v view, gopls *resolve.Consumer, res *verify.HealthResult) *HealthFix {
+	in := &rules.Input{Snap: r.snap, Consumers: []*resolve.Consumer{gopls}}
+	s.mu.Lock()
+	caps := s.editCaps
+	s.mu.Unlock()
+	for _, f := range rules.VerifyOffers(in, &verify.Result{Proxies: res.Entries}) {
+		for _, fx := range f.Fixes {
+			if edit, ok := workspaceEdit(r, v.docs, caps, fx.Edits); ok {
+				return &HealthFix{Title: fx.Title, Edit: edit}
+			}
+		}
+	}
+	return nil
+}
