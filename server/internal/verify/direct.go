@@ -49,7 +49,7 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 		return tr.vcsRepo(ctx, a, s.vcs, "https://"+m[1])
 	}
 	insecure := goenv.Match(tr.routing.GOINSECURE, mv.Path)
-	imports, failed, err := tr.goGet(ctx, a, mv.Path, insecure)
+	imports, failed, err := tr.goGet(ctx, a, mv.Path, mv.Path, insecure)
 	if err != nil || failed {
 		return a, NotFound, err
 	}
@@ -57,7 +57,7 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 	if merr == nil && mi.Prefix != mv.Path {
 		// A tag for a shorter prefix must be confirmed by the prefix itself.
 		var again []metaImport
-		again, failed, err = tr.goGet(ctx, a, mi.Prefix, insecure)
+		again, failed, err = tr.goGet(ctx, a, mv.Path, mi.Prefix, insecure)
 		if err != nil || failed {
 			return a, NotFound, err
 		}
@@ -95,11 +95,13 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 
 // goGet fetches https://<path>?go-get=1 (cmd/go web.Get with the security
 // mode lookupDirect chose) and parses its go-import tags. failed reports a
-// resolution failure, already recorded on a.
-func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecure bool) (imports []metaImport, failed bool, err error) {
+// resolution failure, already recorded on a. Errors name importPath, the
+// module's path, as cmd/go's do even when path is the shorter prefix being
+// confirmed.
+func (tr *targetRun) goGet(ctx context.Context, a *Attempt, importPath, path string, insecure bool) (imports []metaImport, failed bool, err error) {
 	host, rest, _ := strings.Cut(path, "/")
 	if !strings.Contains(host, ".") {
-		a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q: import path does not begin with hostname", path)
+		a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q: import path does not begin with hostname", importPath)
 		return nil, true, nil
 	}
 	u := &url.URL{Scheme: "https", Host: host, Path: "/" + rest, RawQuery: "go-get=1"}
@@ -121,7 +123,7 @@ func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecur
 		if insecure {
 			prefix = "http/https fetch"
 		}
-		a.Outcome, a.Error = OutcomeError, fmt.Sprintf("unrecognized import path %q: %s: %s", path, prefix, req.Error)
+		a.Outcome, a.Error = OutcomeError, fmt.Sprintf("unrecognized import path %q: %s: %s", importPath, prefix, req.Error)
 		return nil, true, nil
 	}
 	imports, perr := parseMetaGoImports(bytes.NewReader(req.body))
@@ -129,11 +131,11 @@ func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecur
 		a.Outcome = OutcomeNotFound
 		switch {
 		case req.Class != ClassOK:
-			a.Error = fmt.Sprintf("unrecognized import path %q: reading %s: %s", path, req.URL, req.Error)
+			a.Error = fmt.Sprintf("unrecognized import path %q: reading %s: %s", importPath, req.URL, req.Error)
 		case perr != nil:
-			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: parsing %s: %v", path, req.URL, perr)
+			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: parsing %s: %v", importPath, req.URL, perr)
 		default:
-			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: no go-import meta tags at %s", path, req.URL)
+			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: no go-import meta tags at %s", importPath, req.URL)
 		}
 		return nil, true, nil
 	}

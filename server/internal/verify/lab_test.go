@@ -28,6 +28,10 @@ const (
 	privVer = "v1.2.0"
 	// upperMod needs case-escaping in every URL (!upper, -!beta).
 	upperMod = "pub.example.com/Upper@v1.1.0-Beta"
+	// subMod lives below the repository root git.example.com/org/repo, whose
+	// go-import tag its origin serves (paths_test.go).
+	subMod = "git.example.com/org/repo/sub"
+	subVer = "v1.0.0"
 )
 
 // tree is built once: the modules the proxies, the mod server and the
@@ -43,7 +47,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	tb := &mainTB{dir: dir}
-	sharedTree = verifytest.NewTree(tb, pubMod+"@"+pubVer, privMod+"@"+privVer, upperMod)
+	sharedTree = verifytest.NewTree(tb, pubMod+"@"+pubVer, privMod+"@"+privVer, upperMod, subMod+"@"+subVer)
 	sharedEmpty = verifytest.NewTree(tb)
 	code := m.Run()
 	os.RemoveAll(dir)

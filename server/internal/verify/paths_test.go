@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -59,6 +61,54 @@ func TestGoSumSkipsLookupOracle(t *testing.T) {
 		}
 		if (len(dbHits) > 0) == inGoSum {
 			t.Errorf("go.sum has the hashes: %v; Verify's checksum database requests: %q", inGoSum, dbHits)
+		}
+	}
+}
+
+// prefixGoGet answers go-get=1 for git.example.com/org/repo/sub with a
+// go-import tag for the shorter prefix git.example.com/org/repo (a mod
+// server); the prefix's own page carries the same tag only when confirm.
+func prefixGoGet(l *lab, confirm bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.log.Record("git.example.com", r)
+		path := r.Host + r.URL.Path
+		if r.URL.Query().Get("go-get") == "1" && (path == subMod || confirm && path == "git.example.com/org/repo") {
+			fmt.Fprintf(w, "<html><head><meta name=\"go-import\" content=\"git.example.com/org/repo mod https://modsrv.example.com\"></head></html>\n")
+			return
+		}
+		http.NotFound(w, r)
+	})
+}
+
+// TestShorterPrefixOracle: a go-import tag for a shorter prefix than the
+// module path must be confirmed by the prefix's own go-get page (cmd/go's
+// repoRootForImportDynamic); the go command fetches it before the mod
+// server, and fails when the prefix does not confirm. Verify makes the same
+// requests and agrees on the outcome.
+func TestShorterPrefixOracle(t *testing.T) {
+	mod := subMod + "@" + subVer
+	confirmURL := "https://git.example.com/org/repo?go-get=1"
+	for _, confirm := range []bool{true, false} {
+		l := newLab(t)
+		l.hosts.Handle("git.example.com", prefixGoGet(l, confirm))
+		vars := map[string]string{"GOPROXY": "direct", "GOPRIVATE": "git.example.com", "GOSUMDB": l.db.Key}
+		env := l.env(nil)
+		res := l.mustVerify(vars, env, Options{}, mod)
+		mr := res.Modules[0]
+		run := l.goDownload(vars, env, mod)
+		if !compare(t, scenario{name: fmt.Sprintf("prefix confirms: %v", confirm)}, mod, run, mr, res) {
+			continue
+		}
+		if !slices.Contains(run.gets, confirmURL) {
+			t.Errorf("the go command did not re-confirm the prefix:\n%s", run.trace)
+		}
+		if (run.err == "") != confirm {
+			t.Errorf("prefix confirms: %v, go error %q", confirm, run.err)
+		}
+		t.Logf("prefix confirms: %v; go: %q; Verify: %s %q", confirm, run.err, mr.Outcome, mr.Error)
+		// cmd/go names the module's path and the prefix URL it read.
+		if want := fmt.Sprintf("unrecognized import path %q: reading %s: 404 Not Found", subMod, confirmURL); !confirm && (!strings.Contains(run.err, want) || !strings.HasPrefix(mr.Error, want)) {
+			t.Errorf("errors differ:\n go:     %q\n verify: %q\n want:   %q", run.err, mr.Error, want)
 		}
 	}
 }
