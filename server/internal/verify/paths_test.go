@@ -112,3 +112,52 @@ func TestShorterPrefixOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestProxyAndDirectFailOracle: when a proxy fails and then direct fails
+// too (the origin cannot be reached), cmd/go reports direct's error, not
+// the proxy's (TryProxies ranks errors from direct first). Verify's error
+// for the module is the go command's.
+func TestProxyAndDirectFailOracle(t *testing.T) {
+	// The origin's name is never resolved: the forward proxy dials through
+	// the lab's Hosts, which answer "no such host" for it.
+	const mod = "down.invalid/lib@v1.0.0"
+	for _, c := range []struct {
+		name   string
+		status int
+		sep    string
+	}{{"404-comma-direct", 404, ","}, {"500-pipe-direct", 500, "|"}} {
+		l := newLab(t)
+		p := l.proxy("p", c.status, 0)
+		vars := map[string]string{"GOPROXY": p.URL + c.sep + "direct", "GOSUMDB": "off"}
+		env := l.env(nil)
+		res := l.mustVerify(vars, env, Options{}, mod)
+		mr := res.Modules[0]
+		run := l.goDownload(vars, env, mod)
+		if !compare(t, scenario{name: c.name}, mod, run, mr, res) {
+			continue
+		}
+		t.Logf("%s: go: %q; Verify: %s %q", c.name, run.err, mr.Outcome, mr.Error)
+		if run.err == "" || mr.Outcome == OutcomeOK {
+			t.Fatalf("%s: both should fail", c.name)
+		}
+		if !strings.Contains(run.err, "down.invalid") || !strings.Contains(run.err, "go-get=1") {
+			t.Errorf("%s: the go command should report direct's error, got %q", c.name, run.err)
+		}
+		// go's JSON Error is "<module>@<version>: <error>"; the error is
+		// direct's go-get failure, reached through the forward proxy, which
+		// answers CONNECT with 502. Verify words that last hop itself
+		// ("forward proxy ... answered CONNECT with 502 Bad Gateway" where
+		// cmd/go says only "Bad Gateway"), and never reports the proxy's.
+		const same = `unrecognized import path "down.invalid/lib": https fetch: `
+		if !strings.HasPrefix(run.err, mod+": "+same) || !strings.HasSuffix(firstLine(run.err), "Bad Gateway") ||
+			!strings.HasPrefix(mr.Error, same) || !strings.Contains(mr.Error, "forward proxy "+l.fwd.URL+" answered CONNECT with 502 Bad Gateway") ||
+			strings.Contains(mr.Error, p.URL) {
+			t.Errorf("%s: errors differ:\n go:     %q\n verify: %q", c.name, run.err, mr.Error)
+		}
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
