@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify/verifytest"
 )
 
 // Paths the routing oracle's scenarios never reach, each run by both the
@@ -160,4 +162,41 @@ func TestProxyAndDirectFailOracle(t *testing.T) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// TestInsecurePlainHTTPOracle: an origin that serves only plain http (its
+// port 443 refuses). With GOINSECURE matching, cmd/go's go-get request
+// falls back from https to http and the module resolves through the
+// go-import mod server; without it, the https failure is final. Verify
+// makes the same requests and agrees on the outcome and the error.
+func TestInsecurePlainHTTPOracle(t *testing.T) {
+	mod := privMod + "@" + privVer
+	for _, insecure := range []string{"git.example.com", ""} {
+		l := newLab(t)
+		l.hosts.HandlePlain("git.example.com", verifytest.GoGet(l.log, "git.example.com", "https://modsrv.example.com", privMod))
+		vars := map[string]string{"GOPROXY": "direct", "GOPRIVATE": "git.example.com", "GOINSECURE": insecure, "GOSUMDB": "off"}
+		// Plain http requests go through the forward proxy too: nothing
+		// resolves a name.
+		env := l.env(map[string]string{"HTTP_PROXY": l.fwd.URL})
+		res := l.mustVerify(vars, env, Options{}, mod)
+		mr := res.Modules[0]
+		run := l.goDownload(vars, env, mod)
+		if !compare(t, scenario{name: "plain http origin, GOINSECURE=" + insecure}, mod, run, mr, res) {
+			continue
+		}
+		t.Logf("GOINSECURE=%q: go: %q; Verify: %s %q", insecure, run.err, mr.Outcome, mr.Error)
+		httpsURL, httpURL := "https://"+privMod+"?go-get=1", "http://"+privMod+"?go-get=1"
+		if insecure != "" {
+			if run.err != "" || !slices.Equal(run.gets[:2], []string{httpsURL, httpURL}) {
+				t.Errorf("GOINSECURE: the go command should fall back to http and succeed: %q\n%s", run.err, run.trace)
+			}
+			continue
+		}
+		if slices.Contains(run.gets, httpURL) || !strings.Contains(run.err, `unrecognized import path "`+privMod+`": https fetch: `) {
+			t.Errorf("without GOINSECURE the go command should fail on https only: %q\n%s", run.err, run.trace)
+		}
+		if !strings.HasPrefix(mr.Error, `unrecognized import path "`+privMod+`": https fetch: `) {
+			t.Errorf("Verify's error differs from the go command's:\n go:     %q\n verify: %q", run.err, mr.Error)
+		}
+	}
 }
