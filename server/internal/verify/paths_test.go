@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -198,5 +199,70 @@ func TestInsecurePlainHTTPOracle(t *testing.T) {
 		if !strings.HasPrefix(mr.Error, `unrecognized import path "`+privMod+`": https fetch: `) {
 			t.Errorf("Verify's error differs from the go command's:\n go:     %q\n verify: %q", run.err, mr.Error)
 		}
+	}
+}
+
+// gitOrigin answers go-get=1 for privMod with a go-import tag naming a git
+// repository at https://git.example.com/team/private.git, and everything
+// else (git's smart HTTP requests) with 404: no such repository.
+func gitOrigin(l *lab) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.log.Record("git.example.com", r)
+		if r.Host+r.URL.Path == privMod && r.URL.Query().Get("go-get") == "1" {
+			fmt.Fprintf(w, "<html><head><meta name=\"go-import\" content=\"%s git https://git.example.com/team/private.git\"></head></html>\n", privMod)
+			return
+		}
+		http.NotFound(w, r)
+	})
+}
+
+// TestGitOriginOracle: a go-import tag naming a git repository. The go
+// command runs git, which (through the same forward proxy, trusting the
+// lab's CA) asks the repository for its refs and gets 404; Verify does not
+// clone but says the origin is a git repository and asks for the refs the
+// way git does: the request is exactly git's, and both fail.
+func TestGitOriginOracle(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("the go command needs git for this origin: install git")
+	}
+	mod := privMod + "@" + privVer
+	l := newLab(t)
+	l.hosts.Handle("git.example.com", gitOrigin(l))
+	vars := map[string]string{"GOPROXY": "direct", "GOPRIVATE": "git.example.com", "GOSUMDB": "off"}
+	env := l.env(nil)
+	res := l.mustVerify(vars, env, Options{}, mod)
+	mr := res.Modules[0]
+	verifyHits := len(l.log.Hits())
+	// git reads its CA from GIT_SSL_CAINFO and its proxy from HTTPS_PROXY;
+	// its HOME is the lab's, without any git configuration.
+	gitEnv := l.env(map[string]string{"GIT_SSL_CAINFO": l.ca.CertFile, "GIT_CONFIG_NOSYSTEM": "1"})
+	run := l.goDownload(vars, gitEnv, mod)
+	var gitReqs []string
+	for _, h := range l.log.Hits()[verifyHits:] {
+		if h.Server == "git.example.com" && h.Query != "go-get=1" {
+			gitReqs = append(gitReqs, "https://"+h.Host+h.RawPath+"?"+h.Query)
+		}
+	}
+	var verifyReqs []string
+	for _, a := range mr.Attempts {
+		for _, r := range a.Requests {
+			verifyReqs = append(verifyReqs, r.URL)
+		}
+	}
+	t.Logf("go: %q\ngit asked: %q\nVerify: %s", run.err, gitReqs, dump(mr, res))
+	goGet := "https://" + privMod + "?go-get=1"
+	refs := "https://git.example.com/team/private.git/info/refs?service=git-upload-pack"
+	if !slices.Equal(run.gets, []string{goGet}) || !slices.Equal(gitReqs, []string{refs}) {
+		t.Errorf("the go command should resolve with go-get and git ask for the refs: gets %q, git %q\n%s", run.gets, gitReqs, run.trace)
+	}
+	if !slices.Equal(verifyReqs, []string{goGet, refs}) {
+		t.Errorf("Verify's requests %q, want the go command's and git's %q", verifyReqs, []string{goGet, refs})
+	}
+	if !strings.Contains(run.err, "git ls-remote") || !strings.Contains(run.err, "not found") {
+		t.Errorf("the go command should fail in git: %q", run.err)
+	}
+	if mr.Outcome == OutcomeOK || len(mr.Attempts) != 1 || !strings.Contains(mr.Attempts[0].Note, "git repository https://git.example.com/team/private.git") ||
+		!strings.Contains(mr.Error, refs+": 404 Not Found") {
+		t.Errorf("Verify should report the git repository and its 404: %s", dump(mr, res))
 	}
 }
