@@ -70,6 +70,11 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 		return a, NotFound, nil
 	}
 	if mi.VCS != "mod" {
+		if err := tr.routing.checkGOVCS(mi.VCS, mi.Prefix); err != nil {
+			// cmd/go stops before running the tool: a resolution failure.
+			a.Outcome, a.Class, a.Error = OutcomeNotFound, ClassError, fmt.Sprintf("unrecognized import path %q: %v", mv.Path, err)
+			return a, NotFound, nil
+		}
 		return tr.vcsRepo(ctx, a, mi.VCS, mi.RepoRoot)
 	}
 	base, err := url.Parse(mi.RepoRoot)

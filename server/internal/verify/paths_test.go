@@ -266,3 +266,51 @@ func TestGitOriginOracle(t *testing.T) {
 		t.Errorf("Verify should report the git repository and its 404: %s", dump(mr, res))
 	}
 }
+
+// TestGOVCSGitOriginOracle: the same git origin when GOVCS does not allow
+// git for the module (private:hg; the default private:all and public:git|hg
+// come after). The go command fails after the go-get request, without
+// running git; Verify makes no request to the repository and reports the
+// go command's error. With GOVCS allowing git (the git origin test above
+// runs with the default), the repository is asked.
+func TestGOVCSGitOriginOracle(t *testing.T) {
+	mod := privMod + "@" + privVer
+	goGet := "https://" + privMod + "?go-get=1"
+	for _, c := range []struct{ govcs, err string }{
+		{"private:hg", "GOVCS disallows using git for private " + privMod + "; see 'go help vcs'"},
+		{"git.example.com:off,private:all", "GOVCS disallows using git for private " + privMod + "; see 'go help vcs'"},
+		{"public:off", ""}, // does not apply to a private module: git is asked
+	} {
+		l := newLab(t)
+		l.hosts.Handle("git.example.com", gitOrigin(l))
+		vars := map[string]string{"GOPROXY": "direct", "GOPRIVATE": "git.example.com", "GOSUMDB": "off", "GOVCS": c.govcs}
+		res := l.mustVerify(vars, l.env(nil), Options{}, mod)
+		mr := res.Modules[0]
+		verifyHits := len(l.log.Hits())
+		run := l.goDownload(vars, l.env(map[string]string{"GIT_SSL_CAINFO": l.ca.CertFile, "GIT_CONFIG_NOSYSTEM": "1"}), mod)
+		gitAsked := slices.ContainsFunc(l.log.Hits()[verifyHits:], func(h verifytest.Hit) bool { return strings.HasSuffix(h.Path, "/info/refs") })
+		var verifyReqs []string
+		for _, a := range mr.Attempts {
+			for _, r := range a.Requests {
+				verifyReqs = append(verifyReqs, r.URL)
+			}
+		}
+		t.Logf("GOVCS=%s: go: %q (git asked: %v); Verify: %s", c.govcs, run.err, gitAsked, dump(mr, res))
+		if !slices.Equal(run.gets, []string{goGet}) || run.err == "" {
+			t.Errorf("GOVCS=%s: the go command should fail after go-get: %q\n%s", c.govcs, run.err, run.trace)
+			continue
+		}
+		if c.err == "" {
+			if !gitAsked || len(verifyReqs) != 2 {
+				t.Errorf("GOVCS=%s allows git: git asked %v, Verify's requests %q", c.govcs, gitAsked, verifyReqs)
+			}
+			continue
+		}
+		if gitAsked || !strings.HasSuffix(run.err, c.err) {
+			t.Errorf("GOVCS=%s: the go command should not run git and say %q: %q", c.govcs, c.err, run.err)
+		}
+		if !slices.Equal(verifyReqs, []string{goGet}) || mr.Outcome == OutcomeOK || !strings.HasSuffix(mr.Error, c.err) {
+			t.Errorf("GOVCS=%s: Verify should stop after go-get with %q: %s", c.govcs, c.err, dump(mr, res))
+		}
+	}
+}
