@@ -280,6 +280,9 @@ func TestGOVCSGitOriginOracle(t *testing.T) {
 		{"private:hg", "GOVCS disallows using git for private " + privMod + "; see 'go help vcs'"},
 		{"git.example.com:off,private:all", "GOVCS disallows using git for private " + privMod + "; see 'go help vcs'"},
 		{"public:off", ""}, // does not apply to a private module: git is asked
+		// Invalid values fail when a VCS is needed, with cmd/go's message.
+		{"bad", `malformed entry in GOVCS (missing colon): "bad"`},
+		{"private:git,private:hg", `unreachable pattern in GOVCS: "private:hg" after "private:git"`},
 	} {
 		l := newLab(t)
 		l.hosts.Handle("git.example.com", gitOrigin(l))
@@ -309,7 +312,7 @@ func TestGOVCSGitOriginOracle(t *testing.T) {
 		if gitAsked || !strings.HasSuffix(run.err, c.err) {
 			t.Errorf("GOVCS=%s: the go command should not run git and say %q: %q", c.govcs, c.err, run.err)
 		}
-		if !slices.Equal(verifyReqs, []string{goGet}) || mr.Outcome == OutcomeOK || !strings.HasSuffix(mr.Error, c.err) {
+		if !slices.Equal(verifyReqs, []string{goGet}) || mr.Outcome == OutcomeOK || mod+": "+mr.Error != run.err {
 			t.Errorf("GOVCS=%s: Verify should stop after go-get with %q: %s", c.govcs, c.err, dump(mr, res))
 		}
 	}
