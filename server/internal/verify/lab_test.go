@@ -283,6 +283,11 @@ func (l *lab) goDownloadIn(vars, env map[string]string, mod string, files map[st
 	for k, v := range vars {
 		full[k] = v
 	}
+	// Without the forward proxy the go command (and git) would resolve the
+	// example.com names with the system resolver: never let that happen.
+	if full["HTTPS_PROXY"] != l.fwd.URL {
+		l.t.Fatalf("goDownload: HTTPS_PROXY must be the lab's forward proxy (use l.env), got %q", full["HTTPS_PROXY"])
+	}
 	var list []string
 	for k, v := range full {
 		list = append(list, k+"="+v)
