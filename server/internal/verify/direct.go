@@ -56,13 +56,18 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 	mi, merr := matchGoImport(imports, mv.Path)
 	if merr == nil && mi.Prefix != mv.Path {
 		// A tag for a shorter prefix must be confirmed by the prefix itself.
+		page := a.Requests[len(a.Requests)-1].URL // the page that answered
 		var again []metaImport
 		again, failed, err = tr.goGet(ctx, a, mv.Path, mi.Prefix, insecure)
 		if err != nil || failed {
 			return a, NotFound, err
 		}
 		if mi2, err2 := matchGoImport(again, mv.Path); err2 != nil || mi2 != mi {
-			merr = fmt.Errorf("go-import tags of %s and %s disagree", mv.Path, mi.Prefix)
+			// cmd/go's words; it names the prefix's page by its
+			// scheme-less URL (urlForImportPath).
+			host, rest, _ := strings.Cut(mi.Prefix, "/")
+			prefixPage := &url.URL{Host: host, Path: "/" + rest, RawQuery: "go-get=1"}
+			merr = fmt.Errorf("%s and %s disagree about go-import for %s", page, prefixPage, mi.Prefix)
 		}
 	}
 	if merr != nil {

@@ -317,3 +317,35 @@ func TestGOVCSGitOriginOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestShorterPrefixDisagreeOracle: the prefix's own go-get page names a
+// different mod server than the module's page did. The go command refuses
+// the tag; Verify makes the same two go-get requests and reports the go
+// command's error.
+func TestShorterPrefixDisagreeOracle(t *testing.T) {
+	mod := subMod + "@" + subVer
+	l := newLab(t)
+	l.hosts.Handle("git.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.log.Record("git.example.com", r)
+		server := "https://modsrv.example.com"
+		if r.URL.Path == "/org/repo" {
+			server = "https://other.example.com"
+		}
+		fmt.Fprintf(w, "<html><head><meta name=\"go-import\" content=\"git.example.com/org/repo mod %s\"></head></html>\n", server)
+	}))
+	vars := map[string]string{"GOPROXY": "direct", "GOPRIVATE": "git.example.com", "GOSUMDB": "off"}
+	env := l.env(nil)
+	res := l.mustVerify(vars, env, Options{}, mod)
+	mr := res.Modules[0]
+	run := l.goDownload(vars, env, mod)
+	if !compare(t, scenario{name: "prefix disagrees"}, mod, run, mr, res) {
+		return
+	}
+	t.Logf("go: %q; Verify: %s %q", run.err, mr.Outcome, mr.Error)
+	if want := []string{"https://" + subMod + "?go-get=1", "https://git.example.com/org/repo?go-get=1"}; !slices.Equal(run.gets, want) || run.err == "" {
+		t.Fatalf("the go command should ask both pages and fail: %q %q", run.gets, run.err)
+	}
+	if mod+": "+mr.Error != firstLine(run.err) {
+		t.Errorf("errors differ:\n go:     %q\n verify: %q", run.err, mr.Error)
+	}
+}
