@@ -18,9 +18,9 @@ import (
 
 // TestGoSumSkipsLookupOracle: with go.sum holding both hashes (the zip's
 // and the go.mod's) of a required module, the go command, run inside that
-// module, asks no checksum database; without them it does. Verify, told
-// InGoSum, makes no lookup either, and makes the one the go command makes
-// when it is not.
+// module, asks no checksum database; with only the go.mod's hash, or no
+// go.sum, it does. Verify, told InGoSum, makes no lookup either, and makes
+// the one the go command makes when it is not.
 func TestGoSumSkipsLookupOracle(t *testing.T) {
 	sums, err := sharedTree.GoSum(pubMod, pubVer)
 	if err != nil {
@@ -29,13 +29,27 @@ func TestGoSumSkipsLookupOracle(t *testing.T) {
 	if strings.Count(string(sums), " h1:") != 2 {
 		t.Fatalf("want both hashes, got %q", sums)
 	}
-	for _, inGoSum := range []bool{true, false} {
+	var modLine string
+	for _, line := range strings.SplitAfter(string(sums), "\n") {
+		if strings.Contains(line, "/go.mod h1:") {
+			modLine = line
+		}
+	}
+	if modLine == "" {
+		t.Fatalf("no go.mod hash in %q", sums)
+	}
+	// InGoSum is what Targets derives from the go.sum (both hashes needed).
+	for _, c := range []struct {
+		name, goSum string
+		inGoSum     bool
+	}{{"both hashes", string(sums), true}, {"go.mod hash only", modLine, false}, {"no go.sum", "", false}} {
+		inGoSum := c.inGoSum
 		l := newLab(t)
 		vars := map[string]string{"GOPROXY": l.proxy("p", 0, 200).URL, "GOSUMDB": l.db.Key}
 		env := l.env(nil)
 		files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.21\n\nrequire " + pubMod + " " + pubVer + "\n"}
-		if inGoSum {
-			files["go.sum"] = string(sums)
+		if c.goSum != "" {
+			files["go.sum"] = c.goSum
 		}
 		res, err := l.verifyModules(context.Background(), vars, env, Options{}, []Module{{Path: pubMod, Version: pubVer, InGoSum: inGoSum}})
 		if err != nil {
@@ -51,19 +65,19 @@ func TestGoSumSkipsLookupOracle(t *testing.T) {
 		}
 		run := l.goDownloadIn(vars, env, pubMod+"@"+pubVer, files)
 		mr := res.Modules[0]
-		s := scenario{name: "go.sum"}
+		s := scenario{name: c.name}
 		if !compare(t, s, pubMod+"@"+pubVer, run, mr, res) {
 			continue
 		}
 		goLookup := slices.ContainsFunc(run.gets, func(u string) bool { return strings.Contains(u, "/lookup/") })
 		if goLookup == inGoSum || run.err != "" {
-			t.Errorf("go.sum has the hashes: %v; the go command looked up: %v (error %q)\n%s", inGoSum, goLookup, run.err, run.trace)
+			t.Errorf("%s: the go command looked up: %v (error %q)\n%s", c.name, goLookup, run.err, run.trace)
 		}
 		if inGoSum && (mr.SumDB == nil || mr.SumDB.Outcome != OutcomeSkipped || mr.SumDB.URL != "") {
 			t.Errorf("Verify should skip the lookup: %s", dump(mr, res))
 		}
 		if (len(dbHits) > 0) == inGoSum {
-			t.Errorf("go.sum has the hashes: %v; Verify's checksum database requests: %q", inGoSum, dbHits)
+			t.Errorf("%s: Verify's checksum database requests: %q", c.name, dbHits)
 		}
 	}
 }
