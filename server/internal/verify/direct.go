@@ -46,6 +46,11 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 			a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q", mv.Path)
 			return a, NotFound, nil
 		}
+		if err := tr.routing.checkGOVCS(s.vcs, m[1]); err != nil {
+			// cmd/go's repoRootFromVCSPaths: before any request.
+			a.Outcome, a.Class, a.Error = OutcomeNotFound, ClassError, err.Error()
+			return a, NotFound, nil
+		}
 		return tr.vcsRepo(ctx, a, s.vcs, "https://"+m[1])
 	}
 	insecure := goenv.Match(tr.routing.GOINSECURE, mv.Path)

@@ -363,3 +363,29 @@ func TestShorterPrefixDisagreeOracle(t *testing.T) {
 		t.Errorf("errors differ:\n go:     %q\n verify: %q", run.err, mr.Error)
 	}
 }
+
+// TestGOVCSStaticHostOracle: a module on a code host cmd/go knows without
+// a go-get request (its static vcsPaths). With GOVCS=public:off the go
+// command refuses git before any request; Verify makes none either and
+// reports the go command's error. Nothing resolves the host name: the go
+// command's and git's requests would go through the lab's forward proxy,
+// which only dials loopback.
+func TestGOVCSStaticHostOracle(t *testing.T) {
+	const mod = "github.com/acme/widget@v1.0.0"
+	l := newLab(t)
+	vars := map[string]string{"GOPROXY": "direct", "GOSUMDB": "off", "GOVCS": "public:off"}
+	env := l.env(nil)
+	res := l.mustVerify(vars, env, Options{}, mod)
+	mr := res.Modules[0]
+	if hits := l.log.Hits(); len(hits) != 0 {
+		t.Errorf("Verify made requests: %v", hits)
+	}
+	run := l.goDownload(vars, env, mod)
+	t.Logf("go: %q; Verify: %s", run.err, dump(mr, res))
+	if len(run.gets) != 0 || run.err == "" || len(l.log.Hits()) != 0 {
+		t.Fatalf("the go command should fail without a request: %q, gets %q, hits %v\n%s", run.err, run.gets, l.log.Hits(), run.trace)
+	}
+	if mr.Outcome == OutcomeOK || len(mr.Attempts) != 1 || len(mr.Attempts[0].Requests) != 0 || mod+": "+mr.Error != run.err {
+		t.Errorf("errors differ:\n go:     %q\n verify: %q\n%s", run.err, mr.Error, dump(mr, res))
+	}
+}
