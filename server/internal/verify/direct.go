@@ -46,23 +46,33 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 			a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q", mv.Path)
 			return a, NotFound, nil
 		}
+		if err := tr.routing.checkGOVCS(s.vcs, m[1]); err != nil {
+			// cmd/go's repoRootFromVCSPaths: before any request.
+			a.Outcome, a.Class, a.Error = OutcomeNotFound, ClassError, err.Error()
+			return a, NotFound, nil
+		}
 		return tr.vcsRepo(ctx, a, s.vcs, "https://"+m[1])
 	}
 	insecure := goenv.Match(tr.routing.GOINSECURE, mv.Path)
-	imports, failed, err := tr.goGet(ctx, a, mv.Path, insecure)
+	imports, failed, err := tr.goGet(ctx, a, mv.Path, mv.Path, insecure)
 	if err != nil || failed {
 		return a, NotFound, err
 	}
 	mi, merr := matchGoImport(imports, mv.Path)
 	if merr == nil && mi.Prefix != mv.Path {
 		// A tag for a shorter prefix must be confirmed by the prefix itself.
+		page := a.Requests[len(a.Requests)-1].URL // the page that answered
 		var again []metaImport
-		again, failed, err = tr.goGet(ctx, a, mi.Prefix, insecure)
+		again, failed, err = tr.goGet(ctx, a, mv.Path, mi.Prefix, insecure)
 		if err != nil || failed {
 			return a, NotFound, err
 		}
 		if mi2, err2 := matchGoImport(again, mv.Path); err2 != nil || mi2 != mi {
-			merr = fmt.Errorf("go-import tags of %s and %s disagree", mv.Path, mi.Prefix)
+			// cmd/go's words; it names the prefix's page by its
+			// scheme-less URL (urlForImportPath).
+			host, rest, _ := strings.Cut(mi.Prefix, "/")
+			prefixPage := &url.URL{Host: host, Path: "/" + rest, RawQuery: "go-get=1"}
+			merr = fmt.Errorf("%s and %s disagree about go-import for %s", page, prefixPage, mi.Prefix)
 		}
 	}
 	if merr != nil {
@@ -70,6 +80,11 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 		return a, NotFound, nil
 	}
 	if mi.VCS != "mod" {
+		if err := tr.routing.checkGOVCS(mi.VCS, mi.Prefix); err != nil {
+			// cmd/go stops before running the tool: a resolution failure.
+			a.Outcome, a.Class, a.Error = OutcomeNotFound, ClassError, fmt.Sprintf("unrecognized import path %q: %v", mv.Path, err)
+			return a, NotFound, nil
+		}
 		return tr.vcsRepo(ctx, a, mi.VCS, mi.RepoRoot)
 	}
 	base, err := url.Parse(mi.RepoRoot)
@@ -95,11 +110,13 @@ func (tr *targetRun) direct(ctx context.Context, a *Attempt, mv module.Version) 
 
 // goGet fetches https://<path>?go-get=1 (cmd/go web.Get with the security
 // mode lookupDirect chose) and parses its go-import tags. failed reports a
-// resolution failure, already recorded on a.
-func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecure bool) (imports []metaImport, failed bool, err error) {
+// resolution failure, already recorded on a. Errors name importPath, the
+// module's path, as cmd/go's do even when path is the shorter prefix being
+// confirmed.
+func (tr *targetRun) goGet(ctx context.Context, a *Attempt, importPath, path string, insecure bool) (imports []metaImport, failed bool, err error) {
 	host, rest, _ := strings.Cut(path, "/")
 	if !strings.Contains(host, ".") {
-		a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q: import path does not begin with hostname", path)
+		a.Outcome, a.Error = OutcomeNotFound, fmt.Sprintf("unrecognized import path %q: import path does not begin with hostname", importPath)
 		return nil, true, nil
 	}
 	u := &url.URL{Scheme: "https", Host: host, Path: "/" + rest, RawQuery: "go-get=1"}
@@ -121,7 +138,7 @@ func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecur
 		if insecure {
 			prefix = "http/https fetch"
 		}
-		a.Outcome, a.Error = OutcomeError, fmt.Sprintf("unrecognized import path %q: %s: %s", path, prefix, req.Error)
+		a.Outcome, a.Error = OutcomeError, fmt.Sprintf("unrecognized import path %q: %s: %s", importPath, prefix, req.Error)
 		return nil, true, nil
 	}
 	imports, perr := parseMetaGoImports(bytes.NewReader(req.body))
@@ -129,11 +146,11 @@ func (tr *targetRun) goGet(ctx context.Context, a *Attempt, path string, insecur
 		a.Outcome = OutcomeNotFound
 		switch {
 		case req.Class != ClassOK:
-			a.Error = fmt.Sprintf("unrecognized import path %q: reading %s: %s", path, req.URL, req.Error)
+			a.Error = fmt.Sprintf("unrecognized import path %q: reading %s: %s", importPath, req.URL, req.Error)
 		case perr != nil:
-			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: parsing %s: %v", path, req.URL, perr)
+			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: parsing %s: %v", importPath, req.URL, perr)
 		default:
-			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: no go-import meta tags at %s", path, req.URL)
+			a.Class, a.Error = ClassNotAProxy, fmt.Sprintf("unrecognized import path %q: no go-import meta tags at %s", importPath, req.URL)
 		}
 		return nil, true, nil
 	}

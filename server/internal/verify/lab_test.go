@@ -28,6 +28,10 @@ const (
 	privVer = "v1.2.0"
 	// upperMod needs case-escaping in every URL (!upper, -!beta).
 	upperMod = "pub.example.com/Upper@v1.1.0-Beta"
+	// subMod lives below the repository root git.example.com/org/repo, whose
+	// go-import tag its origin serves (paths_test.go).
+	subMod = "git.example.com/org/repo/sub"
+	subVer = "v1.0.0"
 )
 
 // tree is built once: the modules the proxies, the mod server and the
@@ -43,7 +47,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	tb := &mainTB{dir: dir}
-	sharedTree = verifytest.NewTree(tb, pubMod+"@"+pubVer, privMod+"@"+privVer, upperMod)
+	sharedTree = verifytest.NewTree(tb, pubMod+"@"+pubVer, privMod+"@"+privVer, upperMod, subMod+"@"+subVer)
 	sharedEmpty = verifytest.NewTree(tb)
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -216,12 +220,19 @@ func effective(vars map[string]string) map[string]string {
 
 // verify runs Verify for one consumer environment.
 func (l *lab) verify(ctx context.Context, vars, env map[string]string, opts Options, mods ...string) (*Result, error) {
-	// The lab's go.env default checksum database is its own.
-	t := Target{Consumers: []string{"terminal"}, Vars: effective(vars), Env: env, GOOS: runtime.GOOS, KnownSumDBs: []string{"sum.example.com"}}
+	var ms []Module
 	for _, m := range mods {
 		p, v, _ := strings.Cut(m, "@")
-		t.Modules = append(t.Modules, Module{Path: p, Version: v})
+		ms = append(ms, Module{Path: p, Version: v})
 	}
+	return l.verifyModules(ctx, vars, env, opts, ms)
+}
+
+// verifyModules is verify with the modules as a workspace reports them
+// (e.g. InGoSum).
+func (l *lab) verifyModules(ctx context.Context, vars, env map[string]string, opts Options, mods []Module) (*Result, error) {
+	// The lab's go.env default checksum database is its own.
+	t := Target{Consumers: []string{"terminal"}, Vars: effective(vars), Env: env, GOOS: runtime.GOOS, KnownSumDBs: []string{"sum.example.com"}, Modules: mods}
 	if opts.Dial == nil {
 		opts.Dial = l.hosts.Dial
 	}
@@ -249,7 +260,19 @@ type goRun struct {
 // GOTOOLCHAIN=local, outside any module.
 func (l *lab) goDownload(vars, env map[string]string, mod string) goRun {
 	l.t.Helper()
+	return l.goDownloadIn(vars, env, mod, nil)
+}
+
+// goDownloadIn is goDownload in a directory holding files (e.g. a go.mod
+// and its go.sum), so that the run is inside that module.
+func (l *lab) goDownloadIn(vars, env map[string]string, mod string, files map[string]string) goRun {
+	l.t.Helper()
 	dir := l.t.TempDir()
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			l.t.Fatal(err)
+		}
+	}
 	full := map[string]string{
 		"GOENV": "off", "GOPATH": filepath.Join(dir, "gopath"), "GOMODCACHE": filepath.Join(dir, "modcache"),
 		"GOCACHE": filepath.Join(dir, "cache"), "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local",
@@ -259,6 +282,11 @@ func (l *lab) goDownload(vars, env map[string]string, mod string) goRun {
 	}
 	for k, v := range vars {
 		full[k] = v
+	}
+	// Without the forward proxy the go command (and git) would resolve the
+	// example.com names with the system resolver: never let that happen.
+	if full["HTTPS_PROXY"] != l.fwd.URL {
+		l.t.Fatalf("goDownload: HTTPS_PROXY must be the lab's forward proxy (use l.env), got %q", full["HTTPS_PROXY"])
 	}
 	var list []string
 	for k, v := range full {

@@ -52,8 +52,14 @@ type Routing struct {
 	// GOINSECURE patterns allow direct resolution to skip TLS verification
 	// and fall back to plain http.
 	GOINSECURE string
-	SumDB      goenv.SumDB
-	SumDBErr   error
+	// GOPRIVATE and GOVCS decide which version control tools the go
+	// command may run for a go-import origin (GOVCS's "private" class is
+	// a GOPRIVATE match).
+	GOPRIVATE, GOVCS string
+	govcs            []govcsRule
+	GOVCSErr         error
+	SumDB            goenv.SumDB
+	SumDBErr         error
 	// NetrcAuth is true when GOAUTH lists netrc (its default).
 	NetrcAuth bool
 	GOAUTHErr error
@@ -68,7 +74,10 @@ func NewRouting(vars map[string]string, knownSumDBs []string) Routing {
 		GONOPROXY:  vars["GONOPROXY"],
 		GONOSUMDB:  vars["GONOSUMDB"],
 		GOINSECURE: vars["GOINSECURE"],
+		GOPRIVATE:  vars["GOPRIVATE"],
+		GOVCS:      vars["GOVCS"],
 	}
+	r.govcs, r.GOVCSErr = parseGOVCS(r.GOVCS)
 	entries, err := goenv.ParseGOPROXY(r.GOPROXY)
 	r.ProxyErr = err
 	if r.GONOPROXY != "" && r.GOPROXY != "direct" {

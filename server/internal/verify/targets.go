@@ -22,7 +22,7 @@ import (
 // routingVars are the go variables routing depends on; netVars the process
 // variables the HTTP client reads.
 var (
-	routingVars = []string{"GOPROXY", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOAUTH", "GOTOOLCHAIN"}
+	routingVars = []string{"GOPROXY", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOAUTH", "GOTOOLCHAIN", "GOPRIVATE", "GOVCS"}
 	netVars     = []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD", "SSL_CERT_FILE", "SSL_CERT_DIR", "NETRC", "HOME", "USERPROFILE"}
 )
 

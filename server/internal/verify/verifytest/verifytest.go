@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -506,23 +507,55 @@ type Hosts struct {
 	mu   sync.Mutex
 	by   map[string]http.Handler
 	srv  *httptest.Server
+	// plain are the hosts that serve only plain HTTP (HandlePlain), on a
+	// second listener; their port 443 refuses connections.
+	plain    map[string]http.Handler
+	plainSrv *httptest.Server
 }
 
 // NewHosts starts the listener.
 func NewHosts(t TB, ca *CA, l *Log) *Hosts {
 	t.Helper()
-	h := &Hosts{CA: ca, Log: l, by: map[string]http.Handler{}}
+	h := &Hosts{CA: ca, Log: l, by: map[string]http.Handler{}, plain: map[string]http.Handler{}}
 	h.srv = httptest.NewUnstartedServer(http.HandlerFunc(h.serve))
 	// Clients that give up mid-handshake (cancelled probes) are expected.
 	h.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	h.srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, "example.com", "*.example.com", "*.mirror.example.com", "*.corp.example.com", "127.0.0.1")}}
 	h.srv.StartTLS()
 	h.Addr = h.srv.Listener.Addr().String()
+	h.plainSrv = httptest.NewServer(http.HandlerFunc(h.servePlain))
 	t.Cleanup(func() {
 		h.srv.CloseClientConnections()
 		h.srv.Close()
+		h.plainSrv.CloseClientConnections()
+		h.plainSrv.Close()
 	})
 	return h
+}
+
+// HandlePlain serves host (an example.com name) with handler over plain
+// HTTP on port 80 only: its port 443 refuses connections, as an origin
+// without TLS does.
+func (h *Hosts) HandlePlain(host string, handler http.Handler) {
+	h.mu.Lock()
+	h.plain[host] = handler
+	h.mu.Unlock()
+}
+
+func (h *Hosts) servePlain(w http.ResponseWriter, r *http.Request) {
+	host := r.Host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		host = hh
+	}
+	h.mu.Lock()
+	handler := h.plain[host]
+	h.mu.Unlock()
+	if handler == nil {
+		record(h.Log, host, r)
+		http.Error(w, "unknown host "+host, http.StatusMisdirectedRequest)
+		return
+	}
+	handler.ServeHTTP(w, r)
 }
 
 // Handle serves host (e.g. git.example.com) with handler.
@@ -549,8 +582,9 @@ func (h *Hosts) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // Dial is a dialer for Verify that never resolves names: loopback addresses
-// are dialled, example.com hosts on port 443 reach the TLS listener, and
-// every other name fails as an unknown host.
+// are dialled, example.com hosts on port 443 reach the TLS listener (those
+// given to HandlePlain: port 80 reaches the plain listener, 443 is refused),
+// and every other name fails as an unknown host.
 func (h *Hosts) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -563,8 +597,18 @@ func (h *Hosts) Dial(ctx context.Context, network, addr string) (net.Conn, error
 		}
 		return d.DialContext(ctx, network, addr)
 	}
-	if h != nil && (host == "example.com" || strings.HasSuffix(host, ".example.com")) && port == "443" {
-		return d.DialContext(ctx, "tcp", h.Addr)
+	if h != nil && (host == "example.com" || strings.HasSuffix(host, ".example.com")) {
+		h.mu.Lock()
+		_, plain := h.plain[host]
+		h.mu.Unlock()
+		switch {
+		case plain && port == "80":
+			return d.DialContext(ctx, "tcp", h.plainSrv.Listener.Addr().String())
+		case plain && port == "443":
+			return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
+		case port == "443":
+			return d.DialContext(ctx, "tcp", h.Addr)
+		}
 	}
 	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 }
