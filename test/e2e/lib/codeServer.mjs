@@ -26,15 +26,16 @@ const userSettings = {
 
 /**
  * @param {string} suite  names the run folder
- * @param {{workspaceTrust: boolean, holdRequests?: boolean, logDir: string}} options
+ * @param {{workspaceTrust: boolean, holdRequests?: boolean, settings?: Record<string, unknown>, logDir: string}} options
  *   workspaceTrust false starts with --disable-workspace-trust (every folder trusted, no prompt).
+ *   settings: more user settings for the profile (e.g. goProxy.health.interval).
  */
-export async function startWorkbench(suite, { workspaceTrust, holdRequests = false, logDir }) {
+export async function startWorkbench(suite, { workspaceTrust, holdRequests = false, settings = {}, logDir }) {
   const fixture = await prepareRun(suite, { holdRequests });
   const userData = join(fixture.run, 'user-data');
   const extensions = join(fixture.run, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...userSettings, ...settings }, null, 2));
   const node = join(requireEnv('E2E_NODE24_BIN'), 'node');
   const entry = requireEnv('E2E_CODE_SERVER');
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];

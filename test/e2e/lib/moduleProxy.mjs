@@ -18,6 +18,8 @@ export async function startModuleProxy({ modules, holdRequests = false }) {
     released = new Promise((r) => (release = r));
   };
   if (holdRequests) hold();
+  // While failing, every request is answered with that HTTP status (a proxy that is down).
+  let failStatus = 0;
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -32,6 +34,7 @@ export async function startModuleProxy({ modules, holdRequests = false }) {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     };
+    if (failStatus) return send(failStatus, 'the test proxy is failing');
     if (/^sumdb\/[^/]+\/supported$/.test(path)) return send(200, '');
     const m = /^(.+)\/@v\/(list|([^/]+)\.(info|mod|zip))$/.exec(path);
     if (!m) return send(404, 'not found');
@@ -52,6 +55,10 @@ export async function startModuleProxy({ modules, holdRequests = false }) {
     requests,
     release: () => release(),
     hold,
+    /** Answers every request with status from now on (e.g. 500); 0 serves normally again. */
+    fail: (status) => {
+      failStatus = status;
+    },
     /** Resolves when a request matching pred has arrived (already or later). */
     waitForRequest(pred, timeoutMs) {
       return new Promise((resolve, reject) => {
