@@ -237,7 +237,7 @@ func gitOrigin(l *lab) http.Handler {
 // way git does: the request is exactly git's, and both fail.
 func TestGitOriginOracle(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("the go command needs git for this origin: install git")
+		t.Fatal("the go command needs git for this origin, and the test compares with it: install git (Debian: apt-get install git)")
 	}
 	mod := privMod + "@" + privVer
 	l := newLab(t)

@@ -542,21 +542,7 @@ func (h *Hosts) HandlePlain(host string, handler http.Handler) {
 	h.mu.Unlock()
 }
 
-func (h *Hosts) servePlain(w http.ResponseWriter, r *http.Request) {
-	host := r.Host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		host = hh
-	}
-	h.mu.Lock()
-	handler := h.plain[host]
-	h.mu.Unlock()
-	if handler == nil {
-		record(h.Log, host, r)
-		http.Error(w, "unknown host "+host, http.StatusMisdirectedRequest)
-		return
-	}
-	handler.ServeHTTP(w, r)
-}
+func (h *Hosts) servePlain(w http.ResponseWriter, r *http.Request) { h.serveFrom(h.plain, w, r) }
 
 // Handle serves host (e.g. git.example.com) with handler.
 func (h *Hosts) Handle(host string, handler http.Handler) {
@@ -565,13 +551,16 @@ func (h *Hosts) Handle(host string, handler http.Handler) {
 	h.mu.Unlock()
 }
 
-func (h *Hosts) serve(w http.ResponseWriter, r *http.Request) {
+func (h *Hosts) serve(w http.ResponseWriter, r *http.Request) { h.serveFrom(h.by, w, r) }
+
+// serveFrom answers r with the handler table holds for its host.
+func (h *Hosts) serveFrom(table map[string]http.Handler, w http.ResponseWriter, r *http.Request) {
 	host := r.Host
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		host = hh
 	}
 	h.mu.Lock()
-	handler := h.by[host]
+	handler := table[host]
 	h.mu.Unlock()
 	if handler == nil {
 		record(h.Log, host, r)
