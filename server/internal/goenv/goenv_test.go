@@ -499,3 +499,19 @@ func TestNetProxy(t *testing.T) {
 		}
 	}
 }
+
+func TestSuggestInEnv(t *testing.T) {
+	for name, want := range map[string]string{
+		"GOPROXI": "GOPROXY", "GOPRIVTE": "GOPRIVATE", "GONOSUMBD": "GONOSUMDB", "GOSUMBD": "GOSUMDB",
+		"GO_PROXY": "GOPROXY", "GOTOOLCHIAN": "GOTOOLCHAIN",
+		// Other programs' names, runtime variables and added words stay quiet.
+		"GOLANG_VERSION": "", "GO_VERSION": "", "GOOGLE_APPLICATION_CREDENTIALS": "", "GOTESTSUM_FORMAT": "",
+		"GOPLS_LOG": "", "GOROOT_BOOTSTRAP": "", "GOVERSION": "", "GOMAXPROCS": "", "GOGC": "", "GODEBUG": "",
+		"GOTRACEBACK": "", "GOCOVERDIR": "", "GORACE": "", "GOFIPS140": "", "GO111MODULE": "", "GOPROXY_URL": "",
+		"GOHOME": "", "GOPS": "", "GO_OS": "", "GO_ARCH": "", "goproxi": "", "GOFLAGS": "",
+	} {
+		if got := SuggestInEnv(name); got != want {
+			t.Errorf("SuggestInEnv(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -130,3 +130,47 @@ func commonPrefix(a, b string) int {
 	}
 	return n
 }
+
+// computedVars are go command variables `go env` computes and nobody sets: a
+// name close to one (GO_VERSION in CI images) is something else's.
+var computedVars = set("GOEXE", "GOGCCFLAGS", "GOHOSTARCH", "GOHOSTOS", "GOMOD", "GOTOOLDIR", "GOVERSION")
+
+// downloadVars are the module download variables: the only ones a name with
+// an underscore added (GO_PROXY) is taken to mean in the process environment.
+var downloadVars = set("GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOFLAGS", "GOAUTH", "GOTOOLCHAIN")
+
+// SuggestInEnv is Suggest for a name found in an OS environment, which holds
+// every program's variables and not only Go's: it returns the go command
+// variable a name is surely a misspelling of, or "". Only upper-case
+// GO-prefixed names that no Go program reads are considered; a name with an
+// underscore is one only when dropping the underscores gives a download
+// variable (GO_PROXY), since an added word (GOPROXY_URL, GO_VERSION) is some
+// other program's variable; otherwise the name must be within edit distance 1
+// of a settable go command variable of 6 or 7 letters (GOPROXI, GOSUMBD) or 2
+// of a longer one (GOPRIVTE, GONOSUMBD). Names of 5 letters or fewer (GOOS,
+// GOBIN, GOARM) are too short to tell a typo from another program's name.
+func SuggestInEnv(name string) string {
+	if name != strings.ToUpper(name) || !LooksLikeGoVar(name) || IsKnownGoVar(name) {
+		return ""
+	}
+	if strings.Contains(name, "_") {
+		if n := strings.ReplaceAll(name, "_", ""); downloadVars[n] {
+			return n
+		}
+		return ""
+	}
+	best, bestDist := "", 0
+	for _, v := range goCommandVars {
+		if !strings.HasPrefix(v, "GO") || computedVars[v] || len(v) < 6 || strings.Contains(v, "_") {
+			continue
+		}
+		limit := 1
+		if len(v) >= 8 {
+			limit = 2
+		}
+		if d := EditDistance(name, v); d <= limit && (best == "" || d < bestDist) {
+			best, bestDist = v, d
+		}
+	}
+	return best
+}

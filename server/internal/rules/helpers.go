@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net"
+	"sort"
 	"strings"
 	"unsafe"
 
@@ -495,6 +496,49 @@ func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenan
 		for _, l := range f.Lines {
 			if l.Valid {
 				fn(l.Key, "the GOENV file", f.Prov(l), consumers, true)
+			}
+		}
+	}
+}
+
+// eachOSEnvName calls fn for every variable name in the modelled process
+// environment and the login shell's (when probed), sorted, with where it is
+// ("your environment", "your login shell's environment", or both when they
+// hold the same value) and the consumers that inherit it from there.
+func (in *Input) eachOSEnvName(fn func(name, where string, consumers []string)) {
+	names := map[string]bool{}
+	for k := range in.Snap.ProcessEnv {
+		names[k] = true
+	}
+	for k := range in.Snap.TerminalEnv {
+		names[k] = true
+	}
+	sorted := make([]string, 0, len(names))
+	for k := range names {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	inherit := func(name, value string) []string {
+		var out []string
+		for _, c := range in.Consumers {
+			if s, ok := c.Env[name]; ok && s.Prov.Source == sources.ProcessEnv && s.Value == value {
+				out = append(out, c.Name)
+			}
+		}
+		return out
+	}
+	for _, name := range sorted {
+		pv, inP := in.Snap.ProcessEnv[name]
+		tv, inT := in.Snap.TerminalEnv[name]
+		switch {
+		case inP && inT && pv == tv:
+			fn(name, "your environment and your login shell's environment", inherit(name, pv))
+		default:
+			if inP {
+				fn(name, "your environment", inherit(name, pv))
+			}
+			if inT {
+				fn(name, "your login shell's environment", inherit(name, tv))
 			}
 		}
 	}

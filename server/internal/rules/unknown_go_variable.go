@@ -15,7 +15,11 @@ func init() {
 // (GO_PROXY, GONOSUMCHECK, GOSSRONLY, goproxy), with a "did you mean", in
 // every place that sets environment variables for Go: go.toolsEnvVars, gopls
 // build.env, terminal.integrated.env.*, launch and tasks env, and the GOENV
-// file — where only the go command's own variables are used at all.
+// file — where only the go command's own variables are used at all. In the
+// process environment and the login shell's, which hold every program's
+// variables (GOLANG_VERSION, GOOGLE_APPLICATION_CREDENTIALS, GO_VERSION,
+// GOPROXY_URL), only sure misspellings are reported (goenv.SuggestInEnv:
+// GOPROXI, GOPRIVTE, GONOSUMBD, GO_PROXY), without a fix: no file to edit.
 func checkUnknownGoVariable(in *Input) []Finding {
 	var out []Finding
 	windows := in.Snap.Options.GOOS == "windows"
@@ -53,5 +57,17 @@ func checkUnknownGoVariable(in *Input) []Finding {
 		out = append(out, f)
 	}
 	in.eachEnvSetting(report)
+	in.eachOSEnvName(func(name, where string, consumers []string) {
+		n := name
+		if windows {
+			n = strings.ToUpper(name)
+		}
+		suggestion := goenv.SuggestInEnv(n)
+		if suggestion == "" {
+			return
+		}
+		out = append(out, finding(place{}, name+" in "+where+" is not a variable the go command knows (did you mean "+suggestion+"?), so it has no effect"+
+			forConsumers(consumers)+".", consumers))
+	})
 	return out
 }

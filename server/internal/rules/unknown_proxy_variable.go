@@ -17,9 +17,12 @@ func init() {
 // terminal.integrated.env.*, launch and tasks env, and the GOENV file.
 // net/http reads exactly HTTP_PROXY, HTTPS_PROXY and NO_PROXY (or their
 // lower-case forms), git also ALL_PROXY; a near miss is silently ignored.
-// The process environment is not checked: it holds every program's
-// variables, not only Go's. The fix renames the key (not in the GOENV file,
-// where even the right name has no effect).
+// The fix renames the key (not in the GOENV file, where even the right name
+// has no effect). The process environment and the login shell's hold every
+// program's variables, not only Go's: there only the right words misspelled
+// (HTTPS_PORXY, HTTP_PROXYY, HTTPSPROXY) are reported, never a name with an
+// added word (HTTP_PROXY_URL may be some script's), and without a fix (no
+// file to edit).
 func checkUnknownProxyVariable(in *Input) []Finding {
 	var out []Finding
 	windows := in.Snap.Options.GOOS == "windows"
@@ -41,6 +44,14 @@ func checkUnknownProxyVariable(in *Input) []Finding {
 		out = append(out, f)
 	}
 	in.eachEnvSetting(report)
+	in.eachOSEnvName(func(name, where string, consumers []string) {
+		suggestion := proxyMisspellingIn(name, windows, false)
+		if suggestion == "" {
+			return
+		}
+		out = append(out, finding(place{}, name+" in "+where+" is not a proxy variable (did you mean "+suggestion+"?), so it has no effect"+
+			forConsumers(consumers)+": Go and git connect without the proxy it names.", consumers))
+	})
 	return out
 }
 
@@ -59,6 +70,12 @@ var proxyNameSuffixes = []string{"URL", "URI", "HOST", "SERVER", "ADDR", "ADDRES
 // or mixed case. The suggestion is lower case when the name is; with
 // caseless names (Windows) only the upper-case spelling is compared.
 func proxyMisspelling(name string, caseless bool) string {
+	return proxyMisspellingIn(name, caseless, true)
+}
+
+// proxyMisspellingIn is proxyMisspelling, with the added words
+// (HTTP_PROXY_URL) only when suffixes is set.
+func proxyMisspellingIn(name string, caseless, suffixes bool) string {
 	up := strings.ToUpper(name)
 	for _, t := range proxyTargets {
 		if name == t.name || name == strings.ToLower(t.name) || caseless && up == t.name {
@@ -74,7 +91,11 @@ func proxyMisspelling(name string, caseless bool) string {
 		if !ok {
 			continue
 		}
-		for _, s := range append([]string{""}, proxyNameSuffixes...) {
+		words := []string{""}
+		if suffixes {
+			words = append(words, proxyNameSuffixes...)
+		}
+		for _, s := range words {
 			if r, ok := strings.CutSuffix(rest, s); ok && goenv.EditDistance(r, "PROXY") <= 1 {
 				if name == strings.ToLower(name) {
 					return strings.ToLower(t.name)
