@@ -1,8 +1,9 @@
 // Starts code-server with the .vsix installed in a fresh profile on the divergence fixture, and a browser on
 // its workbench. Used by the VS Code suites.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { prepareRun, requireEnv, run, startGroup } from './harness.mjs';
+import { packVsix } from './vsix.mjs';
 import { launchBrowser } from './workbench.mjs';
 
 export const extensionId = 'go-proxy-doctor.go-proxy-doctor';
@@ -26,12 +27,18 @@ const userSettings = {
 
 /**
  * @param {string} suite  names the run folder
- * @param {{workspaceTrust: boolean, holdRequests?: boolean, settings?: Record<string, unknown>, logDir: string}} options
+ * @param {{workspaceTrust: boolean, holdRequests?: boolean, settings?: Record<string, unknown>, env?: Record<string, string>,
+ *   extensions?: string[], prepare?: (fixture: object) => void, logDir: string}} options
  *   workspaceTrust false starts with --disable-workspace-trust (every folder trusted, no prompt).
  *   settings: more user settings for the profile (e.g. goProxy.health.interval).
+ *   env: more environment for code-server (e.g. SHELL, for the login-shell probe).
+ *   extensions: folder extensions (package.json and files) installed next to the .vsix.
+ *   prepare: called with the run folder's fixture before code-server starts (e.g. to change the workspace).
  */
-export async function startWorkbench(suite, { workspaceTrust, holdRequests = false, settings = {}, logDir }) {
+export async function startWorkbench(suite, { workspaceTrust, holdRequests = false, settings = {}, env = {}, extensions: more = [], prepare, logDir }) {
   const fixture = await prepareRun(suite, { holdRequests });
+  Object.assign(fixture.env, env);
+  prepare?.(fixture);
   const userData = join(fixture.run, 'user-data');
   const extensions = join(fixture.run, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
@@ -40,6 +47,10 @@ export async function startWorkbench(suite, { workspaceTrust, holdRequests = fal
   const entry = requireEnv('E2E_CODE_SERVER');
   const common = ['--user-data-dir', userData, '--extensions-dir', extensions];
   run(node, [entry, ...common, '--install-extension', requireEnv('E2E_VSIX')], { env: fixture.env });
+  for (const dir of more) {
+    const vsix = packVsix(dir, join(fixture.run, `${basename(dir)}.vsix`));
+    run(node, [entry, ...common, '--install-extension', vsix], { env: fixture.env });
+  }
   const args = [entry, ...common, '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override'];
   if (!workspaceTrust) args.push('--disable-workspace-trust');
   const codeServer = startGroup(node, [...args, fixture.workspace], { env: fixture.env, logFile: join(logDir, 'code-server.log') });
