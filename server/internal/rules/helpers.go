@@ -543,3 +543,21 @@ func (in *Input) eachOSEnvName(fn func(name, where string, consumers []string)) 
 		}
 	}
 }
+
+// eachSetPattern calls fn for every pattern in each consumer's value of the
+// list variables names (i is the name's index), where that value was set
+// somewhere: GONOPROXY and GONOSUMDB defaulting to GOPRIVATE are GOPRIVATE's
+// patterns, reported there.
+func (in *Input) eachSetPattern(names []string, fn func(c *resolve.Consumer, i int, v resolve.Value, p goenv.Pattern)) {
+	for _, c := range in.Consumers {
+		for i, name := range names {
+			v := c.Vars[name]
+			if v.Prov.Source == sources.Default {
+				continue
+			}
+			for _, p := range goenv.SplitPatterns(v.Value) {
+				fn(c, i, v, p)
+			}
+		}
+	}
+}

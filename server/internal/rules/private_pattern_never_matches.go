@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
@@ -37,23 +36,18 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 		p                   goenv.Pattern
 	}
 	var g groups[key]
-	for _, c := range in.Consumers {
-		for _, pv := range patternVars {
-			v := c.Vars[pv.name]
-			// GONOPROXY and GONOSUMDB defaulting to GOPRIVATE are GOPRIVATE's patterns.
-			if v.Prov.Source == sources.Default {
-				continue
-			}
-			for _, p := range goenv.SplitPatterns(v.Value) {
-				problem := p.Problem()
-				if problem == "" {
-					continue
-				}
-				pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-				g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+pv.name, key{pl, pv.name, p.Raw, problem, pv.consequence, v, p}, c.Name)
-			}
-		}
+	names := make([]string, len(patternVars))
+	for i, x := range patternVars {
+		names[i] = x.name
 	}
+	in.eachSetPattern(names, func(c *resolve.Consumer, i int, v resolve.Value, p goenv.Pattern) {
+		problem := p.Problem()
+		if problem == "" {
+			return
+		}
+		pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
+		g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+patternVars[i].name, key{pl, patternVars[i].name, p.Raw, problem, patternVars[i].consequence, v, p}, c.Name)
+	})
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		f := finding(k.pl, k.name+" pattern "+quote(k.glob)+forConsumers(consumers)+" never matches a module path because "+

@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
@@ -39,23 +38,18 @@ func checkPrivatePatternTooBroad(in *Input) []Finding {
 		p           goenv.Pattern
 	}
 	var g groups[key]
-	for _, c := range in.Consumers {
-		for _, bv := range broadVars {
-			v := c.Vars[bv.name]
-			// GONOPROXY and GONOSUMDB defaulting to GOPRIVATE are GOPRIVATE's patterns.
-			if v.Prov.Source == sources.Default {
-				continue
-			}
-			for _, p := range goenv.SplitPatterns(v.Value) {
-				whole := broadScope(p)
-				if whole == "" {
-					continue
-				}
-				pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-				g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+bv.name, key{pl, bv.name, bv.skips, whole, v, p}, c.Name)
-			}
-		}
+	names := make([]string, len(broadVars))
+	for i, x := range broadVars {
+		names[i] = x.name
 	}
+	in.eachSetPattern(names, func(c *resolve.Consumer, i int, v resolve.Value, p goenv.Pattern) {
+		whole := broadScope(p)
+		if whole == "" {
+			return
+		}
+		pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
+		g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+broadVars[i].name, key{pl, broadVars[i].name, broadVars[i].skips, whole, v, p}, c.Name)
+	})
 	var out []Finding
 	g.each(func(k key, consumers []string) {
 		f := finding(k.pl, k.name+" pattern "+quote(k.p.Raw)+forConsumers(consumers)+" covers "+k.whole+", so public dependencies "+k.skips+".", consumers)
