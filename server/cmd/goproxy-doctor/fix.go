@@ -54,13 +54,14 @@ func fixFolder(ctx context.Context, folder string, settings []string, out, stder
 		if len(w.pending) > 0 {
 			read = w.read
 		}
-		d, snap, consumers, code := loadFolderWith(ctx, "check", folder, settings, opts.trusted, stderr, environ, read)
+		d, res, code := loadFolderWith(ctx, "check", folder, settings, opts.trusted, stderr, environ, read)
 		if code != exitOK {
 			return code
 		}
 		dir = d
-		w.policy = writepolicy.New(snap, consumers)
-		findings := w.inScope(engine.Diagnose(snap, consumers), func(f rules.Finding, fx rules.Fix) {
+		snap := res.Snapshot
+		w.policy = res.Policy
+		findings := w.inScope(res.Findings, func(f rules.Finding, fx rules.Fix) {
 			line := fmt.Sprintf("skipped %s %s: %s (it writes %s; use --fix-scope %s)", where(dir, snap, f), f.Code, fx.Title, report.Rel(dir, widest(fx)), fx.Scope)
 			if !skipped[line] {
 				skipped[line] = true

@@ -24,7 +24,6 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
@@ -147,11 +146,11 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	dir, _, consumers, code := loadFolder(ctx, "env", ff.folder, ff.settings, ff.trust, stderr, environ)
+	dir, res, code := loadFolder(ctx, "env", ff.folder, ff.settings, ff.trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
-	e := report.EnvJSON(dir, consumers)
+	e := report.EnvJSON(dir, res.Consumers)
 	if *asJSON {
 		if err := report.WriteJSON(stdout, e); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)
@@ -207,13 +206,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 			return code
 		}
 	}
-	dir, snap, consumers, code := loadFolder(ctx, "check", ff.folder, ff.settings, ff.trust, stderr, environ)
+	dir, res, code := loadFolder(ctx, "check", ff.folder, ff.settings, ff.trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
 
-	findings := engine.Diagnose(snap, consumers)
-	c := report.CheckJSON(snap, findings)
+	findings := res.Findings
+	c := report.CheckJSON(res.Snapshot, findings)
 	var err error
 	switch *format {
 	case "json":
@@ -239,18 +238,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 const trustUsage = "trust the folder: honour its go.alternateTools/go.goroot, let its settings shape go env's environment, and let verify contact the URLs it sets"
 
 // loadFolder is what every folder command starts with: --folder and
-// --settings checked, the folder loaded with the CLI's own environment as
-// the process environment, its consumers resolved and their values
-// confirmed with go env as far as trust allows. A non-zero code is the exit
-// status of a usage error.
-func loadFolder(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+// --settings checked, then engine.Check of the folder with the CLI's own
+// environment as the process environment, its values confirmed with go env
+// as far as trust allows. A non-zero code is the exit status of a usage
+// error.
+func loadFolder(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string) (string, *engine.Result, int) {
 	return loadFolderWith(ctx, cmd, folder, settings, trusted, stderr, environ, nil)
 }
 
 // loadFolderWith is loadFolder reading files through read (nil: the disk).
 // check --fix --dry-run reads its own changes so: the go command cannot see
 // them, so the model is not confirmed with go env then.
-func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string, read engine.Reader) (string, *sources.Snapshot, []*resolve.Consumer, int) {
+func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, trusted bool, stderr io.Writer, environ []string, read engine.Reader) (string, *engine.Result, int) {
 	dir, err := filepath.Abs(folder)
 	if err == nil {
 		var st os.FileInfo
@@ -260,7 +259,7 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor %s: --folder %s: %v\n", cmd, folder, err)
-		return "", nil, nil, exitUsage
+		return "", nil, exitUsage
 	}
 
 	env := engine.EnvMap(environ)
@@ -281,11 +280,11 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 		abs, err := filepath.Abs(s)
 		if err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
-			return "", nil, nil, exitUsage
+			return "", nil, exitUsage
 		}
 		if _, err := os.Stat(abs); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor %s: --settings %s: %v\n", cmd, s, err)
-			return "", nil, nil, exitUsage
+			return "", nil, exitUsage
 		}
 		if strings.HasSuffix(abs, ".code-workspace") {
 			cfg.WorkspaceFile = abs
@@ -294,28 +293,21 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 		}
 	}
 
-	snap := engine.Load(cfg, read)
-	consumers := engine.Resolve(snap)
 	if read != nil {
-		return dir, snap, consumers, exitOK
+		return dir, engine.Check(ctx, cfg, read, engine.CheckOptions{Confirm: engine.ConfirmNone}), exitOK
 	}
-	// The go command is the authority on effective values: confirm the model
-	// with go env (one run per distinct environment) before judging.
-	if _, err := engine.NewOracle().Confirm(ctx, snap, consumers); err != nil {
-		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %s\n", redact.RedactText(err.Error()))
+	// The go command is the authority on effective values: the model is
+	// confirmed with go env (one run per distinct environment) before judging.
+	res := engine.Check(ctx, cfg, nil, engine.CheckOptions{Oracle: engine.NewOracle(), Confirm: engine.ConfirmRun})
+	if res.ConfirmErr != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor: warning: could not confirm values with the go command: %s\n", redact.RedactText(res.ConfirmErr.Error()))
 	}
-	var unconfirmed []string
-	for _, c := range consumers {
-		if c.Unconfirmed != "" {
-			unconfirmed = append(unconfirmed, c.Name)
-		}
-	}
-	if len(unconfirmed) > 0 {
+	if unconfirmed := res.Unconfirmed(); len(unconfirmed) > 0 {
 		fmt.Fprintf(stderr, "goproxy-doctor: note: %s: values %s (the workspace's settings shape their environment; --trust-workspace lets go env run with it)\n",
 			strings.Join(unconfirmed, ", "), engine.NotConfirmedUntrusted)
 	}
-	warnSkipped(stderr, snap.Skipped())
-	return dir, snap, consumers, exitOK
+	warnSkipped(stderr, res.Snapshot.Skipped())
+	return dir, res, exitOK
 }
 
 // warnSkipped names every file the doctor refused to read, and why: a

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
@@ -43,12 +44,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		fmt.Fprintf(stderr, "goproxy-doctor verify: --candidates %v\n", err)
 		return exitUsage
 	}
-	dir, snap, consumers, code := loadFolder(ctx, "verify", *folder, settings, *trust, stderr, environ)
+	dir, checked, code := loadFolder(ctx, "verify", *folder, settings, *trust, stderr, environ)
 	if code != exitOK {
 		return code
 	}
 	start := time.Now()
-	res, err := verify.Run(ctx, verify.Targets(snap, consumers, extra), verify.Options{Timeout: *timeout, Concurrency: *concurrency, Candidates: cands})
+	res, err := engine.Verify(ctx, checked, extra, verify.Options{Timeout: *timeout, Concurrency: *concurrency, Candidates: cands})
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "goproxy-doctor verify: interrupted")
@@ -59,19 +60,19 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 	}
 	warnSkipped(stderr, res.Skipped)
 	if *asJSON {
-		if err := report.WriteJSON(stdout, res); err != nil {
+		if err := report.WriteJSON(stdout, res.Result); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor verify: %v\n", err)
 			return exitUsage
 		}
 	} else {
-		fmt.Fprint(stdout, report.VerifyText(dir, res))
+		fmt.Fprint(stdout, report.VerifyText(dir, res.Result))
 		if len(res.Withheld) > 0 {
 			fmt.Fprintf(stdout, "\n%d URL(s) chosen by the workspace were not contacted; run with --trust-workspace to probe them.\n", len(res.Withheld))
 		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
 	var errs []rules.Finding
-	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {
+	for _, f := range res.Findings {
 		if f.Severity == rules.Error {
 			errs = append(errs, f)
 		}

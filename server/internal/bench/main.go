@@ -96,12 +96,9 @@ func percentile(d []time.Duration, p float64) time.Duration {
 // runCheck is what `goproxy-doctor check` does, in process.
 func runCheck(cfg engine.Config, oracle *engine.Oracle) (time.Duration, int) {
 	start := time.Now()
-	snap := engine.Load(cfg, nil)
-	consumers := engine.Resolve(snap)
-	_, err := oracle.Confirm(context.Background(), snap, consumers)
-	check(err)
-	findings := engine.Diagnose(snap, consumers)
-	return time.Since(start), len(findings)
+	r := engine.Check(context.Background(), cfg, nil, engine.CheckOptions{Oracle: oracle, Confirm: engine.ConfirmRun})
+	check(r.ConfirmErr)
+	return time.Since(start), len(r.Findings)
 }
 
 func checkExample(dir string, env map[string]string, goEnv time.Duration) {

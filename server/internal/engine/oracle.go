@@ -187,6 +187,16 @@ type Disagreement struct {
 	Consumer, Name, Model, GoEnv string
 }
 
+// oracleNames are the variables the oracle asks go env for.
+func oracleNames() []string { return append(append([]string{}, resolve.GoVars...), "GOROOT") }
+
+// oracleAnswer is go env's answer for one consumer: its values, or why there
+// are none.
+type oracleAnswer struct {
+	vars map[string]string
+	err  error
+}
+
 // Confirm runs the oracle for every consumer (one go env per distinct
 // environment, concurrently) and replaces any modelled value the go command
 // contradicts, noting the disagreement. The go command is the authority,
@@ -194,25 +204,75 @@ type Disagreement struct {
 // the trust boundary keeps from go env keeps the model's values, noted
 // NotConfirmedUntrusted; that is not an error.
 func (o *Oracle) Confirm(ctx context.Context, s *sources.Snapshot, consumers []*resolve.Consumer) ([]Disagreement, error) {
-	names := append(append([]string{}, resolve.GoVars...), "GOROOT")
-	type out struct {
-		vars map[string]string
-		err  error
-	}
-	results := make([]out, len(consumers))
+	names := oracleNames()
+	results := make([]oracleAnswer, len(consumers))
 	var wg sync.WaitGroup
 	for i, c := range consumers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			v, err := o.GoEnv(ctx, s, c, names)
-			results[i] = out{v, err}
+			results[i] = oracleAnswer{v, err}
 		}()
 	}
 	wg.Wait()
+	known := make([]bool, len(consumers))
+	for i := range known {
+		known[i] = true
+	}
+	return applyAnswers(consumers, names, results, known)
+}
+
+// Lookup is go env's answer for the consumer when it is known without
+// running anything: cached from an earlier run for the same binary,
+// environment and GOENV/go.env contents, or refused by the trust boundary,
+// or impossible (no go command). ok is false when only running go env would
+// tell. An entry is only ever cached after go env read files whose content
+// was the one the snapshot saw (savedAsSeen), so a hit is an answer about
+// this snapshot whatever the disk holds now.
+func (o *Oracle) Lookup(s *sources.Snapshot, c *resolve.Consumer, names []string) (vars map[string]string, ok bool, err error) {
+	env, err := oracleEnv(s, c)
+	if err != nil {
+		return nil, true, err
+	}
+	if s.GoBinary == "" {
+		return nil, true, fmt.Errorf("go env: no go command found on the consumer's PATH")
+	}
+	key := o.key(s, c, env, names)
+	o.mu.Lock()
+	r, hit := o.cache[key]
+	o.mu.Unlock()
+	if !hit {
+		return nil, false, nil
+	}
+	return r.vars, true, r.err
+}
+
+// ConfirmCached is Confirm with what the oracle already knows (Lookup):
+// it never runs go env. pending reports consumers whose answer is not
+// known yet; they keep the model's values.
+func (o *Oracle) ConfirmCached(s *sources.Snapshot, consumers []*resolve.Consumer) (dis []Disagreement, pending bool, err error) {
+	names := oracleNames()
+	results := make([]oracleAnswer, len(consumers))
+	known := make([]bool, len(consumers))
+	for i, c := range consumers {
+		v, ok, err := o.Lookup(s, c, names)
+		results[i], known[i] = oracleAnswer{v, err}, ok
+		pending = pending || !ok
+	}
+	dis, err = applyAnswers(consumers, names, results, known)
+	return dis, pending, err
+}
+
+// applyAnswers replaces the modelled values go env contradicts (for the
+// consumers whose answer is known) and notes each disagreement.
+func applyAnswers(consumers []*resolve.Consumer, names []string, results []oracleAnswer, known []bool) ([]Disagreement, error) {
 	var dis []Disagreement
 	var firstErr error
 	for i, c := range consumers {
+		if !known[i] {
+			continue
+		}
 		if errors.Is(results[i].err, ErrUntrusted) {
 			markUnconfirmed(c, names, NotConfirmedUntrusted)
 			continue

@@ -8,7 +8,6 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/uri"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 )
 
@@ -34,9 +33,10 @@ type FolderEnvironment struct {
 	URI uri.URI `json:"uri"`
 }
 
-// environment resolves each requested folder from its latest snapshot (or a
-// fresh one when changes are still on their way to the diagnoser) and confirms the values with go env,
-// whose cache the background diagnosis has usually filled already.
+// environment answers from each requested folder's latest result (or a
+// fresh one when changes are still on their way to the diagnoser), its
+// values confirmed by go env, whose answers the background diagnosis has
+// usually cached already.
 func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, error) {
 	var a environmentArgs
 	if len(args) > 0 && string(args[0]) != "null" {
@@ -52,15 +52,11 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 	out := EnvironmentResult{Folders: []FolderEnvironment{}}
 	var envs []report.Env
 	for _, f := range folders {
-		r := s.freshResult(f, v)
-		consumers := engine.Resolve(r.snap)
-		if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("go env: %w", ctx.Err())
-			}
-			s.log.Debug("go env", "folder", f.path, "err", err)
+		r, err := s.confirmedResult(ctx, f, v)
+		if err != nil {
+			return nil, err
 		}
-		env := report.EnvJSON(f.path, consumers).Clipped()
+		env := report.EnvJSON(f.path, r.res.Consumers).Clipped()
 		envs = append(envs, env)
 		out.Folders = append(out.Folders, FolderEnvironment{Env: env, URI: f.uri})
 	}
@@ -81,5 +77,26 @@ func (s *server) freshResult(f folder, v view) *folderResult {
 	if r != nil {
 		mods = r.mods
 	}
-	return diagnoseFolder(f, v, s.newReadCache(v), mods)
+	return s.diagnoseFolder(f, v, s.newReadCache(v), mods)
+}
+
+// confirmedResult is freshResult with every consumer's values confirmed by
+// go env: when the diagnosis could not apply go env's answers from the
+// oracle's cache, go env runs now, and the confirmed result replaces the
+// stored one (if it still is the latest) so that diagnostics show it too.
+func (s *server) confirmedResult(ctx context.Context, f folder, v view) (*folderResult, error) {
+	r := s.freshResult(f, v)
+	if !r.res.Pending {
+		return r, nil
+	}
+	res := r.res.Confirm(ctx, s.opts.Oracle)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("go env: %w", ctx.Err())
+	}
+	if res.ConfirmErr != nil {
+		s.log.Debug("go env", "folder", f.path, "err", res.ConfirmErr)
+	}
+	c := r.with(res)
+	s.diag.confirmed(r, c)
+	return c, nil
 }

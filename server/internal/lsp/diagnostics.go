@@ -4,10 +4,12 @@ package lsp
 // changed and wake the diagnoser; its single goroutine takes a view of the
 // open buffers, reloads the folders that read a changed path, runs the rules
 // and publishes what differs from what the client already has (changes that
-// outpace it are debounced and diagnosed together). Once the inputs have been
-// quiet for a while, the go env oracle confirms the snapshot in the
-// background; when the go command corrects the model, the rules run again and
-// the difference is published.
+// outpace it are debounced and diagnosed together). Each folder's diagnosis is
+// one engine.Check that applies the corrections the go env oracle already
+// knows; when some consumer's environment is new to it, the oracle runs go env
+// in the background once the inputs have been quiet for a while, the folder is
+// checked again with the answers and the difference is published. Later
+// keystrokes find those answers in the oracle's cache, so a correction stays.
 
 import (
 	"bytes"
@@ -71,16 +73,19 @@ type diagnoser struct {
 	watcher      *watchRegistrar
 }
 
-// folderResult is one folder's snapshot and what the rules found in it.
+// folderResult is one folder's engine.Result, with what the snapshot read.
 // It is immutable once stored.
 type folderResult struct {
 	modified uint64 // the modification count it is up to date with
 	folder   folder
-	snap     *sources.Snapshot
-	files    *fileSet // what the snapshot read, with contents
-	mods     []string // the folder's go.mod files
+	res      *engine.Result
+	snap     *sources.Snapshot // res.Snapshot
+	files    *fileSet          // what the snapshot read, with contents
+	mods     []string          // the folder's go.mod files
+	// findings are res.Findings, or a Verify run's findings for the
+	// results setVerified keeps.
 	findings []rules.Finding
-	policy   *writepolicy.Policy // where code actions may write
+	policy   *writepolicy.Policy // where code actions may write (res.Policy)
 	// offers are fixes a Verify run offers without a diagnostic (the
 	// ranked GOPROXY), placed like findings; only verified results hold them.
 	offers []rules.Finding
@@ -239,7 +244,7 @@ func (d *diagnoser) run() (outpaced bool) {
 			results[f.path] = &c
 			continue
 		}
-		results[f.path] = diagnoseFolder(f, v, reads, mods)
+		results[f.path] = d.s.diagnoseFolder(f, v, reads, mods)
 	}
 	d.modFiles = modFiles
 	d.resMu.Lock()
@@ -312,12 +317,13 @@ func modFileIncluded(folder, path string) bool {
 	return true
 }
 
-// diagnoseFolder loads, resolves and diagnoses one folder. mods lists its
-// go.mod files (nil: walk the folder to find them).
-func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderResult {
+// diagnoseFolder checks one folder (engine.Check), applying what the
+// oracle already knows of go env's answers and running nothing. mods lists
+// its go.mod files (nil: walk the folder to find them).
+func (s *server) diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderResult {
 	cs := v.cs
 	files := reads.fileSet()
-	snap := engine.Load(engine.Config{
+	res := engine.Check(s.ctx, engine.Config{
 		Folder:        f.path,
 		WorkspaceFile: cs.WorkspaceFile,
 		UserSettings:  cs.UserSettingsPath,
@@ -329,19 +335,32 @@ func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderRe
 			VSCodeGoActive: cs.VSCodeGoActive,
 		},
 		ModFiles: mods,
-	}, files.read)
-	consumers := engine.Resolve(snap)
-	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods, findings: engine.Diagnose(snap, consumers),
-		policy: writepolicy.New(snap, consumers)}
+	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached})
+	return folderResult{modified: v.modified, folder: f, files: files, mods: mods}.with(res)
 }
 
-// startOracle confirms every folder's model with go env in the background.
-// It is cancelled by the next run; its cache makes unchanged environments free.
+// with is r holding res.
+func (r folderResult) with(res *engine.Result) *folderResult {
+	r.res, r.snap, r.findings, r.policy = res, res.Snapshot, res.Findings, res.Policy
+	return &r
+}
+
+// startOracle has go env answer, in the background, for the consumers
+// whose answer the oracle did not know when their folder was checked, and
+// the folder checked again with them. It is cancelled by the next run.
 func (d *diagnoser) startOracle(results map[string]*folderResult) {
+	var list []*folderResult
+	for _, r := range results {
+		if r.res.Pending {
+			list = append(list, r)
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
 	ctx, cancel := context.WithCancel(d.ctx)
 	d.oracleCancel = cancel
 	gen := d.gen
-	list := slices.Collect(maps.Values(results))
 	// Wait for the inputs to stay unchanged a while (the next run cancels
 	// this one): a distinct environment per keystroke must not start a go
 	// process per keystroke.
@@ -358,25 +377,17 @@ func (d *diagnoser) startOracle(results map[string]*folderResult) {
 		}
 		var out []*folderResult
 		for _, r := range list {
-			consumers := engine.Resolve(r.snap)
-			dis, err := d.s.opts.Oracle.Confirm(ctx, r.snap, consumers)
+			res := r.res.Confirm(ctx, d.s.opts.Oracle)
 			if ctx.Err() != nil {
 				return
 			}
-			if err != nil {
-				d.s.log.Debug("go env", "folder", r.folder.path, "err", err)
+			if res.ConfirmErr != nil {
+				d.s.log.Debug("go env", "folder", r.folder.path, "err", res.ConfirmErr)
 			}
-			if len(dis) == 0 {
-				continue
+			if len(res.Disagreements) > 0 {
+				d.s.log.Info("go env corrected the model", "folder", r.folder.path, "values", len(res.Disagreements))
 			}
-			d.s.log.Info("go env corrected the model", "folder", r.folder.path, "values", len(dis))
-			c := *r
-			c.findings = engine.Diagnose(r.snap, consumers)
-			c.policy = writepolicy.New(r.snap, consumers)
-			out = append(out, &c)
-		}
-		if len(out) == 0 {
-			return
+			out = append(out, r.with(res))
 		}
 		select {
 		case d.oracle <- oracleOutcome{gen: gen, results: out}:
@@ -385,7 +396,7 @@ func (d *diagnoser) startOracle(results map[string]*folderResult) {
 	})
 }
 
-// applyOracle replaces the results the oracle corrected, unless a newer run
+// applyOracle replaces the results the oracle confirmed, unless a newer run
 // has superseded them, and publishes the difference.
 func (d *diagnoser) applyOracle(out oracleOutcome) {
 	if out.gen != d.gen {
@@ -399,6 +410,28 @@ func (d *diagnoser) applyOracle(out oracleOutcome) {
 	}
 	d.resMu.Unlock()
 	d.publish(d.view)
+}
+
+// confirmed replaces the stored result r with c, the same snapshot with its
+// values confirmed by go env (by a command that could not wait for the
+// background), unless a newer diagnosis has superseded r, and publishes the
+// difference.
+func (d *diagnoser) confirmed(r, c *folderResult) {
+	d.resMu.Lock()
+	cur := d.results[r.folder.path]
+	stored := cur != nil && cur.res == r.res
+	if stored {
+		cc := *c
+		cc.modified = cur.modified
+		d.results[r.folder.path] = &cc
+	}
+	d.resMu.Unlock()
+	if stored {
+		select {
+		case d.republish <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // result returns the latest result for a folder (nil before the first run).

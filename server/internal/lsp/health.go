@@ -11,7 +11,6 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -75,14 +74,11 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "no workspace folder")
 	}
 	f := folders[0]
-	r := s.freshResult(f, v)
-	consumers := engine.Resolve(r.snap)
-	if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("go env: %w", ctx.Err())
-		}
-		s.log.Debug("go env", "folder", f.path, "err", err)
+	r, err := s.confirmedResult(ctx, f, v)
+	if err != nil {
+		return nil, err
 	}
+	consumers := r.res.Consumers
 	i := slices.IndexFunc(consumers, func(c *resolve.Consumer) bool { return c.Name == healthConsumer })
 	if i < 0 {
 		return nil, fmt.Errorf("%s: no %s consumer", f.path, healthConsumer)

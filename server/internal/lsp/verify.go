@@ -105,26 +105,19 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	defer p.done()
 
 	type job struct {
-		r       *folderResult
-		targets []verify.Target
-		input   *rules.Input
+		r   *folderResult
+		run *engine.Verification
 	}
 	var jobs []job
 	total := 0
 	for _, f := range folders {
-		r := s.freshResult(f, v)
-		consumers := engine.Resolve(r.snap)
-		if _, err := s.opts.Oracle.Confirm(ctx, r.snap, consumers); err != nil {
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("go env: %w", ctx.Err())
-			}
-			s.log.Debug("go env", "folder", f.path, "err", err)
+		r, err := s.confirmedResult(ctx, f, v)
+		if err != nil {
+			return nil, err
 		}
-		targets := verify.Targets(r.snap, consumers, extra)
-		for _, t := range targets {
-			total += len(t.Modules)
-		}
-		jobs = append(jobs, job{r: r, targets: targets, input: &rules.Input{Snap: r.snap, Consumers: consumers}})
+		run := engine.PrepareVerify(r.res, extra)
+		total += run.Modules()
+		jobs = append(jobs, job{r: r, run: run})
 	}
 	p.begin(fmt.Sprintf("%d module(s)", total))
 
@@ -139,15 +132,15 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 			}
 			p.report(done+pr.Done, total, fmt.Sprintf("%s@%s (%s): %s", m.Path, m.Version, strings.Join(m.Consumers, ", "), m.Outcome))
 		}
-		res, err := verify.Run(ctx, j.targets, opts)
+		res, err := j.run.Run(ctx, opts)
 		if err != nil {
 			p.end("Cancelled")
 			return nil, fmt.Errorf("verify %s: %w", j.r.folder.path, err)
 		}
 		done += len(res.Modules)
-		s.diag.setVerified(j.r, rules.VerifyFindings(j.input, res), rules.VerifyOffers(j.input, res))
-		out.Folders = append(out.Folders, FolderVerify{Result: res, Folder: j.r.folder.path, URI: j.r.folder.uri})
-		text = append(text, report.VerifyText(j.r.folder.path, res))
+		s.diag.setVerified(j.r, res.Findings, res.Offers)
+		out.Folders = append(out.Folders, FolderVerify{Result: res.Result, Folder: j.r.folder.path, URI: j.r.folder.uri})
+		text = append(text, report.VerifyText(j.r.folder.path, res.Result))
 	}
 	out.Text = strings.Join(text, "\n")
 	p.end(fmt.Sprintf("%d module(s): %d served, %d not", done, ok, done-ok))
