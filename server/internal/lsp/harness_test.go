@@ -57,6 +57,7 @@ type setup struct {
 	stdio       bool                 // the server's stream ignores Close, like os.Stdin
 	plainEdits  bool                 // the client takes WorkspaceEdit.changes only
 	debounce    time.Duration
+	env         map[string]string // more process environment (PATH: put first)
 }
 
 type option func(*setup)
@@ -98,6 +99,19 @@ func withPlainEdits() option { return func(s *setup) { s.plainEdits = true } }
 // withDebounce sets Options.Debounce (the harness default is none: -1).
 func withDebounce(d time.Duration) option { return func(s *setup) { s.debounce = d } }
 
+// withEnv adds process environment variables the client reports; a PATH
+// is put before the default one (a fake go command first).
+func withEnv(env map[string]string) option {
+	return func(s *setup) {
+		if s.env == nil {
+			s.env = map[string]string{}
+		}
+		for k, v := range env {
+			s.env[k] = v
+		}
+	}
+}
+
 // uninitialized leaves the handshake to the test.
 func uninitialized() option { return func(s *setup) { s.initialize = false } }
 
@@ -138,6 +152,12 @@ func start(t testing.TB, opts ...option) *harness {
 		"HOME":  h.home,
 		"GOENV": h.goenv,
 		"PATH":  goBinDir() + string(os.PathListSeparator) + "/usr/bin" + string(os.PathListSeparator) + "/bin",
+	}
+	for k, v := range cfg.env {
+		if k == "PATH" {
+			v += string(os.PathListSeparator) + h.env["PATH"]
+		}
+		h.env[k] = v
 	}
 	for _, dir := range []string{h.folder, h.home} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -226,6 +226,7 @@ type environmentResult struct {
 				File   string `json:"file"`
 				Line   int    `json:"line"`
 				Key    string `json:"key"`
+				Note   string `json:"note"`
 			} `json:"vars"`
 		} `json:"consumers"`
 		Divergent []string `json:"divergent"`
