@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
 // methodClientState is the custom notification by which the client replaces
@@ -34,24 +34,8 @@ type clientStateParams struct {
 	SupportsReloadWindow bool `json:"supportsReloadWindow"`
 }
 
-// clientState is what the client knows that the files cannot tell, with
-// defaults filled in for clients that send nothing (e.g. Neovim).
-type clientState struct {
-	ProcessEnv       map[string]string
-	VSCodeGoActive   bool
-	TerminalEnv      map[string]string
-	UserSettingsPath string // normalised path; "" for none
-	WorkspaceFile    string // normalised path; "" for a single-folder window
-	OSFlavour        string
-	RemoteName       string
-	Trusted          bool
-	// SupportsReloadWindow: the client can run commandReloadWindow (VS
-	// Code); other clients get no code action they could not run.
-	SupportsReloadWindow bool
-	// Captured is true when the client sent its own environment: then the
-	// terminal's may differ from it, and a login-shell probe tells how.
-	Captured bool
-}
+// clientState is what the client knows that the files cannot tell.
+type clientState = session.ClientState
 
 // decodeClientState decodes raw (absent or null means all defaults). A
 // malformed value yields the defaults and an error to log.
@@ -111,18 +95,8 @@ func pathOrURI(s string) string {
 	return normPath(s)
 }
 
-// normPath is the one spelling of a path used for map keys and the engine:
-// cleaned, with a lower-case Windows drive letter as VS Code's URIs have it.
-func normPath(p string) string {
-	if p == "" {
-		return ""
-	}
-	p = filepath.Clean(p)
-	if runtime.GOOS == "windows" && len(p) >= 2 && p[1] == ':' {
-		p = strings.ToLower(p[:1]) + p[1:]
-	}
-	return p
-}
+// normPath is the one spelling of a path (session.NormPath).
+func normPath(p string) string { return session.NormPath(p) }
 
 // uriPath returns the normalised path of a file URI ("" for other schemes).
 func uriPath(u uri.URI) string {
@@ -137,11 +111,3 @@ func uriPath(u uri.URI) string {
 // shellProbeTimeout bounds the login-shell probe; VS Code waits about as long
 // for its own shell environment resolution.
 const shellProbeTimeout = 10 * time.Second
-
-// wantsShellProbe says whether the terminal's environment should come from a
-// login-shell probe (SPEC §4): only when the client captured its own
-// environment, did not send the terminal's, trusts the workspace (the shell
-// runs the user's startup files) and runs on a system with login shells.
-func (cs clientState) wantsShellProbe() bool {
-	return cs.Captured && cs.TerminalEnv == nil && cs.Trusted && runtime.GOOS != "windows" && cs.ProcessEnv["SHELL"] != ""
-}

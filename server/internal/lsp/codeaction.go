@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
 // codeActionKinds are the kinds the server offers (and advertises).
@@ -41,9 +42,23 @@ func editCapabilitiesOf(c protocol.ClientCapabilities) editCapabilities {
 	return out
 }
 
+// fileDiagnostic is a placed diagnostic with its LSP range.
+type fileDiagnostic struct {
+	session.Diagnostic
+	rng protocol.Range
+}
+
+func fileDiagnostics(ds []session.Diagnostic) []fileDiagnostic {
+	out := make([]fileDiagnostic, len(ds))
+	for i, d := range ds {
+		out[i] = fileDiagnostic{Diagnostic: d, rng: protocolRange(d.Range)}
+	}
+	return out
+}
+
 // located is a diagnostic of the document a code action request is about.
 type located struct {
-	r       *folderResult
+	r       *session.FolderResult
 	fd      fileDiagnostic
 	diag    protocol.Diagnostic // as the client has it when it sent it
 	inRange bool
@@ -62,24 +77,24 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if !wantQuick && !wantAll {
 		return out, nil
 	}
-	v := s.view()
-	docs := v.docs
+	v := s.sess.View()
+	docs := v.Docs
 	s.mu.Lock()
 	caps := s.editCaps
-	reload := s.cs.SupportsReloadWindow
 	s.mu.Unlock()
+	reload := v.CS.SupportsReloadWindow
 
 	var here []located
-	for _, f := range v.folders {
+	for _, f := range v.Folders {
 		// Fresh for the document as the client has it, even when its last
 		// edit has not been diagnosed yet.
 		r := s.freshResult(f, v)
 		// A Verify run's findings carry fixes too (the ranked GOPROXY).
-		for _, fd := range append(r.diagnostics(), s.diag.verifyDiagnostics(r)...) {
-			if fd.path != path {
+		for _, fd := range fileDiagnostics(append(r.Diagnostics(), s.sess.VerifyDiagnostics(r)...)) {
+			if fd.Path != path {
 				continue
 			}
-			l := located{r: r, fd: fd, diag: fd.toProtocol(view{docs: docs}), inRange: true}
+			l := located{r: r, fd: fd, diag: toProtocol(fd.Diagnostic, docs), inRange: true}
 			if d, ok := sentByClient(params.Context.Diagnostics, fd); ok {
 				l.diag = d
 			} else if len(params.Context.Diagnostics) > 0 || !overlaps(fd.rng, params.Range) {
@@ -90,8 +105,8 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 				here = append(here, l)
 			}
 		}
-		for _, fd := range s.diag.verifyOffers(r) {
-			if fd.path == path && overlaps(fd.rng, params.Range) {
+		for _, fd := range fileDiagnostics(s.sess.VerifyOffers(r)) {
+			if fd.Path == path && overlaps(fd.rng, params.Range) {
 				here = append(here, located{r: r, fd: fd, inRange: true, offer: true})
 			}
 		}
@@ -113,7 +128,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			if !l.inRange {
 				continue
 			}
-			for _, fx := range l.fd.finding.Fixes {
+			for _, fx := range l.fd.Finding.Fixes {
 				key := fixKeyOf(fx)
 				if o, ok := byKey[key]; ok {
 					if !l.offer {
@@ -131,11 +146,11 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 					Kind:        &kind,
 					Diagnostics: []protocol.Diagnostic{l.diag},
 					Edit:        edit,
-				}, sev: l.fd.finding.Severity, prefers: fx.Preferred}
+				}, sev: l.fd.Finding.Severity, prefers: fx.Preferred}
 				if l.offer {
 					o.action.Diagnostics = nil
 				}
-				if fx.Preferred && rules.Repairs(l.fd.finding, fx, l.r.files.content(l.fd.finding.File)) {
+				if fx.Preferred && rules.Repairs(l.fd.Finding, fx, l.r.Content(l.fd.Finding.File)) {
 					o.rank = 1
 				}
 				byKey[key] = o
@@ -166,20 +181,20 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		var findings []rules.Finding
 		diags := map[string]protocol.Diagnostic{}
 		for _, l := range here {
-			f := l.fd.finding
+			f := l.fd.Finding
 			f.Fixes = nil
-			for _, fx := range l.fd.finding.Fixes {
+			for _, fx := range l.fd.Finding.Fixes {
 				if fx.Preferred && onlyIn(fx, path) {
 					f.Fixes = append(f.Fixes, fx)
 				}
 			}
 			if len(f.Fixes) > 0 {
 				findings = append(findings, f)
-				diags[findingKey(f)] = l.fd.toProtocol(view{docs: docs})
+				diags[findingKey(f)] = toProtocol(l.fd.Diagnostic, docs)
 			}
 		}
 		r := here[0].r
-		chosen := rules.FixAll(findings, r.files.content)
+		chosen := rules.FixAll(findings, r.Content)
 		var edits []rules.Edit
 		var fixed []protocol.Diagnostic
 		for _, c := range chosen {
@@ -210,7 +225,7 @@ const reloadWindowTitle = "Reload Window"
 func reloadWindowAction(here []located) *protocol.CodeAction {
 	var diags []protocol.Diagnostic
 	for _, l := range here {
-		if l.inRange && l.fd.finding.Code == rules.CodeEditorEnvStale {
+		if l.inRange && l.fd.Finding.Code == rules.CodeEditorEnvStale {
 			diags = append(diags, l.diag)
 		}
 	}
@@ -244,7 +259,7 @@ func wanted(only []protocol.CodeActionKind, kind protocol.CodeActionKind, byDefa
 // sentByClient finds the client's copy of a diagnostic: same code and range.
 func sentByClient(sent []protocol.Diagnostic, fd fileDiagnostic) (protocol.Diagnostic, bool) {
 	for _, d := range sent {
-		if code, ok := d.Code.(protocol.String); ok && string(code) == fd.finding.Code && d.Range == fd.rng {
+		if code, ok := d.Code.(protocol.String); ok && string(code) == fd.Finding.Code && d.Range == fd.rng {
 			return d, true
 		}
 	}
@@ -286,7 +301,7 @@ func fixKeyOf(fx rules.Fix) string {
 // client cannot apply the edit: it creates a file and the client cannot, it
 // touches an open document that has changed since the diagnosis, or the
 // write policy refuses one of its files.
-func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabilities, edits []rules.Edit) (*protocol.WorkspaceEdit, bool) {
+func workspaceEdit(r *session.FolderResult, docs map[string]*session.Document, caps editCapabilities, edits []rules.Edit) (*protocol.WorkspaceEdit, bool) {
 	var order []string
 	byFile := map[string][]rules.Edit{}
 	for _, e := range edits {
@@ -301,10 +316,10 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 		// The write policy, against the disk: no link out of the allowed
 		// places, no device, no read-only file, no new directory.
 		fe := byFile[p]
-		if r.policy == nil {
+		if r.Res.Policy == nil {
 			return nil, false
 		}
-		if _, err := r.policy.Check(p, len(fe) == 1 && fe[0].Create); err != nil {
+		if _, err := r.Res.Policy.Check(p, len(fe) == 1 && fe[0].Create); err != nil {
 			return nil, false
 		}
 	}
@@ -312,11 +327,11 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 		u := uri.File(p)
 		var version *int32
 		if doc, ok := docs[p]; ok {
-			v, read := r.files.docVersion(p)
-			if !read || v != doc.version {
+			v, read := r.DocVersion(p)
+			if !read || v != doc.Version() {
 				return nil, false
 			}
-			u, version = doc.uri, &v
+			u, version = uri.URI(doc.URI()), &v
 		}
 		var tes []protocol.TextEdit
 		if fe := byFile[p]; len(fe) == 1 && fe[0].Create {
@@ -331,7 +346,7 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 			})
 			tes = []protocol.TextEdit{{NewText: fe[0].NewText}}
 		} else {
-			m := position.NewMapper(r.files.content(p))
+			m := position.NewMapper(r.Content(p))
 			for _, e := range fe {
 				if e.Create {
 					return nil, false
@@ -356,20 +371,4 @@ func workspaceEdit(r *folderResult, docs map[string]*document, caps editCapabili
 		})
 	}
 	return we, true
-}
-
-// docVersion is the version of an open document whose buffer the snapshot
-// read (false when it read the disk or did not read the path).
-func (f *fileSet) docVersion(path string) (int32, bool) {
-	f.mu.Lock()
-	read := f.paths[path]
-	f.mu.Unlock()
-	if !read {
-		return 0, false
-	}
-	doc, ok := f.cache.docs[path]
-	if !ok {
-		return 0, false
-	}
-	return doc.version, true
 }

@@ -9,6 +9,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
 // CommandEnvironment returns the effective environment per folder and
@@ -44,8 +45,8 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "arguments: %v", err)
 		}
 	}
-	v := s.view()
-	folders, err := pickFolders(v.folders, a.Folder)
+	v := s.sess.View()
+	folders, err := pickFolders(v.Folders, a.Folder)
 	if err != nil {
 		return nil, err
 	}
@@ -56,47 +57,25 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 		if err != nil {
 			return nil, err
 		}
-		env := report.EnvJSON(f.path, r.res.Consumers).Clipped()
+		env := report.EnvJSON(f.Path, r.Res.Consumers).Clipped()
 		envs = append(envs, env)
-		out.Folders = append(out.Folders, FolderEnvironment{Env: env, URI: f.uri})
+		out.Folders = append(out.Folders, FolderEnvironment{Env: env, URI: uri.URI(f.URI)})
 	}
 	out.Markdown = report.Markdown(envs)
 	return out, nil
 }
 
-// freshResult is the folder's latest diagnosis when no change has happened
-// since view v was taken, else a diagnosis of the folder made now against v
-// (a change may still be on its way to the diagnoser). Requests use it so
-// they answer for the state the client sees.
-func (s *server) freshResult(f folder, v view) *folderResult {
-	r := s.diag.result(f.path)
-	if r != nil && r.modified == v.modified {
-		return r
-	}
-	var mods []string // nil: walk the folder
-	if r != nil {
-		mods = r.mods
-	}
-	return s.diagnoseFolder(f, v, s.newReadCache(v), mods)
+// freshResult is the session's FreshResult.
+func (s *server) freshResult(f folder, v session.View) *session.FolderResult {
+	return s.sess.FreshResult(f, v)
 }
 
-// confirmedResult is freshResult with every consumer's values confirmed by
-// go env: when the diagnosis could not apply go env's answers from the
-// oracle's cache, go env runs now, and the confirmed result replaces the
-// stored one (if it still is the latest) so that diagnostics show it too.
-func (s *server) confirmedResult(ctx context.Context, f folder, v view) (*folderResult, error) {
-	r := s.freshResult(f, v)
-	if !r.res.Pending {
-		return r, nil
+// confirmedResult is the session's ConfirmedResult: the folder's result
+// with every consumer's values confirmed by go env.
+func (s *server) confirmedResult(ctx context.Context, f folder, v session.View) (*session.FolderResult, error) {
+	r, err := s.sess.ConfirmedResult(ctx, f, v)
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
 	}
-	res := r.res.Confirm(ctx, s.opts.Oracle)
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("go env: %w", ctx.Err())
-	}
-	if res.ConfirmErr != nil {
-		s.log.Debug("go env", "folder", f.path, "err", res.ConfirmErr)
-	}
-	c := r.with(res)
-	s.diag.confirmed(r, c)
-	return c, nil
+	return r, nil
 }

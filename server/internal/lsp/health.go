@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -65,8 +66,8 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 		}
 		opts.Timeout = d
 	}
-	v := s.view()
-	folders, err := pickFolders(v.folders, a.Folder)
+	v := s.sess.View()
+	folders, err := pickFolders(v.Folders, a.Folder)
 	if err != nil {
 		return nil, err
 	}
@@ -78,21 +79,21 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	consumers := r.res.Consumers
+	consumers := r.Res.Consumers
 	i := slices.IndexFunc(consumers, func(c *resolve.Consumer) bool { return c.Name == healthConsumer })
 	if i < 0 {
-		return nil, fmt.Errorf("%s: no %s consumer", f.path, healthConsumer)
+		return nil, fmt.Errorf("%s: no %s consumer", f.Path, healthConsumer)
 	}
 	gopls := consumers[i]
 	var target *verify.Target
-	for _, t := range verify.Targets(r.snap, consumers, nil) {
+	for _, t := range verify.Targets(r.Res.Snapshot, consumers, nil) {
 		if slices.Contains(t.Consumers, healthConsumer) {
 			target = &t
 			break
 		}
 	}
 	if target == nil {
-		return nil, fmt.Errorf("%s: no environment for %s", f.path, healthConsumer)
+		return nil, fmt.Errorf("%s: no environment for %s", f.Path, healthConsumer)
 	}
 	// GONOPROXY defaults to GOPRIVATE; both are checked for the named module.
 	target.Vars["GOPRIVATE"] = gopls.Vars["GOPRIVATE"].Value
@@ -103,7 +104,7 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 	}
 	res, err := verify.Health(ctx, *target, a.Module, opts)
 	if err != nil {
-		return nil, fmt.Errorf("health %s: %w", f.path, err)
+		return nil, fmt.Errorf("health %s: %w", f.Path, err)
 	}
 	// The status bar speaks for gopls, whichever consumer the environment's
 	// first is.
@@ -111,7 +112,7 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 	if res.Recommendation != nil {
 		res.Recommendation.Consumer = healthConsumer
 	}
-	out := HealthResponse{HealthResult: res, Folder: f.path, URI: f.uri}
+	out := HealthResponse{HealthResult: res, Folder: f.Path, URI: uri.URI(f.URI)}
 	if res.Down {
 		out.Fix = s.healthFix(r, v, gopls, res)
 	}
@@ -120,14 +121,14 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 
 // healthFix is Verify's ranked-GOPROXY quick fix for the gopls consumer,
 // made from the health check's rows, as an edit the client can apply.
-func (s *server) healthFix(r *folderResult, v view, gopls *resolve.Consumer, res *verify.HealthResult) *HealthFix {
-	in := &rules.Input{Snap: r.snap, Consumers: []*resolve.Consumer{gopls}}
+func (s *server) healthFix(r *session.FolderResult, v session.View, gopls *resolve.Consumer, res *verify.HealthResult) *HealthFix {
+	in := &rules.Input{Snap: r.Res.Snapshot, Consumers: []*resolve.Consumer{gopls}}
 	s.mu.Lock()
 	caps := s.editCaps
 	s.mu.Unlock()
 	for _, f := range rules.VerifyOffers(in, &verify.Result{Proxies: res.Entries}) {
 		for _, fx := range f.Fixes {
-			if edit, ok := workspaceEdit(r, v.docs, caps, fx.Edits); ok {
+			if edit, ok := workspaceEdit(r, v.Docs, caps, fx.Edits); ok {
 				return &HealthFix{Title: fx.Title, Edit: edit}
 			}
 		}

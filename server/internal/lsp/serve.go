@@ -1,6 +1,8 @@
 // Package lsp is the language server's transport: it owns the JSON-RPC
-// connection, the middleware chain, the lifecycle state machine, the open
-// editor buffers and the conversion of engine findings into LSP diagnostics.
+// connection, the middleware chain, the lifecycle state machine, the
+// handlers and the conversion of placed findings into LSP diagnostics and
+// edits. The state behind it (open buffers, file cache, the diagnosis loop,
+// the latest result per folder) is package session's.
 // It is the only package that imports go.lsp.dev; everything it shows comes
 // from the engine (server/internal/engine), the same one the CLI runs.
 package lsp

@@ -3,10 +3,11 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
@@ -14,6 +15,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
 const serverName = "goproxy-doctor"
@@ -48,11 +50,7 @@ func (st serverState) String() string {
 }
 
 // folder is a workspace folder.
-type folder struct {
-	path string // normalised
-	uri  uri.URI
-	name string
-}
+type folder = session.Folder
 
 // server is the state of one connection. It embeds UnimplementedServer, so
 // every method it does not override answers MethodNotFound (requests) or is
@@ -64,27 +62,22 @@ type server struct {
 	client protocol.Client
 	log    *slog.Logger
 	opts   Options
-	diag   *diagnoser
-	disk   *diskCache     // file contents across diagnoses
-	bg     sync.WaitGroup // background goroutines Serve waits for
-	exit   *signal
+	// sess is the state: buffers, file cache, folders, client state, the
+	// diagnosis loop and the latest result per folder.
+	sess    *session.Session
+	watcher *watchRegistrar
+	bg      sync.WaitGroup // background goroutines Serve waits for
+	exit    *signal
 	// verifies are the running goproxy-doctor.verify commands.
 	verifies *verifications
 
 	stateMu sync.Mutex
 	state   serverState
 
-	mu sync.Mutex // guards the fields below
-	// modified counts every change a diagnosis must see (buffers, client
-	// state, folders, watched files): a result computed at the current count
-	// is up to date.
-	modified uint64
-	cs       clientState
-	folders  []folder
-	docs     map[string]*document // open buffers by normalised path
-	watchDyn bool                 // the client registers file watchers dynamically
-	watchRel bool                 // ... and understands RelativePattern
-	editCaps editCapabilities     // what WorkspaceEdits the client applies
+	mu       sync.Mutex       // guards the fields below
+	watchDyn bool             // the client registers file watchers dynamically
+	watchRel bool             // ... and understands RelativePattern
+	editCaps editCapabilities // what WorkspaceEdits the client applies
 }
 
 var _ protocol.Server = (*server)(nil)
@@ -97,10 +90,17 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
 		opts:     opts,
 		exit:     newSignal(),
 		verifies: &verifications{running: map[string]context.CancelFunc{}},
-		docs:     map[string]*document{},
-		disk:     newDiskCache(),
 	}
-	s.diag = newDiagnoser(s)
+	s.watcher = newWatchRegistrar(s)
+	s.sess = session.New(ctx, session.Options{
+		Logger:          opts.Logger,
+		Oracle:          opts.Oracle,
+		Debounce:        opts.Debounce,
+		Publisher:       publisher{s},
+		Watcher:         s.watcher,
+		ModFileIncluded: modFileIncluded,
+		Go:              s.background,
+	})
 	return s
 }
 
@@ -215,8 +215,8 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 		watchRel = isTrue(w.DidChangeWatchedFiles.RelativePatternSupport)
 	}
 
+	s.sess.Initialize(cs, folders)
 	s.mu.Lock()
-	s.cs, s.folders = cs, folders
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
 	s.mu.Unlock()
@@ -251,7 +251,7 @@ func (s *server) Initialized(ctx context.Context, params *protocol.InitializedPa
 	if !s.transition(stateInitializing, stateInitialized) {
 		s.log.Warn("initialized: unexpected", "state", s.lifecycle())
 	}
-	s.diag.changedAll()
+	s.sess.Initialized()
 	return nil
 }
 
@@ -259,7 +259,7 @@ func (s *server) Shutdown(ctx context.Context) error {
 	s.stateMu.Lock()
 	s.state = stateShutDown
 	s.stateMu.Unlock()
-	s.diag.stop()
+	s.sess.Stop()
 	return nil
 }
 
@@ -273,11 +273,8 @@ func (s *server) setClientState(ctx context.Context, params json.RawMessage) (an
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", methodClientState, err)
 	}
-	s.mu.Lock()
-	s.cs = cs
-	s.mu.Unlock()
+	s.sess.SetClientState(cs)
 	s.probeShell(cs)
-	s.diag.changedAll()
 	return nil, nil
 }
 
@@ -285,7 +282,7 @@ func (s *server) setClientState(ctx context.Context, params json.RawMessage) (an
 // in the background, then re-diagnoses with it. The state it completes must
 // still be current: a newer clientState wins.
 func (s *server) probeShell(cs clientState) {
-	if !cs.wantsShellProbe() {
+	if !cs.WantsShellProbe() {
 		return
 	}
 	s.bg.Add(1)
@@ -296,29 +293,10 @@ func (s *server) probeShell(cs clientState) {
 			s.log.Info("terminal environment: keeping the captured one", "err", err)
 			return
 		}
-		s.mu.Lock()
-		current := s.cs.Captured && s.cs.TerminalEnv == nil && sameEnv(s.cs.ProcessEnv, cs.ProcessEnv)
-		if current {
-			s.cs.TerminalEnv = env
-		}
-		s.mu.Unlock()
-		if current {
+		if s.sess.SetTerminalEnv(cs, env) {
 			s.log.Debug("terminal environment from the login shell", "vars", len(env))
-			s.diag.changedAll()
 		}
 	}()
-}
-
-func sameEnv(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // -- Document sync
@@ -329,58 +307,48 @@ func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if path == "" {
 		return fmt.Errorf("didOpen: %s is not a file", td.URI)
 	}
-	doc := newDocument(td.URI, path, td.Version, td.Text)
-	s.mu.Lock()
-	s.docs[path] = doc
-	s.mu.Unlock()
-	if doc.tooLarge > 0 {
-		s.log.Warn("didOpen: document over the size limit: not kept", "uri", td.URI, "bytes", doc.tooLarge)
+	doc := session.NewDocument(string(td.URI), path, td.Version, td.Text)
+	if doc.TooLarge() > 0 {
+		s.log.Warn("didOpen: document over the size limit: not kept", "uri", td.URI, "bytes", doc.TooLarge())
 		td.Text = ""
 		releaseMemory()
 	}
-	s.diag.changed(path)
+	s.sess.Open(doc)
 	return nil
 }
 
 func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
 	td := params.TextDocument
 	path := uriPath(td.URI)
-	s.mu.Lock()
-	doc, ok := s.docs[path]
-	if !ok {
-		s.mu.Unlock()
-		return fmt.Errorf("didChange: %s is not open", td.URI)
-	}
-	next, err := doc.changed(td.Version, params.ContentChanges)
+	changes, err := sessionChanges(params.ContentChanges)
 	if err != nil {
-		s.mu.Unlock()
 		return fmt.Errorf("didChange: %s version %d: %w", td.URI, td.Version, err)
 	}
-	s.docs[path] = next
-	s.mu.Unlock()
-	if next.tooLarge > 0 && (doc.tooLarge == 0 || carriesText(params.ContentChanges, maxDocument)) {
+	doc, next, err := s.sess.Change(path, td.Version, changes)
+	var notOpen *session.ErrNotOpen
+	if errors.As(err, &notOpen) {
+		return fmt.Errorf("didChange: %s is not open", td.URI)
+	}
+	if err != nil {
+		return fmt.Errorf("didChange: %s version %d: %w", td.URI, td.Version, err)
+	}
+	if next.TooLarge() > 0 && (doc.TooLarge() == 0 || carriesText(params.ContentChanges, maxDocument)) {
 		// This message dropped a text (not a keystroke to a dropped one).
-		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.tooLarge)
+		s.log.Warn("didChange: document over the size limit: not kept", "uri", td.URI, "bytes", next.TooLarge())
 		for i := range params.ContentChanges {
 			params.ContentChanges[i] = nil
 		}
+		clear(changes)
 		releaseMemory()
 	}
-	s.diag.changed(path)
 	return nil
 }
 
 func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocumentParams) error {
 	path := uriPath(params.TextDocument.URI)
-	s.mu.Lock()
-	_, ok := s.docs[path]
-	delete(s.docs, path)
-	s.mu.Unlock()
-	if !ok {
+	if !s.sess.Close(path) {
 		return fmt.Errorf("didClose: %s is not open", params.TextDocument.URI)
 	}
-	s.disk.invalidate(path) // the editor may have saved it
-	s.diag.changed(path)    // the file on disk takes over
 	return nil
 }
 
@@ -402,23 +370,22 @@ func releaseMemory() { debug.FreeOSMemory() }
 // -- Workspace
 
 func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol.DidChangeWorkspaceFoldersParams) error {
-	s.mu.Lock()
-	removed := map[string]bool{}
-	for _, f := range params.Event.Removed {
-		removed[uriPath(f.URI)] = true
-	}
-	var folders []folder
-	for _, f := range s.folders {
-		if !removed[f.path] {
-			folders = append(folders, f)
+	s.sess.SetFolders(func(current []folder) []folder {
+		removed := map[string]bool{}
+		for _, f := range params.Event.Removed {
+			removed[uriPath(f.URI)] = true
 		}
-	}
-	for _, f := range params.Event.Added {
-		folders = appendFolder(folders, f.URI, f.Name)
-	}
-	s.folders = folders
-	s.mu.Unlock()
-	s.diag.changedAll()
+		var folders []folder
+		for _, f := range current {
+			if !removed[f.Path] {
+				folders = append(folders, f)
+			}
+		}
+		for _, f := range params.Event.Added {
+			folders = appendFolder(folders, f.URI, f.Name)
+		}
+		return folders
+	})
 	return nil
 }
 
@@ -428,12 +395,7 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 		if path == "" {
 			continue
 		}
-		s.disk.invalidate(path)
-		if filepath.Base(path) == "go.mod" && ch.Type != protocol.FileChangeTypeChanged {
-			s.diag.modFileEvent(path, ch.Type == protocol.FileChangeTypeCreated)
-		} else {
-			s.diag.changed(path)
-		}
+		s.sess.FileChanged(path, ch.Type == protocol.FileChangeTypeCreated, ch.Type == protocol.FileChangeTypeDeleted)
 	}
 	return nil
 }
@@ -481,11 +443,11 @@ func appendFolder(folders []folder, u uri.URI, name string) []folder {
 		return folders
 	}
 	for _, f := range folders {
-		if f.path == path {
+		if f.Path == path {
 			return folders
 		}
 	}
-	return append(folders, folder{path: path, uri: u, name: name})
+	return append(folders, folder{Path: path, URI: strings.Clone(string(u)), Name: name})
 }
 
 func isTrue(b *bool) bool { return b != nil && *b }

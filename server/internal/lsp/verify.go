@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -93,8 +92,8 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	if opts.Candidates, err = verify.ParseCandidates(a.Candidates); err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "candidates: %v", err)
 	}
-	v := s.view()
-	folders, err := pickFolders(v.folders, a.Folder)
+	v := s.sess.View()
+	folders, err := pickFolders(v.Folders, a.Folder)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +104,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	defer p.done()
 
 	type job struct {
-		r   *folderResult
+		r   *session.FolderResult
 		run *engine.Verification
 	}
 	var jobs []job
@@ -115,7 +114,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 		if err != nil {
 			return nil, err
 		}
-		run := engine.PrepareVerify(r.res, extra)
+		run := engine.PrepareVerify(r.Res, extra)
 		total += run.Modules()
 		jobs = append(jobs, job{r: r, run: run})
 	}
@@ -135,12 +134,12 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 		res, err := j.run.Run(ctx, opts)
 		if err != nil {
 			p.end("Cancelled")
-			return nil, fmt.Errorf("verify %s: %w", j.r.folder.path, err)
+			return nil, fmt.Errorf("verify %s: %w", j.r.Folder.Path, err)
 		}
 		done += len(res.Modules)
-		s.diag.setVerified(j.r, res.Findings, res.Offers)
-		out.Folders = append(out.Folders, FolderVerify{Result: res.Result, Folder: j.r.folder.path, URI: j.r.folder.uri})
-		text = append(text, report.VerifyText(j.r.folder.path, res.Result))
+		s.sess.SetVerified(j.r, res.Findings, res.Offers)
+		out.Folders = append(out.Folders, FolderVerify{Result: res.Result, Folder: j.r.Folder.Path, URI: uri.URI(j.r.Folder.URI)})
+		text = append(text, report.VerifyText(j.r.Folder.Path, res.Result))
 	}
 	out.Text = strings.Join(text, "\n")
 	p.end(fmt.Sprintf("%d module(s): %d served, %d not", done, ok, done-ok))
@@ -154,7 +153,7 @@ func pickFolders(all []folder, want string) ([]folder, error) {
 	}
 	path := pathOrURI(want)
 	for _, f := range all {
-		if f.path == path {
+		if f.Path == path {
 			return []folder{f}, nil
 		}
 	}
@@ -274,52 +273,4 @@ func (s *server) WorkDoneProgressCancel(ctx context.Context, params *protocol.Wo
 	}
 	cancel()
 	return nil
-}
-
-// setVerified replaces a folder's verify findings (the previous verify's
-// are cleared) and republishes. They are kept with the snapshot they were
-// placed in: publish drops those whose file has changed since.
-func (d *diagnoser) setVerified(r *folderResult, findings, offers []rules.Finding) {
-	vr := *r
-	vr.findings, vr.offers = findings, offers
-	d.resMu.Lock()
-	d.verified[r.folder.path] = &vr
-	d.resMu.Unlock()
-	select {
-	case d.republish <- struct{}{}:
-	default:
-	}
-}
-
-// verifyDiagnostics are a folder's verify findings that still apply to the
-// current content of their files.
-func (d *diagnoser) verifyDiagnostics(cur *folderResult) []fileDiagnostic {
-	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.findings })
-}
-
-// verifyOffers are the fixes the last Verify run offers without a
-// diagnostic, placed, while their files are unchanged.
-func (d *diagnoser) verifyOffers(cur *folderResult) []fileDiagnostic {
-	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.offers })
-}
-
-func (d *diagnoser) verifyPlaced(cur *folderResult, which func(*folderResult) []rules.Finding) []fileDiagnostic {
-	d.resMu.Lock()
-	vr := d.verified[cur.folder.path]
-	d.resMu.Unlock()
-	if vr == nil {
-		return nil
-	}
-	fresh := *vr
-	fresh.findings, fresh.offers = nil, nil
-	for _, f := range which(vr) {
-		file := f.File
-		if file == "" && vr.snap.GoMod != nil {
-			file = vr.snap.GoMod.Path // placed on the module line
-		}
-		if file == "" || bytes.Equal(vr.snap.Content(file), cur.snap.Content(file)) {
-			fresh.findings = append(fresh.findings, f)
-		}
-	}
-	return fresh.diagnostics()
 }

@@ -4,67 +4,38 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strings"
 	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
-// workspaceGlobs watch the inputs that live in workspace folders.
-var workspaceGlobs = []string{"**/.vscode/*.json", "**/*.code-workspace", "**/go.mod", "**/go.work"}
-
-// inWorkspaceGlobs reports whether a workspace glob already watches path.
-func inWorkspaceGlobs(path string, folders []folder) bool {
-	inside := false
-	for _, f := range folders {
-		if strings.HasPrefix(path, f.path+string(filepath.Separator)) {
-			inside = true
-			break
-		}
-	}
-	if !inside {
+// Watch asks the client to watch the workspace globs plus, by absolute
+// path, files (the session's Watcher). It reports false while the client
+// cannot be asked (no dynamic registration, or not initialized yet).
+func (w *watchRegistrar) Watch(files []string) bool {
+	s := w.s
+	s.mu.Lock()
+	dyn, rel := s.watchDyn, s.watchRel
+	s.mu.Unlock()
+	if !dyn || s.lifecycle() != stateInitialized {
 		return false
 	}
-	base := filepath.Base(path)
-	return base == "go.mod" || base == "go.work" || filepath.Ext(base) == ".code-workspace" ||
-		filepath.Ext(base) == ".json" && filepath.Base(filepath.Dir(path)) == ".vscode"
-}
-
-// updateWatchers asks the client to watch the workspace globs plus, by
-// absolute path, every other file the snapshots read: the user settings, the
-// GOENV file (the only way to see `go env -w`), go.env, env files.
-func (d *diagnoser) updateWatchers(v view, results map[string]*folderResult) {
-	if !v.watchDyn || d.s.lifecycle() != stateInitialized {
-		return
-	}
-	var abs []string
-	for _, r := range results {
-		for _, p := range r.files.list() {
-			if !inWorkspaceGlobs(p, v.folders) && !slices.Contains(abs, p) {
-				abs = append(abs, p)
-			}
-		}
-	}
-	slices.Sort(abs)
-	key := "\x00" + strings.Join(abs, "\x00") // non-empty even with no files
-	if key == d.watching {
-		return
-	}
-	d.watching = key
 	var watchers []protocol.FileSystemWatcher
-	for _, g := range workspaceGlobs {
+	for _, g := range session.WorkspaceGlobs {
 		watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: protocol.Pattern(g)})
 	}
-	for _, p := range abs {
+	for _, p := range files {
 		var g protocol.GlobPattern = protocol.Pattern(filepath.ToSlash(p))
-		if v.watchRel {
+		if rel {
 			g = &protocol.RelativePattern{BaseURI: protocol.URI(uri.File(filepath.Dir(p))), Pattern: protocol.Pattern(filepath.Base(p))}
 		}
 		watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: g})
 	}
-	d.watcher.want(watchers)
+	w.want(watchers)
+	return true
 }
 
 // watchRegistrar registers file watchers with the client from its own
@@ -81,7 +52,8 @@ func newWatchRegistrar(s *server) *watchRegistrar {
 	return w
 }
 
-// want replaces any set not yet registered. Only the run loop calls it.
+// want replaces any set not yet registered. Only the session's run loop
+// calls it (through Watch).
 func (w *watchRegistrar) want(watchers []protocol.FileSystemWatcher) {
 	select {
 	case <-w.pending:

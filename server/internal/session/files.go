@@ -1,51 +1,36 @@
-package lsp
+package session
 
 import (
 	"maps"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 )
 
-// view is a consistent copy of what the handlers maintain, taken at the start
-// of a diagnosis. Documents are immutable, so sharing them is safe.
-type view struct {
-	modified uint64
-	cs       clientState
-	folders  []folder
-	docs     map[string]*document
-	watchDyn bool
-	watchRel bool
-}
-
-// touch advances the modification count; called after each change is applied.
-func (s *server) touch() {
-	s.mu.Lock()
-	s.modified++
-	s.mu.Unlock()
-}
-
-func (s *server) view() view {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return view{
-		modified: s.modified,
-		cs:       s.cs,
-		folders:  slices.Clone(s.folders),
-		docs:     maps.Clone(s.docs),
-		watchDyn: s.watchDyn,
-		watchRel: s.watchRel,
+// NormPath is the one spelling of a path used for map keys and the engine:
+// cleaned, with a lower-case Windows drive letter as VS Code's URIs have it.
+func NormPath(p string) string {
+	if p == "" {
+		return ""
 	}
+	p = filepath.Clean(p)
+	if runtime.GOOS == "windows" && len(p) >= 2 && p[1] == ':' {
+		p = strings.ToLower(p[:1]) + p[1:]
+	}
+	return p
 }
 
 // readCache is the engine's reader for one diagnosis: open buffers first,
 // then disk, each path read once so that every folder, and the conversion of
 // byte spans to positions, sees the same bytes.
 type readCache struct {
-	docs  map[string]*document
+	docs  map[string]*Document
 	disk  *diskCache
 	mu    sync.Mutex
 	files map[string]readResult
@@ -56,13 +41,13 @@ type readResult struct {
 	err     error
 }
 
-func (s *server) newReadCache(v view) *readCache {
-	return &readCache{docs: v.docs, disk: s.disk, files: map[string]readResult{}}
+func (s *Session) newReadCache(v View) *readCache {
+	return &readCache{docs: v.Docs, disk: s.disk, files: map[string]readResult{}}
 }
 
 func (c *readCache) read(path string) ([]byte, error) {
 	if doc, ok := c.docs[path]; ok {
-		return doc.read()
+		return doc.Read()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -134,7 +119,7 @@ func (c *readCache) fileSet() *fileSet {
 }
 
 func (f *fileSet) read(path string) ([]byte, error) {
-	path = normPath(path)
+	path = NormPath(path)
 	f.mu.Lock()
 	f.paths[path] = true
 	f.mu.Unlock()
@@ -162,4 +147,20 @@ func (f *fileSet) list() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Sorted(maps.Keys(f.paths))
+}
+
+// docVersion is the version of an open document whose buffer the snapshot
+// read (false when it read the disk or did not read the path).
+func (f *fileSet) docVersion(path string) (int32, bool) {
+	f.mu.Lock()
+	read := f.paths[path]
+	f.mu.Unlock()
+	if !read {
+		return 0, false
+	}
+	doc, ok := f.cache.docs[path]
+	if !ok {
+		return 0, false
+	}
+	return doc.version, true
 }
