@@ -50,6 +50,10 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 	if cfg.Options.GOOS == "" {
 		cfg.Options.GOOS = runtime.GOOS
 	}
+	// The one place the OS flavour is decided: resolve and rules read it.
+	if cfg.Options.OSFlavour == "" {
+		cfg.Options.OSFlavour = OSFlavour(cfg.Options.GOOS)
+	}
 	cfg.Options.MultiRoot = cfg.WorkspaceFile != ""
 	s := sources.NewSnapshot(cfg.Folder, read)
 	s.Options = cfg.Options

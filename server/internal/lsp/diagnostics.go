@@ -14,15 +14,12 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
-	"golang.org/x/mod/modfile"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
@@ -280,7 +277,7 @@ func (d *diagnoser) folderModFiles(f folder, events map[string]bool) (mods []str
 		}
 	}
 	for path, created := range events {
-		if !modFileIncluded(f.path, path) {
+		if !sources.ModFileIncluded(f.path, path) {
 			continue
 		}
 		i, found := slices.BinarySearch(mods, path)
@@ -294,22 +291,6 @@ func (d *diagnoser) folderModFiles(f folder, events map[string]bool) (mods []str
 		}
 	}
 	return mods, changed
-}
-
-// modFileIncluded applies engine.FindModFiles's rules to one path: a go.mod
-// below folder, not under vendor, testdata, node_modules or a directory whose
-// name starts with "." or "_".
-func modFileIncluded(folder, path string) bool {
-	rel, err := filepath.Rel(folder, path)
-	if err != nil || filepath.Base(path) != "go.mod" || !filepath.IsLocal(rel) {
-		return false
-	}
-	for _, dir := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
-		if dir == "vendor" || dir == "testdata" || dir == "node_modules" || strings.HasPrefix(dir, "_") || strings.HasPrefix(dir, ".") && dir != "." {
-			return false
-		}
-	}
-	return true
 }
 
 // diagnoseFolder loads, resolves and diagnoses one folder. mods lists its
@@ -595,12 +576,8 @@ func (r *folderResult) diagnostics() []fileDiagnostic {
 // moduleLine locates the module directive of the folder's go.mod.
 func (r *folderResult) moduleLine() (string, sources.Span, bool) {
 	gm := r.snap.GoMod
-	if gm == nil {
+	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
 		return "", sources.Span{}, false
 	}
-	f, err := modfile.ParseLax(gm.Path, gm.Content, nil)
-	if err != nil || f.Module == nil || f.Module.Syntax == nil {
-		return "", sources.Span{}, false
-	}
-	return normPath(gm.Path), sources.Span{Start: f.Module.Syntax.Start.Byte, End: f.Module.Syntax.End.Byte}, true
+	return normPath(gm.Path), gm.ModuleSpan, true
 }
