@@ -227,9 +227,10 @@ func (d *diagnoser) run() (outpaced bool) {
 	results := make(map[string]*folderResult, len(v.folders))
 	modFiles := make(map[string][]string, len(v.folders))
 	for _, f := range v.folders {
-		mods, modsChanged := d.folderModFiles(f, modEvents)
-		modFiles[f.path] = mods
-		if r := old[f.path]; r != nil && !all && !modsChanged && !r.files.readAny(paths) {
+		disk, modsChanged := d.folderModFiles(f, modEvents)
+		modFiles[f.path] = disk
+		mods := v.modFiles(f.path, disk)
+		if r := old[f.path]; r != nil && !all && !modsChanged && slices.Equal(r.mods, mods) && !r.files.readAny(paths) {
 			// None of the changes reach this folder: still up to date.
 			c := *r
 			c.modified = v.modified
@@ -294,8 +295,15 @@ func (d *diagnoser) folderModFiles(f folder, events map[string]bool) (mods []str
 }
 
 // diagnoseFolder loads, resolves and diagnoses one folder. mods lists its
-// go.mod files (nil: walk the folder to find them).
+// go.mod files on disk (nil: walk the folder to find them); the open go.mod
+// buffers that count are added (view.modFiles).
 func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderResult {
+	if mods == nil {
+		if mods = engine.FindModFiles(f.path); mods == nil {
+			mods = []string{}
+		}
+	}
+	mods = v.modFiles(f.path, mods)
 	cs := v.cs
 	files := reads.fileSet()
 	snap := engine.Load(engine.Config{
