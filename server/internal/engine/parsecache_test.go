@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
@@ -113,5 +114,26 @@ func BenchmarkLoadKeystroke(b *testing.B) {
 				Load(memConfig(folder, cache), files.read)
 			}
 		})
+	}
+}
+
+// The OS flavour is decided once, by Load: from GOOS unless the client said.
+func TestLoadSetsOSFlavour(t *testing.T) {
+	folder := "/ws/flavour"
+	files := memWorkspace(folder)
+	for _, tc := range []struct{ goos, given, want string }{
+		{"linux", "", "linux"}, {"darwin", "", "osx"}, {"windows", "", "windows"}, {"freebsd", "", "linux"},
+		{"linux", "osx", "osx"}, {"darwin", "windows", "windows"},
+	} {
+		cfg := memConfig(folder, sources.NewParseCache())
+		cfg.Options.GOOS, cfg.Options.OSFlavour = tc.goos, tc.given
+		if got := Load(cfg, files.read).Options.OSFlavour; got != tc.want {
+			t.Errorf("GOOS %s, client %q: flavour %q; want %q", tc.goos, tc.given, got, tc.want)
+		}
+	}
+	cfg := memConfig(folder, nil)
+	cfg.Options.GOOS = ""
+	if got, want := Load(cfg, files.read).Options.OSFlavour, OSFlavour(runtime.GOOS); got != want {
+		t.Errorf("no GOOS: flavour %q; want %q", got, want)
 	}
 }

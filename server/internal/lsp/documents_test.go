@@ -79,7 +79,7 @@ func FuzzApplyChanges(f *testing.F) {
 
 func TestClientStateDefaults(t *testing.T) {
 	cs, err := decodeClientState(nil)
-	if err != nil || !cs.Trusted || cs.ProcessEnv == nil || cs.OSFlavour == "" || cs.SupportsReloadWindow {
+	if err != nil || !cs.Trusted || cs.ProcessEnv == nil || cs.OSFlavour != "" || cs.SupportsReloadWindow {
 		t.Errorf("defaults = %+v, %v; want trusted, the server's environment, an OS flavour and no reload command", cs, err)
 	}
 	if cs, _ := decodeClientState([]byte(`{"supportsReloadWindow": true}`)); !cs.SupportsReloadWindow {
