@@ -21,6 +21,8 @@ type Requirement struct {
 // Replace is one replace directive of a go.mod or go.work. The spans locate
 // each token in the file's content (quotes included for a quoted token);
 // a version the directive does not give has an empty string and a zero span.
+// The token spans are all zero in the rare line whose tokens cannot be
+// located exactly (e.g. one using parentheses or commas inside a token).
 type Replace struct {
 	OldPath, OldVersion string
 	// NewVersion is "" for a replacement by a directory (NewPath).
