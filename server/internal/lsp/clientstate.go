@@ -69,7 +69,7 @@ func (p clientStateParams) withDefaults() clientState {
 	switch st.OSFlavour {
 	case "linux", "osx", "windows":
 	default:
-		st.OSFlavour = engine.OSFlavour(runtime.GOOS)
+		st.OSFlavour = "" // engine.Load derives it from GOOS
 	}
 	st.UserSettingsPath = pathOrURI(p.UserSettingsPath)
 	if st.UserSettingsPath == "" {

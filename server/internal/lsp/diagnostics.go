@@ -6,8 +6,6 @@ package lsp
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
-	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -78,20 +76,4 @@ func protocolRange(r position.Range) protocol.Range {
 		Start: protocol.Position{Line: uint32(r.Start.Line), Character: uint32(r.Start.Character)},
 		End:   protocol.Position{Line: uint32(r.End.Line), Character: uint32(r.End.Character)},
 	}
-}
-
-// modFileIncluded applies engine.FindModFiles's rules to one path: a go.mod
-// below folder, not under vendor, testdata, node_modules or a directory whose
-// name starts with "." or "_".
-func modFileIncluded(folder, path string) bool {
-	rel, err := filepath.Rel(folder, path)
-	if err != nil || filepath.Base(path) != "go.mod" || !filepath.IsLocal(rel) {
-		return false
-	}
-	for _, dir := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
-		if dir == "vendor" || dir == "testdata" || dir == "node_modules" || strings.HasPrefix(dir, "_") || strings.HasPrefix(dir, ".") && dir != "." {
-			return false
-		}
-	}
-	return true
 }

@@ -93,13 +93,12 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
 	}
 	s.watcher = newWatchRegistrar(s)
 	s.sess = session.New(ctx, session.Options{
-		Logger:          opts.Logger,
-		Oracle:          opts.Oracle,
-		Debounce:        opts.Debounce,
-		Publisher:       publisher{s},
-		Watcher:         s.watcher,
-		ModFileIncluded: modFileIncluded,
-		Go:              s.background,
+		Logger:    opts.Logger,
+		Oracle:    opts.Oracle,
+		Debounce:  opts.Debounce,
+		Publisher: publisher{s},
+		Watcher:   s.watcher,
+		Go:        s.background,
 	})
 	return s
 }

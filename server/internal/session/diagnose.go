@@ -223,9 +223,10 @@ func (d *diagnoser) run() (outpaced bool) {
 	results := make(map[string]*FolderResult, len(v.Folders))
 	modFiles := make(map[string][]string, len(v.Folders))
 	for _, f := range v.Folders {
-		mods, modsChanged := d.folderModFiles(f, modEvents)
-		modFiles[f.Path] = mods
-		if r := old[f.Path]; r != nil && !all && !modsChanged && !r.files.readAny(paths) {
+		disk, modsChanged := d.folderModFiles(f, modEvents)
+		modFiles[f.Path] = disk
+		mods := v.modFiles(f.Path, disk)
+		if r := old[f.Path]; r != nil && !all && !modsChanged && slices.Equal(r.mods, mods) && !r.files.readAny(paths) {
 			// None of the changes reach this folder: still up to date.
 			c := *r
 			c.modified = v.Modified
@@ -274,7 +275,7 @@ func (d *diagnoser) folderModFiles(f Folder, events map[string]bool) (mods []str
 		}
 	}
 	for path, created := range events {
-		if d.s.opts.ModFileIncluded == nil || !d.s.opts.ModFileIncluded(f.Path, path) {
+		if !sources.ModFileIncluded(f.Path, path) {
 			continue
 		}
 		i, found := slices.BinarySearch(mods, path)
@@ -292,8 +293,15 @@ func (d *diagnoser) folderModFiles(f Folder, events map[string]bool) (mods []str
 
 // diagnoseFolder checks one folder (engine.Check), applying what the
 // oracle already knows of go env's answers and running nothing. mods lists
-// its go.mod files (nil: walk the folder to find them).
+// its go.mod files on disk (nil: walk the folder to find them); the open
+// go.mod buffers that count are added (View.modFiles).
 func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods []string) *FolderResult {
+	if mods == nil {
+		if mods = engine.FindModFiles(f.Path); mods == nil {
+			mods = []string{}
+		}
+	}
+	mods = v.modFiles(f.Path, mods)
 	cs := v.CS
 	files := reads.fileSet()
 	res := engine.Check(s.ctx, engine.Config{

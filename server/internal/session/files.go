@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // NormPath is the one spelling of a path used for map keys and the engine:
@@ -24,6 +25,24 @@ func NormPath(p string) string {
 		p = strings.ToLower(p[:1]) + p[1:]
 	}
 	return p
+}
+
+// modFiles is a folder's go.mod files as the reader sees them: those on
+// disk (disk: the walk, kept current from file events) and the open buffers
+// of go.mod files that count (sources.ModFileIncluded). The reader serves an
+// open buffer before the disk, for a nested go.mod as for the folder's own:
+// one that exists only in the editor, or no longer on disk, is a module too.
+func (v View) modFiles(folder string, disk []string) []string {
+	out := disk
+	for path := range v.Docs {
+		if filepath.Base(path) != "go.mod" {
+			continue
+		}
+		if i, found := slices.BinarySearch(out, path); !found && sources.ModFileIncluded(folder, path) {
+			out = slices.Insert(slices.Clone(out), i, path)
+		}
+	}
+	return out
 }
 
 // readCache is the engine's reader for one diagnosis: open buffers first,

@@ -6,8 +6,6 @@ import (
 	"maps"
 	"slices"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -207,14 +205,10 @@ func (r *FolderResult) Diagnostics() []Diagnostic {
 // moduleLine locates the module directive of the folder's go.mod.
 func (r *FolderResult) moduleLine() (string, sources.Span, bool) {
 	gm := r.Res.Snapshot.GoMod
-	if gm == nil {
+	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
 		return "", sources.Span{}, false
 	}
-	f, err := modfile.ParseLax(gm.Path, gm.Content, nil)
-	if err != nil || f.Module == nil || f.Module.Syntax == nil {
-		return "", sources.Span{}, false
-	}
-	return NormPath(gm.Path), sources.Span{Start: f.Module.Syntax.Start.Byte, End: f.Module.Syntax.End.Byte}, true
+	return NormPath(gm.Path), gm.ModuleSpan, true
 }
 
 // SetVerified replaces a folder's verify findings (the previous verify's

@@ -27,7 +27,7 @@ type ClientState struct {
 	TerminalEnv      map[string]string
 	UserSettingsPath string // normalised path; "" for none
 	WorkspaceFile    string // normalised path; "" for a single-folder window
-	OSFlavour        string
+	OSFlavour        string // linux, osx, windows; "" when the client did not say
 	RemoteName       string
 	Trusted          bool
 	// SupportsReloadWindow: the client can run its reload-window command
@@ -99,9 +99,6 @@ type Options struct {
 	Debounce  time.Duration
 	Publisher Publisher
 	Watcher   Watcher // nil: no file watching
-	// ModFileIncluded says whether a go.mod created or deleted at path
-	// changes folder's list of nested modules.
-	ModFileIncluded func(folder, path string) bool
 	// Go runs background work the caller waits for when the session ends
 	// (default: a goroutine).
 	Go func(func())

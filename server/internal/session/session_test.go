@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,8 +53,11 @@ func newWorld(t *testing.T, goenv string, debounce time.Duration, env map[string
 		process[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	w.sess = session.New(ctx, session.Options{Oracle: engine.NewOracle(), Debounce: debounce, Publisher: recorder{w.pubs}})
+	// The background work (the loop, go env) ends before the temporary
+	// directories are removed.
+	var bg sync.WaitGroup
+	t.Cleanup(func() { cancel(); bg.Wait() })
+	w.sess = session.New(ctx, session.Options{Oracle: engine.NewOracle(), Debounce: debounce, Publisher: recorder{w.pubs}, Go: func(f func()) { bg.Go(f) }})
 	w.sess.Initialize(session.ClientState{ProcessEnv: process, OSFlavour: "linux", Trusted: true, Captured: true,
 		UserSettingsPath: filepath.Join(w.home, "settings.json")},
 		[]session.Folder{{Path: w.folder, URI: "file://" + w.folder, Name: "ws"}})
