@@ -21,13 +21,12 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // version is set by the build (-ldflags -X main.version=...).
@@ -188,7 +187,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
 		return exitUsage
 	}
-	scope, scopeErr := writepolicy.ParseScope(*fixScope)
+	scope, scopeErr := findings.ParseScope(*fixScope)
 	if scopeErr != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor check: --fix-scope: %v\n", scopeErr)
 		return exitUsage
@@ -212,8 +211,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		return code
 	}
 
-	findings := engine.Diagnose(snap, consumers)
-	c := report.CheckJSON(snap, findings)
+	found := engine.Diagnose(snap, consumers)
+	c := report.CheckJSON(snap, found)
 	var err error
 	switch *format {
 	case "json":
@@ -227,8 +226,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		fmt.Fprintf(stderr, "goproxy-doctor check: %v\n", err)
 		return exitUsage
 	}
-	for _, f := range findings {
-		if f.Severity == rules.Error {
+	for _, f := range found {
+		if f.Severity == findings.Error {
 			return exitFinding
 		}
 	}

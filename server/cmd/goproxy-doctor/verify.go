@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
@@ -70,9 +71,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
-	var errs []rules.Finding
-	for _, f := range rules.VerifyFindings(&rules.Input{Snap: snap, Consumers: consumers}, res) {
-		if f.Severity == rules.Error {
+	var errs []findings.Finding
+	for _, f := range verify.Findings(rules.Planner(snap, consumers), res) {
+		if f.Severity == findings.Error {
 			errs = append(errs, f)
 		}
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -10,7 +11,7 @@ import (
 type Result struct {
 	Snapshot  *sources.Snapshot
 	Consumers []*resolve.Consumer
-	Findings  []rules.Finding
+	Findings  []findings.Finding
 	// Disagreements lists values the go command corrected (empty when the
 	// model and go env agree, or when the oracle did not run).
 	Disagreements []Disagreement
@@ -20,6 +21,6 @@ type Result struct {
 func Resolve(s *sources.Snapshot) []*resolve.Consumer { return resolve.Resolve(s) }
 
 // Diagnose runs the rules over resolved consumers.
-func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []rules.Finding {
+func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Finding {
 	return rules.Run(&rules.Input{Snap: s, Consumers: consumers})
 }

@@ -25,8 +25,8 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
@@ -79,11 +79,11 @@ type folderResult struct {
 	snap     *sources.Snapshot
 	files    *fileSet // what the snapshot read, with contents
 	mods     []string // the folder's go.mod files
-	findings []rules.Finding
+	findings []findings.Finding
 	policy   *writepolicy.Policy // where code actions may write
 	// offers are fixes a Verify run offers without a diagnostic (the
 	// ranked GOPROXY), placed like findings; only verified results hold them.
-	offers []rules.Finding
+	offers []findings.Finding
 }
 
 type publishedFile struct {
@@ -497,7 +497,7 @@ func (d *diagnoser) send(v view, path string, diags []protocol.Diagnostic) {
 type fileDiagnostic struct {
 	path      string
 	rng       protocol.Range
-	finding   rules.Finding
+	finding   findings.Finding
 	related   []protocol.DiagnosticRelatedInformation
 	consumers []string
 }

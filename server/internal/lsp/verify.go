@@ -14,6 +14,8 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -107,7 +109,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 	type job struct {
 		r       *folderResult
 		targets []verify.Target
-		input   *rules.Input
+		input   *fixplan.Planner
 	}
 	var jobs []job
 	total := 0
@@ -124,7 +126,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 		for _, t := range targets {
 			total += len(t.Modules)
 		}
-		jobs = append(jobs, job{r: r, targets: targets, input: &rules.Input{Snap: r.snap, Consumers: consumers}})
+		jobs = append(jobs, job{r: r, targets: targets, input: rules.Planner(r.snap, consumers)})
 	}
 	p.begin(fmt.Sprintf("%d module(s)", total))
 
@@ -145,7 +147,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 			return nil, fmt.Errorf("verify %s: %w", j.r.folder.path, err)
 		}
 		done += len(res.Modules)
-		s.diag.setVerified(j.r, rules.VerifyFindings(j.input, res), rules.VerifyOffers(j.input, res))
+		s.diag.setVerified(j.r, verify.Findings(j.input, res), verify.Offers(j.input, res))
 		out.Folders = append(out.Folders, FolderVerify{Result: res, Folder: j.r.folder.path, URI: j.r.folder.uri})
 		text = append(text, report.VerifyText(j.r.folder.path, res))
 	}
@@ -286,7 +288,7 @@ func (s *server) WorkDoneProgressCancel(ctx context.Context, params *protocol.Wo
 // setVerified replaces a folder's verify findings (the previous verify's
 // are cleared) and republishes. They are kept with the snapshot they were
 // placed in: publish drops those whose file has changed since.
-func (d *diagnoser) setVerified(r *folderResult, findings, offers []rules.Finding) {
+func (d *diagnoser) setVerified(r *folderResult, findings, offers []findings.Finding) {
 	vr := *r
 	vr.findings, vr.offers = findings, offers
 	d.resMu.Lock()
@@ -301,16 +303,16 @@ func (d *diagnoser) setVerified(r *folderResult, findings, offers []rules.Findin
 // verifyDiagnostics are a folder's verify findings that still apply to the
 // current content of their files.
 func (d *diagnoser) verifyDiagnostics(cur *folderResult) []fileDiagnostic {
-	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.findings })
+	return d.verifyPlaced(cur, func(vr *folderResult) []findings.Finding { return vr.findings })
 }
 
 // verifyOffers are the fixes the last Verify run offers without a
 // diagnostic, placed, while their files are unchanged.
 func (d *diagnoser) verifyOffers(cur *folderResult) []fileDiagnostic {
-	return d.verifyPlaced(cur, func(vr *folderResult) []rules.Finding { return vr.offers })
+	return d.verifyPlaced(cur, func(vr *folderResult) []findings.Finding { return vr.offers })
 }
 
-func (d *diagnoser) verifyPlaced(cur *folderResult, which func(*folderResult) []rules.Finding) []fileDiagnostic {
+func (d *diagnoser) verifyPlaced(cur *folderResult, which func(*folderResult) []findings.Finding) []fileDiagnostic {
 	d.resMu.Lock()
 	vr := d.verified[cur.folder.path]
 	d.resMu.Unlock()

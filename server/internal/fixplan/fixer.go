@@ -1,25 +1,60 @@
-package rules
+// Package fixplan is the fix planner: it turns the changes a rule wants
+// (set, remove, rename, rewrite a value, across settings, launch, tasks and
+// GOENV files) into minimal edits, replays them in memory through resolve
+// and every rule, and ranks the fixes a finding offers. The rules decide
+// what to change; the planner decides whether and how the change can be
+// made safely. It does no I/O: the snapshot holds every file's content.
+package fixplan
 
 import (
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
-// A fixer collects the changes of one fix, possibly across files, as
+// A Planner builds the fixes of one diagnosis of a snapshot, and holds what
+// building them reuses across findings. Snap, Consumers and Diagnose are
+// set by its maker; the rest is filled as fixes are built.
+type Planner struct {
+	Snap      *sources.Snapshot
+	Consumers []*resolve.Consumer
+	// Diagnose runs every rule over a snapshot and its consumers without
+	// building fixes: a fix's replay, to see what it would raise. The
+	// rules provide it (rules.Planner), so that the planner does not
+	// depend on them.
+	Diagnose func(*sources.Snapshot, []*resolve.Consumer) []findings.Finding
+	// Replaying marks the diagnosis of a replay: no fixes are built.
+	Replaying bool
+
+	docs        map[string]*fix.Doc       // each JSONC file, its style detected once
+	prunedFiles map[string]*sources.Value // each settings file reduced to what resolve reads
+	policy      *writepolicy.Policy       // where fixes may write
+	baseline    map[string]findingCount   // the findings without any fix, for replays
+	huge        int                       // hugeValue: 0 unknown, 1 yes, -1 no
+}
+
+// Consumer returns the named consumer, or nil.
+func (plan *Planner) Consumer(name string) *resolve.Consumer {
+	return consumerNamed(plan.Consumers, name)
+}
+
+// A Fixer collects the changes of one fix, possibly across files, as
 // operations on the snapshot's contents. It renders them as minimal edits
 // and can replay them in memory, so that a fix is checked against the
 // engine before it is offered. The first operation that cannot be done
 // safely spoils the fix: it is then not offered at all.
-type fixer struct {
-	in    *Input
+type Fixer struct {
+	plan  *Planner
 	files []*fileChange
 	err   error
 	// carries marks a fix that writes a value a workspace layer (or
@@ -29,6 +64,32 @@ type fixer struct {
 	replayedAt int
 	replayed   *sources.Snapshot
 	replayedCs []*resolve.Consumer
+}
+
+// plan is what the planner records on a fix it builds (findings.Fix.Plan).
+type plan struct {
+	where   string            // the widest file, in the user's words
+	carries bool              // writes a value a workspace layer set
+	raises  findings.Severity // the most severe finding the fix would raise (0: none)
+	// targets are what the operations may edit in each JSONC file that
+	// exists, for the tests' minimality check (fix.CheckWithin).
+	targets map[string][]fix.Target
+}
+
+// planOf is what the planner recorded on a fix (zero for a fix it did not build).
+func planOf(fx findings.Fix) plan {
+	if p, ok := fx.Plan.(*plan); ok {
+		return *p
+	}
+	return plan{}
+}
+
+// Targets returns what a fix's operations may edit in a JSONC file that
+// exists (false for a file it creates or a GOENV file), for the tests'
+// minimality check.
+func Targets(fx findings.Fix, file string) ([]fix.Target, bool) {
+	t, ok := planOf(fx).targets[file]
+	return t, ok
 }
 
 // fileChange is what a fix does to one file.
@@ -44,21 +105,25 @@ type fileChange struct {
 	target  writepolicy.Target // what writing the file reaches
 }
 
+// ErrNotEditable spoils a fix that would edit a value not written in a
+// file the doctor edits.
+var ErrNotEditable = errors.New("the value is not written in a file the doctor edits")
+
 var (
-	errNotEditable = errors.New("the value is not written in a file the doctor edits")
-	errCredential  = errors.New("the fix would copy a credential into a file of the workspace")
-	errReplaying   = errors.New("no fixes are built while a fix is replayed")
-	errHugeValue   = errors.New("a value is too long to replay fixes for")
+	errCredential = errors.New("the fix would copy a credential into a file of the workspace")
+	errReplaying  = errors.New("no fixes are built while a fix is replayed")
+	errHugeValue  = errors.New("a value is too long to replay fixes for")
 )
 
-func (in *Input) fixer() *fixer {
+// Fixer starts a fix.
+func (plan *Planner) Fixer() *Fixer {
 	switch {
-	case in.replaying:
-		return &fixer{in: in, err: errReplaying}
-	case in.hugeValue():
-		return &fixer{in: in, err: errHugeValue}
+	case plan.Replaying:
+		return &Fixer{plan: plan, err: errReplaying}
+	case plan.hugeValue():
+		return &Fixer{plan: plan, err: errHugeValue}
 	}
-	return &fixer{in: in}
+	return &Fixer{plan: plan}
 }
 
 // maxFixedValue bounds the values fixes are built for. Every fix is replayed
@@ -69,50 +134,58 @@ func (in *Input) fixer() *fixer {
 const maxFixedValue = 64 << 10
 
 // hugeValue reports whether any consumer has a value over maxFixedValue.
-func (in *Input) hugeValue() bool {
-	if in.fixes.huge == 0 {
-		in.fixes.huge = -1
-		for _, c := range in.Consumers {
+func (plan *Planner) hugeValue() bool {
+	if plan.huge == 0 {
+		plan.huge = -1
+		for _, c := range plan.Consumers {
 			for _, v := range c.Vars {
 				if len(v.Value) > maxFixedValue {
-					in.fixes.huge = 1
+					plan.huge = 1
 				}
 			}
 		}
 	}
-	return in.fixes.huge > 0
+	return plan.huge > 0
 }
 
-// carry records where a value the fix writes came from.
-func (fx *fixer) carry(p sources.Provenance) {
+// Carry records where a value the fix writes came from.
+func (fx *Fixer) Carry(p sources.Provenance) {
 	if writepolicy.WorkspaceKind(p.Source) {
 		fx.carries = true
 	}
 }
 
+// CarryWorkspace records that the fix writes a value from the workspace
+// (a module path go.mod requires, say) that no provenance names.
+func (fx *Fixer) CarryWorkspace() { fx.carries = true }
+
 // writePolicy is the folder's write policy, derived once per run.
-func (in *Input) writePolicy() *writepolicy.Policy {
-	if in.fixes.policy == nil {
-		in.fixes.policy = writepolicy.New(in.Snap, in.Consumers)
+func (plan *Planner) writePolicy() *writepolicy.Policy {
+	if plan.policy == nil {
+		plan.policy = writepolicy.New(plan.Snap, plan.Consumers)
 	}
-	return in.fixes.policy
+	return plan.policy
 }
 
-func (fx *fixer) fail(err error) {
+// Fail spoils the fix with err (the first error is kept).
+func (fx *Fixer) Fail(err error) {
 	if err != nil && fx.err == nil {
 		fx.err = err
 	}
 }
 
+// Err is what spoiled the fix so far, or nil.
+func (fx *Fixer) Err() error { return fx.err }
+
 // file returns the change of path, creating it from the snapshot's view.
-func (fx *fixer) file(path string) *fileChange {
+func (fx *Fixer) file(path string) *fileChange {
 	for _, f := range fx.files {
 		if f.path == path {
 			return f
 		}
 	}
 	f := &fileChange{path: path}
-	s := fx.in.Snap
+	s := fx.plan.Snap
 	found := false
 	for _, st := range s.SettingsLayers() {
 		if st.Path == path {
@@ -135,7 +208,7 @@ func (fx *fixer) file(path string) *fileChange {
 			}
 		default:
 			// A GOENV file some consumer reads (resolve has read it already).
-			for _, c := range fx.in.Consumers {
+			for _, c := range fx.plan.Consumers {
 				if c.GoEnvPath != path || path == "" {
 					continue
 				}
@@ -150,21 +223,21 @@ func (fx *fixer) file(path string) *fileChange {
 		}
 	}
 	if f.kind == "" {
-		fx.fail(fmt.Errorf("%s: %w", path, errNotEditable))
-	} else if t, err := fx.in.writePolicy().Classify(path, f.kind); err != nil {
+		fx.Fail(fmt.Errorf("%s: %w", path, ErrNotEditable))
+	} else if t, err := fx.plan.writePolicy().Classify(path, f.kind); err != nil {
 		// Only the places SPEC §5a allows: never a file a workspace value named.
-		fx.fail(err)
+		fx.Fail(err)
 	} else {
 		f.target = t
 		if f.kind == sources.GoEnvFile && f.content != nil {
-			fx.fail(writepolicy.CheckContent(t, path, f.content))
+			fx.Fail(writepolicy.CheckContent(t, path, f.content))
 		}
 	}
 	if f.kind != sources.GoEnvFile && f.content != nil && f.root == nil {
-		fx.fail(fmt.Errorf("%s does not parse", path))
+		fx.Fail(fmt.Errorf("%s does not parse", path))
 	}
 	if f.root != nil && f.content != nil {
-		f.doc = fx.in.doc(path, f.content, f.root)
+		f.doc = fx.plan.doc(path, f.content, f.root)
 	}
 	fx.files = append(fx.files, f)
 	return f
@@ -182,17 +255,17 @@ func (f *fileChange) inWorkspace() bool {
 
 // guardCredentials refuses to put a credential that old does not already
 // hold into a workspace file.
-func (fx *fixer) guardCredentials(f *fileChange, old, value string) {
-	if f.inWorkspace() && newCredentials(old, value) {
-		fx.fail(errCredential)
+func (fx *Fixer) guardCredentials(f *fileChange, old, value string) {
+	if f.inWorkspace() && NewCredentials(old, value) {
+		fx.Fail(errCredential)
 	}
 }
 
 var userinfo = regexp.MustCompile(`[^\s/@,|;"'=]+@`)
 
-// newCredentials reports whether value holds URL userinfo (user:password@,
+// NewCredentials reports whether value holds URL userinfo (user:password@,
 // token@) that old does not.
-func newCredentials(old, value string) bool {
+func NewCredentials(old, value string) bool {
 	if strings.IndexByte(value, '@') < 0 {
 		return false // the common case, without a regexp pass over a long value
 	}
@@ -212,41 +285,41 @@ func (f *fileChange) settingsPath(keys ...string) fix.Path {
 	return fix.Keys(keys...)
 }
 
-// set writes a string at keys of the settings file path (created if needed).
-func (fx *fixer) set(path string, value string, keys ...string) {
+// Set writes a string at keys of the settings file path (created if needed).
+func (fx *Fixer) Set(path string, value string, keys ...string) {
 	f := fx.file(path)
 	fx.guardCredentials(f, "", value)
 	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: f.settingsPath(keys...), Value: fix.String(value)})
 }
 
-// setRaw writes a JSON value at keys of the settings file path.
-func (fx *fixer) setRaw(path string, raw string, keys ...string) {
+// SetRaw writes a JSON value at keys of the settings file path.
+func (fx *Fixer) SetRaw(path string, raw string, keys ...string) {
 	f := fx.file(path)
 	fx.guardCredentials(f, "", raw)
 	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: f.settingsPath(keys...), Value: raw})
 }
 
 // member locates the member a provenance points at.
-func (fx *fixer) member(p sources.Provenance) (*fileChange, *sources.Member, fix.Path) {
+func (fx *Fixer) member(p sources.Provenance) (*fileChange, *sources.Member, fix.Path) {
 	switch p.Source {
 	case sources.VSCodeUser, sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
 	default:
-		fx.fail(errNotEditable)
+		fx.Fail(ErrNotEditable)
 		return nil, nil, nil
 	}
 	f := fx.file(p.File)
 	if f.root == nil {
-		fx.fail(errNotEditable)
+		fx.Fail(ErrNotEditable)
 		return nil, nil, nil
 	}
 	m := memberAt(f.root, p.KeySpan)
 	if m == nil {
-		fx.fail(fmt.Errorf("%s: no member at %v", p.File, p.KeySpan))
+		fx.Fail(fmt.Errorf("%s: no member at %v", p.File, p.KeySpan))
 		return nil, nil, nil
 	}
 	path, ok := fix.PathTo(f.root, m)
 	if !ok {
-		fx.fail(fmt.Errorf("%s: the member at %v is shadowed by a duplicate", p.File, p.KeySpan))
+		fx.Fail(fmt.Errorf("%s: the member at %v is shadowed by a duplicate", p.File, p.KeySpan))
 		return nil, nil, nil
 	}
 	return f, m, path
@@ -273,17 +346,17 @@ func memberAt(v *sources.Value, span sources.Span) *sources.Member {
 	return nil
 }
 
-// move deletes the setting a provenance points at, which the fix writes
+// Move deletes the setting a provenance points at, which the fix writes
 // elsewhere with its comments.
-func (fx *fixer) move(p sources.Provenance) {
+func (fx *Fixer) Move(p sources.Provenance) {
 	f, _, path := fx.member(p)
 	if f != nil {
 		f.ops = append(f.ops, fix.Op{Kind: fix.Remove, Path: path, Moved: true})
 	}
 }
 
-// remove deletes the setting (or GOENV file line) a provenance points at.
-func (fx *fixer) remove(p sources.Provenance) {
+// Remove deletes the setting (or GOENV file line) a provenance points at.
+func (fx *Fixer) Remove(p sources.Provenance) {
 	if p.Source == sources.GoEnvFile {
 		f := fx.file(p.File)
 		key := p.Key
@@ -296,14 +369,14 @@ func (fx *fixer) remove(p sources.Provenance) {
 	}
 }
 
-// rename gives the member (or GOENV line) a provenance points at a new key,
+// Rename gives the member (or GOENV line) a provenance points at a new key,
 // unless the new key is already set next to it (two members, or two lines,
 // would then compete).
-func (fx *fixer) rename(p sources.Provenance, key string) {
+func (fx *Fixer) Rename(p sources.Provenance, key string) {
 	if p.Source == sources.GoEnvFile {
 		f := fx.file(p.File)
 		if _, taken := sources.ParseEnvFile(p.File, sources.GoEnvFile, f.content).Lookup(key); taken {
-			fx.fail(errors.New("the new key is already set"))
+			fx.Fail(errors.New("the new key is already set"))
 			return
 		}
 		span := p.KeySpan
@@ -317,16 +390,16 @@ func (fx *fixer) rename(p sources.Provenance, key string) {
 		return
 	}
 	if parent := fix.ValueAt(f.root, path[:len(path)-1]); parent == nil || parent.Get(key) != nil {
-		fx.fail(errors.New("the new key is already set"))
+		fx.Fail(errors.New("the new key is already set"))
 		return
 	}
 	f.ops = append(f.ops, fix.Op{Kind: fix.Rename, Path: path, NewKey: key})
 }
 
-// replace sets the value a provenance points at to a string.
-func (fx *fixer) replace(p sources.Provenance, value string) {
+// Replace sets the value a provenance points at to a string.
+func (fx *Fixer) Replace(p sources.Provenance, value string) {
 	if p.Source == sources.GoEnvFile {
-		fx.envSet(p.File, p.Key, value)
+		fx.EnvSet(p.File, p.Key, value)
 		return
 	}
 	f, m, path := fx.member(p)
@@ -341,20 +414,20 @@ func (fx *fixer) replace(p sources.Provenance, value string) {
 	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: path, Value: fix.String(value)})
 }
 
-// rewrite changes a value from what the engine saw (value) to newValue where
+// Rewrite changes a value from what the engine saw (value) to newValue where
 // it is written. It refuses when the file's text is not the value itself
 // (a ${env:} substitution, a non-string), so that nothing the user wrote
 // indirectly is flattened.
-func (fx *fixer) rewrite(p sources.Provenance, value, newValue string) {
+func (fx *Fixer) Rewrite(p sources.Provenance, value, newValue string) {
 	if p.Source == sources.GoEnvFile {
 		f := fx.file(p.File)
 		ef := sources.ParseEnvFile(p.File, sources.GoEnvFile, f.content)
 		l, ok := ef.Lookup(p.Key)
 		if !ok || l.KeySpan != p.KeySpan || l.Value != value {
-			fx.fail(errNotEditable)
+			fx.Fail(ErrNotEditable)
 			return
 		}
-		fx.envSet(p.File, p.Key, newValue)
+		fx.EnvSet(p.File, p.Key, newValue)
 		return
 	}
 	_, m, _ := fx.member(p)
@@ -362,34 +435,34 @@ func (fx *fixer) rewrite(p sources.Provenance, value, newValue string) {
 		return
 	}
 	if m.Value.Kind != sources.String || m.Value.Str != value {
-		fx.fail(errNotEditable)
+		fx.Fail(ErrNotEditable)
 		return
 	}
-	fx.replace(p, newValue)
+	fx.Replace(p, newValue)
 }
 
-// editable reports whether rewrite can change a value set at p.
-func (in *Input) editable(p sources.Provenance, value string) bool {
-	fx := in.fixer()
-	fx.rewrite(p, value, value)
+// Editable reports whether Rewrite can change a value set at p.
+func (plan *Planner) Editable(p sources.Provenance, value string) bool {
+	fx := plan.Fixer()
+	fx.Rewrite(p, value, value)
 	return fx.err == nil
 }
 
-// envSet makes a GOENV file set key=value (go env -w).
-func (fx *fixer) envSet(path, key, value string) {
+// EnvSet makes a GOENV file set key=value (go env -w).
+func (fx *Fixer) EnvSet(path, key, value string) {
 	f := fx.file(path)
 	if f.kind != sources.GoEnvFile {
-		fx.fail(errNotEditable)
+		fx.Fail(ErrNotEditable)
 		return
 	}
 	f.env = append(f.env, func(c []byte) ([]fix.TextEdit, error) { return fix.EnvSet(c, key, value) })
 }
 
-// envEdit adds a GOENV file edit computed on its current text.
-func (fx *fixer) envEdit(path string, edit func([]byte) ([]fix.TextEdit, error)) {
+// EnvEdit adds a GOENV file edit computed on its current text.
+func (fx *Fixer) EnvEdit(path string, edit func([]byte) ([]fix.TextEdit, error)) {
 	f := fx.file(path)
 	if f.kind != sources.GoEnvFile {
-		fx.fail(errNotEditable)
+		fx.Fail(ErrNotEditable)
 		return
 	}
 	f.env = append(f.env, edit)
@@ -418,31 +491,22 @@ func (f *fileChange) result() ([]byte, error) {
 	return out, err
 }
 
-// fixCache is what building fixes reuses across the findings of one run.
-type fixCache struct {
-	docs     map[string]*fix.Doc       // each JSONC file, its style detected once
-	pruned   map[string]*sources.Value // each settings file reduced to what resolve reads
-	policy   *writepolicy.Policy       // where fixes may write
-	baseline map[string]findingCount   // the findings without any fix, for replays
-	huge     int                       // hugeValue: 0 unknown, 1 yes, -1 no
-}
-
 // doc is the fixes' shared view of a JSONC file of the snapshot.
-func (in *Input) doc(path string, content []byte, root *sources.Value) *fix.Doc {
-	if d, ok := in.fixes.docs[path]; ok {
+func (plan *Planner) doc(path string, content []byte, root *sources.Value) *fix.Doc {
+	if d, ok := plan.docs[path]; ok {
 		return d
 	}
-	if in.fixes.docs == nil {
-		in.fixes.docs = map[string]*fix.Doc{}
+	if plan.docs == nil {
+		plan.docs = map[string]*fix.Doc{}
 	}
 	d := fix.NewDoc(content, root)
-	in.fixes.docs[path] = d
+	plan.docs[path] = d
 	return d
 }
 
 // prunedFor is a settings file reduced to what resolve reads and what the
 // change's operations touch.
-func (in *Input) prunedFor(f *fileChange, root *sources.Value) *sources.Value {
+func (plan *Planner) prunedFor(f *fileChange, root *sources.Value) *sources.Value {
 	depth := 0
 	if f.wsFile {
 		depth = 1
@@ -452,9 +516,9 @@ func (in *Input) prunedFor(f *fileChange, root *sources.Value) *sources.Value {
 			return pruneSettings(root, f.wsFile, f.ops)
 		}
 	}
-	for _, st := range in.Snap.SettingsLayers() {
+	for _, st := range plan.Snap.SettingsLayers() {
 		if st.Path == f.path && st.Root == root {
-			return in.pruned(st)
+			return plan.pruned(st)
 		}
 	}
 	return pruneSettings(root, f.wsFile, nil)
@@ -466,24 +530,24 @@ func resolveReads(key string) bool {
 }
 
 // pruned is a settings file of the snapshot reduced to what resolve reads.
-func (in *Input) pruned(st *sources.Settings) *sources.Value {
-	if r, ok := in.fixes.pruned[st.Path]; ok {
+func (plan *Planner) pruned(st *sources.Settings) *sources.Value {
+	if r, ok := plan.prunedFiles[st.Path]; ok {
 		return r
 	}
-	if in.fixes.pruned == nil {
-		in.fixes.pruned = map[string]*sources.Value{}
+	if plan.prunedFiles == nil {
+		plan.prunedFiles = map[string]*sources.Value{}
 	}
 	r := pruneSettings(st.Root, st.IsWorkspaceFile, nil)
-	in.fixes.pruned[st.Path] = r
+	plan.prunedFiles[st.Path] = r
 	return r
 }
 
 // edits renders the fix as edits of the snapshot's contents.
-func (fx *fixer) edits() ([]Edit, error) {
+func (fx *Fixer) edits() ([]findings.Edit, error) {
 	if fx.err != nil {
 		return nil, fx.err
 	}
-	var out []Edit
+	var out []findings.Edit
 	for _, f := range fx.files {
 		if len(f.ops) == 0 && len(f.env) == 0 {
 			continue
@@ -493,7 +557,7 @@ func (fx *fixer) edits() ([]Edit, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, Edit{File: f.path, NewText: string(text), Create: true})
+			out = append(out, findings.Edit{File: f.path, NewText: string(text), Create: true})
 			continue
 		}
 		var edits []fix.TextEdit
@@ -516,7 +580,7 @@ func (fx *fixer) edits() ([]Edit, error) {
 			}
 		}
 		for _, e := range edits {
-			out = append(out, Edit{File: f.path, Span: e.Span, NewText: e.NewText})
+			out = append(out, findings.Edit{File: f.path, Span: e.Span, NewText: e.NewText})
 		}
 	}
 	if len(out) == 0 {
@@ -526,7 +590,7 @@ func (fx *fixer) edits() ([]Edit, error) {
 }
 
 // overlay replays the fix in memory.
-func (fx *fixer) overlay() (sources.Overlay, error) {
+func (fx *Fixer) overlay() (sources.Overlay, error) {
 	o := sources.Overlay{JSON: map[string]*sources.Value{}, Env: map[string][]byte{}}
 	if fx.err != nil {
 		return o, fx.err
@@ -548,7 +612,7 @@ func (fx *fixer) overlay() (sources.Overlay, error) {
 				root = &sources.Value{Kind: sources.Object}
 			}
 			if f.kind != sources.Launch && f.kind != sources.Tasks {
-				root = fx.in.prunedFor(f, root)
+				root = fx.plan.prunedFor(f, root)
 			}
 			v, err := fix.Virtual(root, f.ops...)
 			if err != nil {
@@ -559,23 +623,23 @@ func (fx *fixer) overlay() (sources.Overlay, error) {
 	}
 	// The settings the fix leaves alone are replayed pruned too: resolve
 	// then never scans a huge file's unrelated settings.
-	for _, st := range fx.in.Snap.SettingsLayers() {
+	for _, st := range fx.plan.Snap.SettingsLayers() {
 		if _, ok := o.JSON[st.Path]; !ok && st.Root != nil {
-			o.JSON[st.Path] = fx.in.pruned(st)
+			o.JSON[st.Path] = fx.plan.pruned(st)
 		}
 	}
 	return o, nil
 }
 
-// after resolves the consumers as they would be with the fix applied.
-func (fx *fixer) after() ([]*resolve.Consumer, bool) {
+// After resolves the consumers as they would be with the fix applied.
+func (fx *Fixer) After() ([]*resolve.Consumer, bool) {
 	_, cs, ok := fx.replay()
 	return cs, ok
 }
 
 // replay is the snapshot and its consumers with the fix applied. A fix
 // checked (agree, holds) and then built is replayed once.
-func (fx *fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
+func (fx *Fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
 	n := len(fx.files) + 1
 	for _, f := range fx.files {
 		n += len(f.ops) + len(f.env)
@@ -587,54 +651,55 @@ func (fx *fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
 	if err != nil {
 		return nil, nil, false
 	}
-	s := fx.in.Snap.With(o)
+	s := fx.plan.Snap.With(o)
 	fx.replayedAt, fx.replayed, fx.replayedCs = n, s, resolve.Resolve(s)
 	return s, fx.replayedCs, true
 }
 
-// build turns the collected changes into a fix, or reports that none is
+// Build turns the collected changes into a fix, or reports that none is
 // safe. The fix is replayed through the engine: one that widens a privacy
 // list to "*" or a whole public code host is never offered, and the most
 // severe finding it would raise is kept for rank, which weighs it against
 // the finding it fixes.
-func (fx *fixer) build(title string, preferred bool) (Fix, bool) {
+func (fx *Fixer) Build(title string, preferred bool) (findings.Fix, bool) {
 	edits, err := fx.edits()
 	if err != nil {
-		return Fix{}, false
+		return findings.Fix{}, false
 	}
-	out := Fix{Title: title, Edits: edits, Preferred: preferred, carries: fx.carries}
+	pl := &plan{carries: fx.carries}
+	out := findings.Fix{Title: title, Edits: edits, Preferred: preferred, Plan: pl}
 	for _, f := range fx.files {
 		if (len(f.ops) > 0 || len(f.env) > 0) && f.target.Scope > out.Scope {
-			out.Scope, out.where = f.target.Scope, f.target.Where
+			out.Scope, pl.where = f.target.Scope, f.target.Where
 		}
 		if len(f.ops) > 0 && f.content != nil && f.root != nil {
-			if out.targets == nil {
-				out.targets = map[string][]fix.Target{}
+			if pl.targets == nil {
+				pl.targets = map[string][]fix.Target{}
 			}
 			for _, op := range f.ops {
-				out.targets[f.path] = append(out.targets[f.path], fix.TargetsOf(f.root, op)...)
+				pl.targets[f.path] = append(pl.targets[f.path], fix.TargetsOf(f.root, op)...)
 			}
 		}
 	}
 	s, cs, ok := fx.replay()
-	if !ok || widensPrivacy(fx.in.Consumers, cs) {
-		return Fix{}, false
+	if !ok || widensPrivacy(fx.plan.Consumers, cs) {
+		return findings.Fix{}, false
 	}
-	out.raises = fx.in.raises(s, cs)
+	pl.raises = fx.plan.raises(s, cs)
 	return out, true
 }
 
-// label names a file for a fix title: "user settings", the path relative to
+// Label names a file for a fix title: "user settings", the path relative to
 // the folder, "the GOENV file", or the file's name.
-func (in *Input) label(path string) string {
-	s := in.Snap
+func (plan *Planner) Label(path string) string {
+	s := plan.Snap
 	switch {
 	case path == s.UserSettingsPath:
 		return "user settings"
 	case s.Workspace != nil && s.Workspace.IsWorkspaceFile && path == s.Workspace.Path:
 		return filepath.Base(path)
 	}
-	for _, c := range in.Consumers {
+	for _, c := range plan.Consumers {
 		if c.GoEnvPath == path {
 			return "the GOENV file"
 		}
@@ -645,20 +710,20 @@ func (in *Input) label(path string) string {
 	return filepath.Base(path)
 }
 
-// keyLabel is how a title names the setting at p: its key path, or
+// KeyLabel is how a title names the setting at p: its key path, or
 // "KEY" for a GOENV file line.
-func keyLabel(p sources.Provenance) string {
+func KeyLabel(p sources.Provenance) string {
 	if p.Key == "" {
 		return "the value"
 	}
 	return p.Key
 }
 
-// settingsFor is the settings file a fix writes a window-level value into
+// SettingsFor is the settings file a fix writes a window-level value into
 // when the value's own place will not do: the file of p when it is user or
 // workspace settings VS Code honours there, else user settings.
-func (in *Input) settingsFor(p sources.Provenance) string {
-	s := in.Snap
+func (plan *Planner) SettingsFor(p sources.Provenance) string {
+	s := plan.Snap
 	switch p.Source {
 	case sources.VSCodeUser:
 		return p.File
@@ -674,17 +739,10 @@ func (in *Input) settingsFor(p sources.Provenance) string {
 	return s.UserSettingsPath
 }
 
-// addFix attaches a fix that could be built.
-func (f *Finding) addFix(fx Fix, ok bool) {
-	if ok {
-		f.Fixes = append(f.Fixes, fx)
-	}
-}
-
-// holds reports whether, with the fix applied, check holds for each named
+// Holds reports whether, with the fix applied, check holds for each named
 // consumer (all of them must still exist).
-func (fx *fixer) holds(names []string, check func(c *resolve.Consumer) bool) bool {
-	cs, ok := fx.after()
+func (fx *Fixer) Holds(names []string, check func(c *resolve.Consumer) bool) bool {
+	cs, ok := fx.After()
 	if !ok {
 		return false
 	}
@@ -702,32 +760,32 @@ func (fx *fixer) holds(names []string, check func(c *resolve.Consumer) bool) boo
 	return true
 }
 
-// removeToFallBack is the fix of an empty value that masks a default: the
+// RemoveToFallBack is the fix of an empty value that masks a default: the
 // line or setting goes, and the consumers fall back to $GOROOT/go.env — when
 // that gives them a value check accepts.
-func (in *Input) removeToFallBack(f *Finding, p sources.Provenance, check func(c *resolve.Consumer) bool) {
+func (plan *Planner) RemoveToFallBack(f *findings.Finding, p sources.Provenance, check func(c *resolve.Consumer) bool) {
 	switch p.Source {
 	case sources.GoEnvFile, sources.VSCodeUser, sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
 	default:
 		return
 	}
-	fx := in.fixer()
-	fx.remove(p)
-	if !fx.holds(f.Consumers, check) {
+	fx := plan.Fixer()
+	fx.Remove(p)
+	if !fx.Holds(f.Consumers, check) {
 		return
 	}
-	title := "Remove " + keyLabel(p) + " from " + in.label(p.File)
+	title := "Remove " + KeyLabel(p) + " from " + plan.Label(p.File)
 	if p.Source == sources.GoEnvFile {
 		title += " (go env -u " + p.Key + ")"
 	}
-	f.addFix(fx.build(title, true))
+	f.AddFix(fx.Build(title, true))
 }
 
-// cover changes the fix step by step until no named consumer is exposed:
+// Cover changes the fix step by step until no named consumer is exposed:
 // step extends one exposed consumer (as the engine sees it with the changes
 // so far). It reports whether everyone ends up covered.
-func (fx *fixer) cover(names []string, exposed func(*resolve.Consumer) bool, step func(*resolve.Consumer) bool) bool {
-	cs := fx.in.Consumers
+func (fx *Fixer) Cover(names []string, exposed func(*resolve.Consumer) bool, step func(*resolve.Consumer) bool) bool {
+	cs := fx.plan.Consumers
 	for round := 0; round < 2*len(names)+2; round++ {
 		var next *resolve.Consumer
 		for _, n := range names {
@@ -747,7 +805,7 @@ func (fx *fixer) cover(names []string, exposed func(*resolve.Consumer) bool, ste
 			return false
 		}
 		var ok bool
-		if cs, ok = fx.after(); !ok {
+		if cs, ok = fx.After(); !ok {
 			return false
 		}
 	}
@@ -761,15 +819,6 @@ func consumerNamed(cs []*resolve.Consumer, name string) *resolve.Consumer {
 		}
 	}
 	return nil
-}
-
-// fixKey identifies a fix by its edits.
-func fixKey(f Fix) string {
-	var b strings.Builder
-	for _, e := range f.Edits {
-		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%t\x00%s\x00", e.File, e.Span.Start, e.Span.End, e.Create, e.NewText)
-	}
-	return b.String()
 }
 
 // pruneSettings keeps, of a settings document, the settings the consumers
@@ -816,4 +865,70 @@ func pruneSettings(root *sources.Value, wsFile bool, ops []fix.Op) *sources.Valu
 		out.Members[i] = m
 	}
 	return &out
+}
+
+// Member locates the member a provenance points at in a JSONC file the fix
+// may edit, and returns it with its path in the document; nil (and the fix
+// spoiled) when it cannot.
+func (fx *Fixer) Member(p sources.Provenance) (*sources.Member, fix.Path) {
+	_, m, path := fx.member(p)
+	return m, path
+}
+
+// SetAt writes a string at a document path of the JSONC file path.
+func (fx *Fixer) SetAt(path string, at fix.Path, value string) {
+	f := fx.file(path)
+	fx.guardCredentials(f, "", value)
+	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: at, Value: fix.String(value)})
+}
+
+// SetSibling writes key = value into the object that holds the setting at
+// p (a settings env map, launch or tasks env), unless key is set there.
+func (fx *Fixer) SetSibling(p sources.Provenance, key, value string) {
+	f, _, path := fx.member(p)
+	if f == nil {
+		return
+	}
+	parent := fix.ValueAt(f.root, path[:len(path)-1])
+	if parent == nil || parent.Get(key) != nil {
+		fx.Fail(errors.New("the new key is already set"))
+		return
+	}
+	sib := append(append(fix.Path{}, path[:len(path)-1]...), fix.Keys(key)...)
+	fx.guardCredentials(f, "", value)
+	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: sib, Value: fix.String(value)})
+}
+
+// WithoutCredentials drops every fix that would write URL userinfo into a
+// file (SPEC §5a: a credential never moves into any file, not even one that
+// holds it already — the edit would also show it to the client), and masks
+// credentials in the titles of the others. It is the one guard for every
+// fix, the rules' and Verify's.
+func WithoutCredentials(fixes []findings.Fix, secrets []string) []findings.Fix {
+	var out []findings.Fix
+	for _, fx := range fixes {
+		safe := true
+		for _, e := range fx.Edits {
+			inText := func(secret string) bool { return strings.Contains(e.NewText, secret) }
+			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, inText)
+		}
+		if safe {
+			fx.Title = redact.RedactKnown(fx.Title, secrets)
+			out = append(out, fx)
+		}
+	}
+	return out
+}
+
+// Secrets are the credentials in the consumers' modelled variables (the
+// values rules quote and parse), which findings mask wherever a message
+// quotes a piece of one.
+func Secrets(consumers []*resolve.Consumer) []string {
+	var values []string
+	for _, c := range consumers {
+		for _, v := range c.Vars {
+			values = append(values, v.Value)
+		}
+	}
+	return redact.Secrets(values...)
 }
