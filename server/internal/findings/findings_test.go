@@ -143,3 +143,25 @@ func TestPlacerSub(t *testing.T) {
 		t.Errorf("Sub of a value the file does not hold verbatim = %+v, want the whole value", got)
 	}
 }
+
+func TestAndList(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"terminal"}, "terminal"},
+		{[]string{"gopls", "tools"}, "gopls and tools"},
+		{[]string{"gopls", "tools", "install"}, "gopls, tools and install"},
+	} {
+		if got := AndList(tc.in); got != tc.want {
+			t.Errorf("AndList(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := ForConsumers([]string{"gopls", "tools"}); got != " for gopls and tools" {
+		t.Errorf("ForConsumers = %q", got)
+	}
+	if got := ForConsumers(nil); got != "" {
+		t.Errorf("ForConsumers(nil) = %q, want nothing", got)
+	}
+}

@@ -3,7 +3,6 @@ package rules
 import (
 	"testing"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 )
 
@@ -44,22 +43,6 @@ func TestMayDownload(t *testing.T) {
 	} {
 		if got := mayDownload(v); got != want {
 			t.Errorf("mayDownload(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-func TestAndList(t *testing.T) {
-	for _, tc := range []struct {
-		in   []string
-		want string
-	}{
-		{nil, ""},
-		{[]string{"terminal"}, "terminal"},
-		{[]string{"gopls", "tools"}, "gopls and tools"},
-		{[]string{"gopls", "tools", "install"}, "gopls, tools and install"},
-	} {
-		if got := findings.AndList(tc.in); got != tc.want {
-			t.Errorf("findings.AndList(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
