@@ -1,52 +1,15 @@
-// Package fixplan is the fix planner: it turns the changes a rule wants
-// (set, remove, rename, rewrite a value, across settings, launch, tasks and
-// GOENV files) into minimal edits, replays them in memory through resolve
-// and every rule, and ranks the fixes a finding offers. The rules decide
-// what to change; the planner decides whether and how the change can be
-// made safely. It does no I/O: the snapshot holds every file's content.
 package fixplan
 
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"regexp"
-	"slices"
-	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
-
-// A Planner builds the fixes of one diagnosis of a snapshot, and holds what
-// building them reuses across findings. Snap, Consumers and Diagnose are
-// set by its maker; the rest is filled as fixes are built.
-type Planner struct {
-	Snap      *sources.Snapshot
-	Consumers []*resolve.Consumer
-	// Diagnose runs every rule over a snapshot and its consumers without
-	// building fixes: a fix's replay, to see what it would raise. The
-	// rules provide it (rules.Planner), so that the planner does not
-	// depend on them.
-	Diagnose func(*sources.Snapshot, []*resolve.Consumer) []findings.Finding
-	// Replaying marks the diagnosis of a replay: no fixes are built.
-	Replaying bool
-
-	docs        map[string]*fix.Doc       // each JSONC file, its style detected once
-	prunedFiles map[string]*sources.Value // each settings file reduced to what resolve reads
-	policy      *writepolicy.Policy       // where fixes may write
-	baseline    map[string]findingCount   // the findings without any fix, for replays
-	huge        int                       // hugeValue: 0 unknown, 1 yes, -1 no
-}
-
-// Consumer returns the named consumer, or nil.
-func (plan *Planner) Consumer(name string) *resolve.Consumer {
-	return consumerNamed(plan.Consumers, name)
-}
 
 // A Fixer collects the changes of one fix, possibly across files, as
 // operations on the snapshot's contents. It renders them as minimal edits
@@ -115,39 +78,6 @@ var (
 	errHugeValue  = errors.New("a value is too long to replay fixes for")
 )
 
-// Fixer starts a fix.
-func (plan *Planner) Fixer() *Fixer {
-	switch {
-	case plan.Replaying:
-		return &Fixer{plan: plan, err: errReplaying}
-	case plan.hugeValue():
-		return &Fixer{plan: plan, err: errHugeValue}
-	}
-	return &Fixer{plan: plan}
-}
-
-// maxFixedValue bounds the values fixes are built for. Every fix is replayed
-// through all the rules, whose cost grows with the values' length, so a
-// generated value of thousands of entries would cost a full diagnosis per
-// fix (and put megabytes into each code action). No real GOPROXY or
-// GOPRIVATE comes near it; findings are still reported, without fixes.
-const maxFixedValue = 64 << 10
-
-// hugeValue reports whether any consumer has a value over maxFixedValue.
-func (plan *Planner) hugeValue() bool {
-	if plan.huge == 0 {
-		plan.huge = -1
-		for _, c := range plan.Consumers {
-			for _, v := range c.Vars {
-				if len(v.Value) > maxFixedValue {
-					plan.huge = 1
-				}
-			}
-		}
-	}
-	return plan.huge > 0
-}
-
 // Carry records where a value the fix writes came from.
 func (fx *Fixer) Carry(p sources.Provenance) {
 	if writepolicy.WorkspaceKind(p.Source) {
@@ -158,14 +88,6 @@ func (fx *Fixer) Carry(p sources.Provenance) {
 // CarryWorkspace records that the fix writes a value from the workspace
 // (a module path go.mod requires, say) that no provenance names.
 func (fx *Fixer) CarryWorkspace() { fx.carries = true }
-
-// writePolicy is the folder's write policy, derived once per run.
-func (plan *Planner) writePolicy() *writepolicy.Policy {
-	if plan.policy == nil {
-		plan.policy = writepolicy.New(plan.Snap, plan.Consumers)
-	}
-	return plan.policy
-}
 
 // Fail spoils the fix with err (the first error is kept).
 func (fx *Fixer) Fail(err error) {
@@ -249,30 +171,6 @@ func (f *fileChange) inWorkspace() bool {
 	switch f.kind {
 	case sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
 		return true
-	}
-	return false
-}
-
-// guardCredentials refuses to put a credential that old does not already
-// hold into a workspace file.
-func (fx *Fixer) guardCredentials(f *fileChange, old, value string) {
-	if f.inWorkspace() && NewCredentials(old, value) {
-		fx.Fail(errCredential)
-	}
-}
-
-var userinfo = regexp.MustCompile(`[^\s/@,|;"'=]+@`)
-
-// NewCredentials reports whether value holds URL userinfo (user:password@,
-// token@) that old does not.
-func NewCredentials(old, value string) bool {
-	if strings.IndexByte(value, '@') < 0 {
-		return false // the common case, without a regexp pass over a long value
-	}
-	for _, u := range userinfo.FindAllString(value, -1) {
-		if !strings.Contains(old, u) {
-			return true
-		}
 	}
 	return false
 }
@@ -441,13 +339,6 @@ func (fx *Fixer) Rewrite(p sources.Provenance, value, newValue string) {
 	fx.Replace(p, newValue)
 }
 
-// Editable reports whether Rewrite can change a value set at p.
-func (plan *Planner) Editable(p sources.Provenance, value string) bool {
-	fx := plan.Fixer()
-	fx.Rewrite(p, value, value)
-	return fx.err == nil
-}
-
 // EnvSet makes a GOENV file set key=value (go env -w).
 func (fx *Fixer) EnvSet(path, key, value string) {
 	f := fx.file(path)
@@ -489,57 +380,6 @@ func (f *fileChange) result() ([]byte, error) {
 	}
 	_, out, err := f.doc.Edit(f.ops...)
 	return out, err
-}
-
-// doc is the fixes' shared view of a JSONC file of the snapshot.
-func (plan *Planner) doc(path string, content []byte, root *sources.Value) *fix.Doc {
-	if d, ok := plan.docs[path]; ok {
-		return d
-	}
-	if plan.docs == nil {
-		plan.docs = map[string]*fix.Doc{}
-	}
-	d := fix.NewDoc(content, root)
-	plan.docs[path] = d
-	return d
-}
-
-// prunedFor is a settings file reduced to what resolve reads and what the
-// change's operations touch.
-func (plan *Planner) prunedFor(f *fileChange, root *sources.Value) *sources.Value {
-	depth := 0
-	if f.wsFile {
-		depth = 1
-	}
-	for _, op := range f.ops {
-		if len(op.Path) > depth && !resolveReads(op.Path[depth].Key) {
-			return pruneSettings(root, f.wsFile, f.ops)
-		}
-	}
-	for _, st := range plan.Snap.SettingsLayers() {
-		if st.Path == f.path && st.Root == root {
-			return plan.pruned(st)
-		}
-	}
-	return pruneSettings(root, f.wsFile, nil)
-}
-
-// resolveReads reports whether resolve reads a top-level setting.
-func resolveReads(key string) bool {
-	return key == "go.toolsEnvVars" || key == "gopls" || key == "http.proxy" || strings.HasPrefix(key, "terminal.integrated.env.")
-}
-
-// pruned is a settings file of the snapshot reduced to what resolve reads.
-func (plan *Planner) pruned(st *sources.Settings) *sources.Value {
-	if r, ok := plan.prunedFiles[st.Path]; ok {
-		return r
-	}
-	if plan.prunedFiles == nil {
-		plan.prunedFiles = map[string]*sources.Value{}
-	}
-	r := pruneSettings(st.Root, st.IsWorkspaceFile, nil)
-	plan.prunedFiles[st.Path] = r
-	return r
 }
 
 // edits renders the fix as edits of the snapshot's contents.
@@ -689,56 +529,6 @@ func (fx *Fixer) Build(title string, preferred bool) (findings.Fix, bool) {
 	return out, true
 }
 
-// Label names a file for a fix title: "user settings", the path relative to
-// the folder, "the GOENV file", or the file's name.
-func (plan *Planner) Label(path string) string {
-	s := plan.Snap
-	switch {
-	case path == s.UserSettingsPath:
-		return "user settings"
-	case s.Workspace != nil && s.Workspace.IsWorkspaceFile && path == s.Workspace.Path:
-		return filepath.Base(path)
-	}
-	for _, c := range plan.Consumers {
-		if c.GoEnvPath == path {
-			return "the GOENV file"
-		}
-	}
-	if rel, err := filepath.Rel(s.Folder, path); err == nil && filepath.IsLocal(rel) {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.Base(path)
-}
-
-// KeyLabel is how a title names the setting at p: its key path, or
-// "KEY" for a GOENV file line.
-func KeyLabel(p sources.Provenance) string {
-	if p.Key == "" {
-		return "the value"
-	}
-	return p.Key
-}
-
-// SettingsFor is the settings file a fix writes a window-level value into
-// when the value's own place will not do: the file of p when it is user or
-// workspace settings VS Code honours there, else user settings.
-func (plan *Planner) SettingsFor(p sources.Provenance) string {
-	s := plan.Snap
-	switch p.Source {
-	case sources.VSCodeUser:
-		return p.File
-	case sources.VSCodeWorkspace:
-		if s.Options.Trusted {
-			return p.File
-		}
-	case sources.VSCodeFolder:
-		if s.Workspace != nil && s.Options.Trusted {
-			return s.Workspace.Path
-		}
-	}
-	return s.UserSettingsPath
-}
-
 // Holds reports whether, with the fix applied, check holds for each named
 // consumer (all of them must still exist).
 func (fx *Fixer) Holds(names []string, check func(c *resolve.Consumer) bool) bool {
@@ -758,27 +548,6 @@ func (fx *Fixer) Holds(names []string, check func(c *resolve.Consumer) bool) boo
 		}
 	}
 	return true
-}
-
-// RemoveToFallBack is the fix of an empty value that masks a default: the
-// line or setting goes, and the consumers fall back to $GOROOT/go.env — when
-// that gives them a value check accepts.
-func (plan *Planner) RemoveToFallBack(f *findings.Finding, p sources.Provenance, check func(c *resolve.Consumer) bool) {
-	switch p.Source {
-	case sources.GoEnvFile, sources.VSCodeUser, sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
-	default:
-		return
-	}
-	fx := plan.Fixer()
-	fx.Remove(p)
-	if !fx.Holds(f.Consumers, check) {
-		return
-	}
-	title := "Remove " + KeyLabel(p) + " from " + plan.Label(p.File)
-	if p.Source == sources.GoEnvFile {
-		title += " (go env -u " + p.Key + ")"
-	}
-	f.AddFix(fx.Build(title, true))
 }
 
 // Cover changes the fix step by step until no named consumer is exposed:
@@ -812,61 +581,6 @@ func (fx *Fixer) Cover(names []string, exposed func(*resolve.Consumer) bool, ste
 	return false
 }
 
-func consumerNamed(cs []*resolve.Consumer, name string) *resolve.Consumer {
-	for _, c := range cs {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// pruneSettings keeps, of a settings document, the settings the consumers
-// are resolved from (and those the ops touch): replaying a fix on a copy of
-// a 5,000-line file would cost more than the diagnosis.
-func pruneSettings(root *sources.Value, wsFile bool, ops []fix.Op) *sources.Value {
-	depth := 0
-	if wsFile {
-		depth = 1
-	}
-	touched := map[string]bool{}
-	for _, op := range ops {
-		if len(op.Path) > depth {
-			touched[op.Path[depth].Key] = true
-		}
-	}
-	keep := func(obj *sources.Value) *sources.Value {
-		if obj.Kind != sources.Object {
-			return obj
-		}
-		out := *obj
-		out.Members = nil
-		for _, m := range obj.Members {
-			if resolveReads(m.Key) || touched[m.Key] {
-				out.Members = append(out.Members, m)
-			}
-		}
-		return &out
-	}
-	if !wsFile {
-		return keep(root)
-	}
-	if root.Kind != sources.Object {
-		return root
-	}
-	out := *root
-	out.Members = make([]*sources.Member, len(root.Members))
-	for i, m := range root.Members {
-		if m.Key == "settings" {
-			c := *m
-			c.Value = keep(m.Value)
-			m = &c
-		}
-		out.Members[i] = m
-	}
-	return &out
-}
-
 // Member locates the member a provenance points at in a JSONC file the fix
 // may edit, and returns it with its path in the document; nil (and the fix
 // spoiled) when it cannot.
@@ -897,38 +611,4 @@ func (fx *Fixer) SetSibling(p sources.Provenance, key, value string) {
 	sib := append(append(fix.Path{}, path[:len(path)-1]...), fix.Keys(key)...)
 	fx.guardCredentials(f, "", value)
 	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: sib, Value: fix.String(value)})
-}
-
-// WithoutCredentials drops every fix that would write URL userinfo into a
-// file (SPEC §5a: a credential never moves into any file, not even one that
-// holds it already — the edit would also show it to the client), and masks
-// credentials in the titles of the others. It is the one guard for every
-// fix, the rules' and Verify's.
-func WithoutCredentials(fixes []findings.Fix, secrets []string) []findings.Fix {
-	var out []findings.Fix
-	for _, fx := range fixes {
-		safe := true
-		for _, e := range fx.Edits {
-			inText := func(secret string) bool { return strings.Contains(e.NewText, secret) }
-			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, inText)
-		}
-		if safe {
-			fx.Title = redact.RedactKnown(fx.Title, secrets)
-			out = append(out, fx)
-		}
-	}
-	return out
-}
-
-// Secrets are the credentials in the consumers' modelled variables (the
-// values rules quote and parse), which findings mask wherever a message
-// quotes a piece of one.
-func Secrets(consumers []*resolve.Consumer) []string {
-	var values []string
-	for _, c := range consumers {
-		for _, v := range c.Vars {
-			values = append(values, v.Value)
-		}
-	}
-	return redact.Secrets(values...)
 }
