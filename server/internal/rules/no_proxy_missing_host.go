@@ -168,7 +168,7 @@ func (in *Input) besideProxy(fx *fixplan.Fixer, c *resolve.Consumer, proxy sourc
 		}
 		layer := "go.toolsEnvVars"
 		if c.Name == "terminal" || strings.HasPrefix(c.Name, "task:") {
-			layer = "terminal.integrated.env." + osFlavour(in.Snap)
+			layer = "terminal.integrated.env." + in.Snap.Options.OSFlavour
 		}
 		fx.Set(user, value, layer, name)
 		return layer + "." + name + " in " + in.plan().Label(user), fx.Err() == nil
