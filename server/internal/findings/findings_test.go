@@ -165,3 +165,22 @@ func TestAndList(t *testing.T) {
 		t.Errorf("ForConsumers(nil) = %q, want nothing", got)
 	}
 }
+
+// Findings about the process environment are shown on the module
+// directive of the folder's go.mod, when it has one.
+func TestModuleLine(t *testing.T) {
+	s := sources.NewSnapshot("/w", nil)
+	if _, ok := ModuleLine(s); ok {
+		t.Error("a folder without go.mod has a module line")
+	}
+	content := []byte("// the service\nmodule example.com/svc\n\ngo 1.22\n")
+	s.GoMod = sources.ParseGoMod("/w/go.mod", content)
+	pl, ok := ModuleLine(s)
+	if !ok || pl.File != "/w/go.mod" || string(content[pl.Span.Start:pl.Span.End]) != "module example.com/svc" {
+		t.Errorf("ModuleLine = %+v, %v; want the module directive of /w/go.mod", pl, ok)
+	}
+	s.GoMod = sources.ParseGoMod("/w/go.mod", []byte("go 1.22\n"))
+	if _, ok := ModuleLine(s); ok {
+		t.Error("a go.mod without a module directive has a module line")
+	}
+}

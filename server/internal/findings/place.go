@@ -153,3 +153,14 @@ func ForConsumers(names []string) string {
 	}
 	return " for " + AndList(names)
 }
+
+// ModuleLine is where an editor shows a finding about the process
+// environment, which has no file: the module directive of the folder's
+// go.mod. ok is false when the folder has no go.mod with one.
+func ModuleLine(s *sources.Snapshot) (pl Place, ok bool) {
+	gm := s.GoMod
+	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
+		return Place{}, false
+	}
+	return Place{File: gm.Path, Span: gm.ModuleSpan}, true
+}

@@ -581,11 +581,9 @@ func (r *folderResult) diagnostics() []fileDiagnostic {
 	return out
 }
 
-// moduleLine locates the module directive of the folder's go.mod.
+// moduleLine locates the module directive of the folder's go.mod, where
+// findings about the process environment are shown.
 func (r *folderResult) moduleLine() (string, sources.Span, bool) {
-	gm := r.snap.GoMod
-	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
-		return "", sources.Span{}, false
-	}
-	return normPath(gm.Path), gm.ModuleSpan, true
+	pl, ok := findings.ModuleLine(r.snap)
+	return normPath(pl.File), pl.Span, ok
 }
