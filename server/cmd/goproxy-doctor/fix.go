@@ -15,9 +15,10 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
@@ -29,8 +30,8 @@ const maxFixRounds = 10
 
 // fixOptions are check --fix's own flags.
 type fixOptions struct {
-	scope  writepolicy.Scope // which files it may write (--fix-scope)
-	dryRun bool              // print the diffs, write nothing (--dry-run)
+	scope  findings.Scope // which files it may write (--fix-scope)
+	dryRun bool           // print the diffs, write nothing (--dry-run)
 	// trusted is --trust-workspace: go env may run with the workspace's layers.
 	trusted bool
 }
@@ -61,14 +62,14 @@ func fixFolder(ctx context.Context, folder string, settings []string, out, stder
 		dir = d
 		snap := res.Snapshot
 		w.policy = res.Policy
-		findings := w.inScope(res.Findings, func(f rules.Finding, fx rules.Fix) {
+		fs := w.inScope(res.Findings, func(f findings.Finding, fx findings.Fix) {
 			line := fmt.Sprintf("skipped %s %s: %s (it writes %s; use --fix-scope %s)", where(dir, snap, f), f.Code, fx.Title, report.Rel(dir, widest(fx)), fx.Scope)
 			if !skipped[line] {
 				skipped[line] = true
 				fmt.Fprintln(out, line)
 			}
 		})
-		chosen := rules.FixAll(findings, snap.Content)
+		chosen := fixplan.FixAll(fs, snap.Content)
 		if len(chosen) == 0 {
 			done = true
 			break
@@ -128,10 +129,10 @@ func (w *fixWriter) read(path string) ([]byte, error) {
 // chosen scope: its preferred fix, or the one preferred once the scope
 // includes the user-level files it writes. A fix outside the scope is
 // reported through skip; one touching a refused file is dropped.
-func (w *fixWriter) inScope(findings []rules.Finding, skip func(rules.Finding, rules.Fix)) []rules.Finding {
-	var out []rules.Finding
-	for _, f := range findings {
-		var pick *rules.Fix
+func (w *fixWriter) inScope(fs []findings.Finding, skip func(findings.Finding, findings.Fix)) []findings.Finding {
+	var out []findings.Finding
+	for _, f := range fs {
+		var pick *findings.Fix
 		for i := range f.Fixes {
 			if fx := &f.Fixes[i]; fx.Preferred || fx.PreferredWider {
 				pick = fx
@@ -147,13 +148,13 @@ func (w *fixWriter) inScope(findings []rules.Finding, skip func(rules.Finding, r
 		}
 		fx := *pick
 		fx.Preferred = true
-		f.Fixes = []rules.Fix{fx}
+		f.Fixes = []findings.Fix{fx}
 		out = append(out, f)
 	}
 	return out
 }
 
-func (w *fixWriter) touchesRefused(fx rules.Fix) bool {
+func (w *fixWriter) touchesRefused(fx findings.Fix) bool {
 	for _, e := range fx.Edits {
 		if w.refused[e.File] {
 			return true
@@ -165,9 +166,9 @@ func (w *fixWriter) touchesRefused(fx rules.Fix) bool {
 // apply writes the chosen fixes. A file the policy refuses is reported on
 // stderr and every fix touching it is left out (and not picked again).
 // It returns the fixes applied.
-func (w *fixWriter) apply(snap *sources.Snapshot, chosen []rules.Chosen) ([]rules.Chosen, error) {
+func (w *fixWriter) apply(snap *sources.Snapshot, chosen []fixplan.Chosen) ([]fixplan.Chosen, error) {
 	for {
-		edits := map[string][]rules.Edit{}
+		edits := map[string][]findings.Edit{}
 		for _, c := range chosen {
 			if c.Duplicate {
 				continue
@@ -230,7 +231,7 @@ func (w *fixWriter) apply(snap *sources.Snapshot, chosen []rules.Chosen) ([]rule
 // prepare checks a file against the write policy and the disk and returns
 // its content with the edits (made against seen, the content the diagnosis
 // read) applied. A file that changed on disk since is left alone.
-func (w *fixWriter) prepare(file string, seen []byte, edits []rules.Edit) ([]byte, error) {
+func (w *fixWriter) prepare(file string, seen []byte, edits []findings.Edit) ([]byte, error) {
 	create := len(edits) == 1 && edits[0].Create
 	if _, pending := w.pending[file]; pending {
 		create = false // the dry run created it in an earlier round
@@ -275,12 +276,12 @@ func (w *fixWriter) prepare(file string, seen []byte, edits []rules.Edit) ([]byt
 // fixedLines says, per file each applied fix wrote, which setting of which
 // finding it fixed: "FILE: KEY CODE: TITLE". Findings fixed by the same
 // edits (duplicates) share the line of the first: "KEY CODE1, CODE2: TITLE".
-func fixedLines(dir string, snap *sources.Snapshot, applied []rules.Chosen) []string {
+func fixedLines(dir string, snap *sources.Snapshot, applied []fixplan.Chosen) []string {
 	var lines []string
 	byEdits := map[string][]int{} // the edits of a fix → its lines
 	codes := map[int][]string{}
 	for _, c := range applied {
-		key := editsKey(c.Fix)
+		key := c.Fix.Key()
 		if idx, ok := byEdits[key]; ok {
 			for _, i := range idx {
 				if !slices.Contains(codes[i], c.Finding.Code) {
@@ -306,16 +307,7 @@ func fixedLines(dir string, snap *sources.Snapshot, applied []rules.Chosen) []st
 	return lines
 }
 
-// editsKey identifies a fix by what it writes.
-func editsKey(fx rules.Fix) string {
-	var b strings.Builder
-	for _, e := range fx.Edits {
-		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%t\x00%s\x00", e.File, e.Span.Start, e.Span.End, e.Create, e.NewText)
-	}
-	return b.String()
-}
-
-func filesOf(fx rules.Fix) []string {
+func filesOf(fx findings.Fix) []string {
 	var out []string
 	for _, e := range fx.Edits {
 		if len(out) == 0 || out[len(out)-1] != e.File {
@@ -332,7 +324,7 @@ func filesOf(fx rules.Fix) []string {
 }
 
 // widest is the file of a fix's edits that reaches furthest (for messages).
-func widest(fx rules.Fix) string {
+func widest(fx findings.Fix) string {
 	files := filesOf(fx)
 	if len(files) == 0 {
 		return ""
@@ -341,7 +333,7 @@ func widest(fx rules.Fix) string {
 }
 
 // where locates a finding for a message: file:line, or "environment".
-func where(dir string, snap *sources.Snapshot, f rules.Finding) string {
+func where(dir string, snap *sources.Snapshot, f findings.Finding) string {
 	if f.File == "" {
 		return "environment"
 	}
@@ -351,12 +343,12 @@ func where(dir string, snap *sources.Snapshot, f rules.Finding) string {
 // keyAt names the setting a fix's first edit in file changes: the key path
 // of a JSONC member, or the variable of a GOENV line ("" when unknown, as
 // for a file the fix creates).
-func keyAt(snap *sources.Snapshot, file string, fx rules.Fix) string {
+func keyAt(snap *sources.Snapshot, file string, fx findings.Fix) string {
 	content := snap.Content(file)
 	if content == nil {
 		return ""
 	}
-	var edit rules.Edit
+	var edit findings.Edit
 	for _, e := range fx.Edits {
 		if e.File == file {
 			edit = e

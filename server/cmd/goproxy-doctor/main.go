@@ -21,12 +21,11 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
 // version is set by the build (-ldflags -X main.version=...).
@@ -187,7 +186,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
 		return exitUsage
 	}
-	scope, scopeErr := writepolicy.ParseScope(*fixScope)
+	scope, scopeErr := findings.ParseScope(*fixScope)
 	if scopeErr != nil {
 		fmt.Fprintf(stderr, "goproxy-doctor check: --fix-scope: %v\n", scopeErr)
 		return exitUsage
@@ -211,8 +210,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		return code
 	}
 
-	findings := res.Findings
-	c := report.CheckJSON(res.Snapshot, findings)
+	found := res.Findings
+	c := report.CheckJSON(res.Snapshot, found)
 	var err error
 	switch *format {
 	case "json":
@@ -226,8 +225,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		fmt.Fprintf(stderr, "goproxy-doctor check: %v\n", err)
 		return exitUsage
 	}
-	for _, f := range findings {
-		if f.Severity == rules.Error {
+	for _, f := range found {
+		if f.Severity == findings.Error {
 			return exitFinding
 		}
 	}

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -71,9 +71,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, env
 		}
 		fmt.Fprintf(stdout, "\nVerified %d module(s) for %d consumer environment(s) in %s.\n", len(res.Modules), len(res.SumDBs), time.Since(start).Round(time.Millisecond))
 	}
-	var errs []rules.Finding
+	var errs []findings.Finding
 	for _, f := range res.Findings {
-		if f.Severity == rules.Error {
+		if f.Severity == findings.Error {
 			errs = append(errs, f)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/mod/module"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -42,7 +43,7 @@ type Result struct {
 	Snapshot *sources.Snapshot
 	// Consumers are resolved, with the values go env corrected.
 	Consumers []*resolve.Consumer
-	Findings  []rules.Finding
+	Findings  []findings.Finding
 	// Policy says which files a fix may write.
 	Policy *writepolicy.Policy
 	// Disagreements lists values the go command corrected (empty when the
@@ -128,9 +129,9 @@ func (v *Verification) Modules() int {
 type Verified struct {
 	*verify.Result
 	// Findings are the verify findings, placed in the folder's files.
-	Findings []rules.Finding
+	Findings []findings.Finding
 	// Offers are fixes offered without a diagnostic (the ranked GOPROXY).
-	Offers []rules.Finding
+	Offers []findings.Finding
 }
 
 // Run probes the network and judges the outcome.
@@ -139,8 +140,8 @@ func (v *Verification) Run(ctx context.Context, opts verify.Options) (*Verified,
 	if err != nil {
 		return nil, err
 	}
-	in := &rules.Input{Snap: v.result.Snapshot, Consumers: v.result.Consumers}
-	return &Verified{Result: res, Findings: rules.VerifyFindings(in, res), Offers: rules.VerifyOffers(in, res)}, nil
+	plan := rules.Planner(v.result.Snapshot, v.result.Consumers)
+	return &Verified{Result: res, Findings: verify.Findings(plan, res), Offers: verify.Offers(plan, res)}, nil
 }
 
 // Verify probes the network as each of r's consumer environments would,
@@ -155,6 +156,6 @@ func Resolve(s *sources.Snapshot) []*resolve.Consumer { return resolve.Resolve(s
 
 // Diagnose runs the rules over resolved consumers (for tests; Check is the
 // pipeline).
-func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []rules.Finding {
+func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Finding {
 	return rules.Run(&rules.Input{Snap: s, Consumers: consumers})
 }

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -136,7 +136,7 @@ func TestRulesLeaveParsedValuesUnchanged(t *testing.T) {
 				break
 			}
 		}
-		rules.FixAll(findings, snap.Content)
+		fixplan.FixAll(findings, snap.Content)
 		if after := parsedDump(snap); after != before {
 			t.Errorf("%s: diagnosis changed the parsed files:\nbefore %s\nafter  %s", file, before, after)
 		}

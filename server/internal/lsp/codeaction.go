@@ -9,13 +9,14 @@ package lsp
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
@@ -119,7 +120,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		type offer struct {
 			action  *protocol.CodeAction
 			rank    int
-			sev     rules.Severity
+			sev     findings.Severity
 			prefers bool
 		}
 		var offers []*offer
@@ -129,7 +130,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 				continue
 			}
 			for _, fx := range l.fd.Finding.Fixes {
-				key := fixKeyOf(fx)
+				key := fx.Key()
 				if o, ok := byKey[key]; ok {
 					if !l.offer {
 						o.action.Diagnostics = append(o.action.Diagnostics, l.diag)
@@ -150,7 +151,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 				if l.offer {
 					o.action.Diagnostics = nil
 				}
-				if fx.Preferred && rules.Repairs(l.fd.Finding, fx, l.r.Content(l.fd.Finding.File)) {
+				if fx.Preferred && fixplan.Repairs(l.fd.Finding, fx, l.r.Content(l.fd.Finding.File)) {
 					o.rank = 1
 				}
 				byKey[key] = o
@@ -178,7 +179,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	}
 	if wantAll && len(here) > 0 {
 		// Only fixes that stay in this document: fix all may run on save.
-		var findings []rules.Finding
+		var fs []findings.Finding
 		diags := map[string]protocol.Diagnostic{}
 		for _, l := range here {
 			f := l.fd.Finding
@@ -189,16 +190,16 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 				}
 			}
 			if len(f.Fixes) > 0 {
-				findings = append(findings, f)
-				diags[findingKey(f)] = toProtocol(l.fd.Diagnostic, docs)
+				fs = append(fs, f)
+				diags[f.Key()] = toProtocol(l.fd.Diagnostic, docs)
 			}
 		}
 		r := here[0].r
-		chosen := rules.FixAll(findings, r.Content)
-		var edits []rules.Edit
+		chosen := fixplan.FixAll(fs, r.Content)
+		var edits []findings.Edit
 		var fixed []protocol.Diagnostic
 		for _, c := range chosen {
-			fixed = append(fixed, diags[findingKey(c.Finding)])
+			fixed = append(fixed, diags[c.Finding.Key()])
 			if !c.Duplicate {
 				edits = append(edits, c.Fix.Edits...)
 			}
@@ -274,7 +275,7 @@ func before(a, b protocol.Position) bool {
 	return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
 }
 
-func onlyIn(fx rules.Fix, path string) bool {
+func onlyIn(fx findings.Fix, path string) bool {
 	for _, e := range fx.Edits {
 		if normPath(e.File) != path {
 			return false
@@ -283,27 +284,15 @@ func onlyIn(fx rules.Fix, path string) bool {
 	return true
 }
 
-func findingKey(f rules.Finding) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%d:%d", f.Code, f.File, f.Message, f.Span.Start, f.Span.End)
-}
-
-func fixKeyOf(fx rules.Fix) string {
-	var b strings.Builder
-	for _, e := range fx.Edits {
-		fmt.Fprintf(&b, "%s\x00%d:%d\x00%t\x00%s\x00", e.File, e.Span.Start, e.Span.End, e.Create, e.NewText)
-	}
-	return b.String()
-}
-
 // workspaceEdit turns edits computed on the result's contents into a
 // WorkspaceEdit: versioned document changes (with CreateFile for a new file)
 // when the client takes them, else plain changes. ok is false when the
 // client cannot apply the edit: it creates a file and the client cannot, it
 // touches an open document that has changed since the diagnosis, or the
 // write policy refuses one of its files.
-func workspaceEdit(r *session.FolderResult, docs map[string]*session.Document, caps editCapabilities, edits []rules.Edit) (*protocol.WorkspaceEdit, bool) {
+func workspaceEdit(r *session.FolderResult, docs map[string]*session.Document, caps editCapabilities, edits []findings.Edit) (*protocol.WorkspaceEdit, bool) {
 	var order []string
-	byFile := map[string][]rules.Edit{}
+	byFile := map[string][]findings.Edit{}
 	for _, e := range edits {
 		p := normPath(e.File)
 		if _, ok := byFile[p]; !ok {

@@ -122,11 +122,11 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 // healthFix is Verify's ranked-GOPROXY quick fix for the gopls consumer,
 // made from the health check's rows, as an edit the client can apply.
 func (s *server) healthFix(r *session.FolderResult, v session.View, gopls *resolve.Consumer, res *verify.HealthResult) *HealthFix {
-	in := &rules.Input{Snap: r.Res.Snapshot, Consumers: []*resolve.Consumer{gopls}}
+	in := rules.Planner(r.Res.Snapshot, []*resolve.Consumer{gopls})
 	s.mu.Lock()
 	caps := s.editCaps
 	s.mu.Unlock()
-	for _, f := range rules.VerifyOffers(in, &verify.Result{Proxies: res.Entries}) {
+	for _, f := range verify.Offers(in, &verify.Result{Proxies: res.Entries}) {
 		for _, fx := range f.Fixes {
 			if edit, ok := workspaceEdit(r, v.Docs, caps, fx.Edits); ok {
 				return &HealthFix{Title: fx.Title, Edit: edit}

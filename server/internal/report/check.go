@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -71,7 +71,7 @@ func (ms *Mappers) Range(file string, span sources.Span) position.Range {
 }
 
 // CheckJSON converts findings to the SPEC §8 shape.
-func CheckJSON(snap *sources.Snapshot, findings []rules.Finding) Check {
+func CheckJSON(snap *sources.Snapshot, findings []findings.Finding) Check {
 	ms := NewMappers(snap)
 	out := Check{Diagnostics: []Diagnostic{}}
 	for _, f := range findings {

@@ -57,7 +57,7 @@ func TestMessagesClipLongValues(t *testing.T) {
 }
 
 // A list value with thousands of bad entries: each list rule reports at
-// most maxEntryPlaces (20) of them per value, so neither the findings nor
+// most findings.MaxEntryPlaces (20) of them per value, so neither the findings nor
 // their fixes (each rewrites the whole value) grow with the list.
 func TestListRulesBoundTheirPlaces(t *testing.T) {
 	dir := t.TempDir()

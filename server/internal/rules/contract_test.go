@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
 // contract is the part of shared/contract.json the rules answer for.
@@ -35,8 +37,8 @@ func readContract(t *testing.T) contract {
 func TestRulesMatchTheContract(t *testing.T) {
 	c := readContract(t)
 	verifyCodes := map[string]bool{
-		CodeProxyUnreachable: true, CodeProxyTLSError: true, CodeProxyAuthRequired: true,
-		CodeProxyTimeout: true, CodeModuleNotFound: true, CodeSumDBUnreachable: true,
+		verify.CodeProxyUnreachable: true, verify.CodeProxyTLSError: true, verify.CodeProxyAuthRequired: true,
+		verify.CodeProxyTimeout: true, verify.CodeModuleNotFound: true, verify.CodeSumDBUnreachable: true,
 	}
 	registered := map[string]Rule{}
 	for _, r := range All() {

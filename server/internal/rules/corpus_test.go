@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 )
 
 // corpusFile holds settings files of every style a user may have, each with
@@ -59,9 +59,9 @@ func TestQuietCorpus(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			w := m.setup(t, &txtar.Archive{Files: workspaces[name]})
-			var loud []rules.Finding
+			var loud []findings.Finding
 			for _, f := range w.diagnose() {
-				if f.Severity < rules.Information {
+				if f.Severity < findings.Information {
 					loud = append(loud, f)
 				}
 			}
@@ -124,7 +124,7 @@ func checkEveryFix(t *testing.T, m *machine, ar *txtar.Archive) int {
 	before := w.diagnose()
 	errs := map[string]bool{}
 	for _, f := range before {
-		if f.Severity == rules.Error {
+		if f.Severity == findings.Error {
 			errs[f.Code+"\x00"+f.File] = true
 		}
 	}
@@ -176,7 +176,7 @@ func checkEveryFix(t *testing.T, m *machine, ar *txtar.Archive) int {
 			for _, a := range after {
 				if a.Code == "settings-parse-error" {
 					t.Errorf("%s: %s no longer parses: %s", what, w.archiveName(a.File), a.Message)
-				} else if a.Severity == rules.Error && !errs[a.Code+"\x00"+a.File] {
+				} else if a.Severity == findings.Error && !errs[a.Code+"\x00"+a.File] {
 					t.Errorf("%s: a new error appeared: %s", what, a.Message)
 				}
 			}
@@ -192,7 +192,7 @@ func isJSONC(file string) bool {
 
 // snapshotFiles saves the files a fix touches and returns a function that
 // puts them back (removing the ones it creates).
-func (w *workspace) snapshotFiles(t *testing.T, fx rules.Fix) func() {
+func (w *workspace) snapshotFiles(t *testing.T, fx findings.Fix) func() {
 	saved := map[string][]byte{}
 	for file := range byFile(fx) {
 		if content, err := os.ReadFile(file); err == nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -13,7 +14,7 @@ import (
 const CodeEditorEnvStale = "editor-env-stale"
 
 func init() {
-	register(Rule{Code: CodeEditorEnvStale, Severity: Warning, Check: checkEditorEnvStale})
+	register(Rule{Code: CodeEditorEnvStale, Severity: findings.Warning, Check: checkEditorEnvStale})
 }
 
 // staleness is one pinned variable whose pinned value is out of date.
@@ -114,14 +115,14 @@ func isStalePin(stale []staleness, name, value string, consumer string) bool {
 // value (the GOENV file's), or on the environment when the login shell or
 // go.env does. A terminal opened before a shell profile changed still has
 // the old export; a GOENV file change reaches every terminal at once.
-func checkEditorEnvStale(in *Input) []Finding {
-	var out []Finding
+func checkEditorEnvStale(in *Input) []findings.Finding {
+	var out []findings.Finding
 	for _, st := range in.staleEditorEnv() {
 		from := "your login shell"
 		if !st.shell {
 			from = where(st.freshProv, st.name)
 		}
-		msg := st.name + forConsumers(st.consumers) + " is still " + quote(st.pinned) +
+		msg := st.name + findings.ForConsumers(st.consumers) + " is still " + quote(st.pinned) +
 			", pinned by vscode-go into the editor's environment when it activated, but the go command now resolves " +
 			shown(st.fresh, st.freshProv) + " from " + from +
 			": the editor's processes (gopls, tools and this server) keep the old value until you reload the window (Developer: Reload Window)"
@@ -129,11 +130,11 @@ func checkEditorEnvStale(in *Input) []Finding {
 			msg += ", and a terminal opened before the change is stale too"
 		}
 		msg += "."
-		pl := place{}
+		pl := findings.Place{}
 		if !st.shell && st.freshProv.Source == sources.GoEnvFile {
-			pl = valuePlace(st.freshProv)
+			pl = findings.ValuePlace(st.freshProv)
 		}
-		out = append(out, finding(pl, msg, st.consumers))
+		out = append(out, findings.At(pl, msg, st.consumers))
 	}
 	return out
 }

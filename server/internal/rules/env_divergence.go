@@ -3,12 +3,13 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "env-divergence", Severity: Warning, Check: checkEnvDivergence})
+	register(Rule{Code: "env-divergence", Severity: findings.Warning, Check: checkEnvDivergence})
 }
 
 // divergenceVars are the modelled variables compared across consumers, with
@@ -84,13 +85,13 @@ func (g *valueGroup) has(name string) bool { return contains(g.names(), name) }
 
 type divergence struct {
 	names             []string
-	pl                place
+	pl                findings.Place
 	consumers         []string
 	value, other      string
 	where, otherWhere string
 	otherConsumers    []string
 	consequence       string
-	rel               []Related
+	rel               []findings.Related
 	// because explains a difference between two base values: the consumer
 	// reads another GOENV file or another go.env.
 	because   string
@@ -102,7 +103,7 @@ type divergence struct {
 	otherProv           sources.Provenance
 }
 
-func checkEnvDivergence(in *Input) []Finding {
+func checkEnvDivergence(in *Input) []findings.Finding {
 	var divs []*divergence
 	for _, dv := range divergenceVars {
 		var obs []observed
@@ -160,10 +161,10 @@ func diverge(name, consequence string, obs []observed) []*divergence {
 			byValue[o.value] = g
 			groups = append(groups, g)
 		}
-		key := provKey(o.cause)
+		key := findings.ProvKey(o.cause)
 		var sub *provGroup
 		for _, s := range g.subs {
-			if provKey(s.cause) == key {
+			if findings.ProvKey(s.cause) == key {
 				sub = s
 			}
 		}
@@ -213,7 +214,7 @@ func diverge(name, consequence string, obs []observed) []*divergence {
 			d := &divergence{
 				names: []string{name}, consequence: consequence,
 				value: shown(g.value, s.prov), valueProv: s.cause,
-				where: causeWhere(s.prov, s.cause, name), pl: valuePlace(s.cause),
+				where: causeWhere(s.prov, s.cause, name), pl: findings.ValuePlace(s.cause),
 				other: shown(other.value, o.prov), otherWhere: causeWhere(o.prov, o.cause, name), otherConsumers: other.names(),
 				raw: g.value, rawOther: other.value, rawProv: s.prov, otherCause: o.cause, otherProv: o.prov,
 			}
@@ -228,12 +229,12 @@ func diverge(name, consequence string, obs []observed) []*divergence {
 			switch {
 			case overlay(s.cause.Source):
 			case o.prov.Source == sources.GoEnvFile && readsOtherGoEnv(s.consumers, base):
-				d.because, d.pl = otherSource(s.consumers, mine, "GOENV", valuePlace(o.prov))
+				d.because, d.pl = otherSource(s.consumers, mine, "GOENV", findings.ValuePlace(o.prov))
 			case s.prov.Source == sources.GorootGoEnv && usesOtherGOROOT(s.consumers, base):
-				d.because, d.pl = otherSource(s.consumers, mine, "GOROOT", valuePlace(base.Vars["GOROOT"].Prov))
+				d.because, d.pl = otherSource(s.consumers, mine, "GOROOT", findings.ValuePlace(base.Vars["GOROOT"].Prov))
 			}
-			if d.pl != valuePlace(o.cause) {
-				d.rel = related(o.cause, name+" is "+d.other+forConsumers(other.names())+" here.")
+			if d.pl != findings.ValuePlace(o.cause) {
+				d.rel = findings.RelatedAt(o.cause, name+" is "+d.other+findings.ForConsumers(other.names())+" here.")
 			}
 			out = append(out, d)
 		}
@@ -244,7 +245,7 @@ func diverge(name, consequence string, obs []observed) []*divergence {
 // causeWhere names where a value comes from, and the layer that set the
 // variable to "" when that is what sent the go command to its fallback.
 func causeWhere(prov, cause sources.Provenance, name string) string {
-	if provKey(prov) == provKey(cause) {
+	if findings.ProvKey(prov) == findings.ProvKey(cause) {
 		return where(prov, name)
 	}
 	if prov.Source == sources.Default || prov.Source == "" {
@@ -256,7 +257,7 @@ func causeWhere(prov, cause sources.Provenance, name string) string {
 // otherSource explains why consumers read another GOENV file or go.env, and
 // where to show it: install drops the variable (shown at fallback), any other
 // consumer sets it somewhere.
-func otherSource(cs []*resolve.Consumer, c *resolve.Consumer, name string, fallback place) (string, place) {
+func otherSource(cs []*resolve.Consumer, c *resolve.Consumer, name string, fallback findings.Place) (string, findings.Place) {
 	install := true
 	for _, x := range cs {
 		install = install && x.Name == "install"
@@ -269,7 +270,7 @@ func otherSource(cs []*resolve.Consumer, c *resolve.Consumer, name string, fallb
 	if e, ok := c.Env[name]; ok {
 		value, prov = e.Value, e.Prov
 	}
-	pl := valuePlace(prov)
+	pl := findings.ValuePlace(prov)
 	if pl.File == "" {
 		pl = fallback
 	}
@@ -296,11 +297,11 @@ func usesOtherGOROOT(cs []*resolve.Consumer, ref *resolve.Consumer) bool {
 
 // mergeDivergences joins variables that differ at the same place for the same
 // consumers with the same values (http.proxy sets HTTP_PROXY and HTTPS_PROXY).
-func mergeDivergences(in *Input, divs []*divergence) []Finding {
+func mergeDivergences(in *Input, divs []*divergence) []findings.Finding {
 	var merged []*divergence
 	index := map[string]*divergence{}
 	for _, d := range divs {
-		key := strings.Join([]string{placeKey(d.pl), provKey(d.valueProv), strings.Join(d.consumers, ","), d.value, d.other, d.consequence}, "\x00")
+		key := strings.Join([]string{d.pl.Key(), findings.ProvKey(d.valueProv), strings.Join(d.consumers, ","), d.value, d.other, d.consequence}, "\x00")
 		if m, ok := index[key]; ok {
 			m.names = append(m.names, d.names...)
 			continue
@@ -308,31 +309,31 @@ func mergeDivergences(in *Input, divs []*divergence) []Finding {
 		index[key] = d
 		merged = append(merged, d)
 	}
-	var out []Finding
+	var out []findings.Finding
 	for _, d := range merged {
-		names, verb := andList(d.names), "is"
+		names, verb := findings.AndList(d.names), "is"
 		if len(d.names) > 1 {
 			verb = "are"
 		}
 		var msg string
 		if d.because != "" {
-			msg = names + forConsumers(d.consumers) + " " + verb + " " + d.value + " (" + d.where + ") instead of " + d.other + forConsumers(d.otherConsumers)
+			msg = names + findings.ForConsumers(d.consumers) + " " + verb + " " + d.value + " (" + d.where + ") instead of " + d.other + findings.ForConsumers(d.otherConsumers)
 			if d.other != "unset" {
 				msg += " (" + d.otherWhere + ")"
 			}
 			msg += ", because " + d.because + ", so " + d.consequence + "."
 		} else {
-			msg = names + forConsumers(d.consumers) + " " + verb + " " + d.value
+			msg = names + findings.ForConsumers(d.consumers) + " " + verb + " " + d.value
 			if d.value != "unset" || d.where != where(sources.Provenance{}, "") {
 				msg += " (" + d.where + ")"
 			}
-			msg += " but " + d.other + forConsumers(d.otherConsumers)
+			msg += " but " + d.other + findings.ForConsumers(d.otherConsumers)
 			if d.other != "unset" || d.otherWhere != where(sources.Provenance{}, "") {
 				msg += " (" + d.otherWhere + ")"
 			}
 			msg += ", so " + d.consequence + "."
 		}
-		f := finding(d.pl, msg, d.consumers)
+		f := findings.At(d.pl, msg, d.consumers)
 		f.Related = d.rel
 		f.Fixes = in.divergenceFixes(d)
 		out = append(out, f)

@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -24,18 +26,18 @@ import (
 // and when the terminal's value is nobody's choice (a default), the one that
 // adds the value where it is missing rather than remove configuration. A
 // value another rule flags is never what consumers are made to agree on.
-func (in *Input) divergenceFixes(d *divergence) []Fix {
+func (in *Input) divergenceFixes(d *divergence) []findings.Fix {
 	// Agreement is checked over the consumers of the finding and the four
 	// every folder has: a fix that aligns two of them by setting the
 	// terminal apart would only move the finding.
 	involved := append(append([]string{"terminal", "gopls", "tools", "install"}, d.consumers...), d.otherConsumers...)
 	type candidate struct {
-		fix     Fix
+		fix     findings.Fix
 		outcome string
 	}
 	var cands []candidate
-	try := func(fx *fixer, title string) {
-		outcome, ok := fx.agree(involved, d.names)
+	try := func(fx *fixplan.Fixer, title string) {
+		outcome, ok := agree(fx, involved, d.names)
 		if !ok {
 			return
 		}
@@ -44,40 +46,40 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 				return // agreement on a value another rule flags is no fix
 			}
 		}
-		if f, ok := fx.build(title, false); ok {
+		if f, ok := fx.Build(title, false); ok {
 			cands = append(cands, candidate{f, outcome})
 		}
 	}
 	cause := d.valueProv
 	if overlay(cause.Source) {
 		// A: drop the override.
-		fx := in.fixer()
-		fx.remove(cause)
-		try(fx, "Remove "+keyLabel(cause)+" from "+in.label(cause.File))
+		fx := in.plan().Fixer()
+		fx.Remove(cause)
+		try(fx, "Remove "+fixplan.KeyLabel(cause)+" from "+in.plan().Label(cause.File))
 		// B: give the override the other side's value.
 		if in.copyable(d.names, d.rawOther, d.otherProv) {
-			fx := in.fixer()
-			fx.carry(d.otherProv)
-			fx.replace(cause, d.rawOther)
-			try(fx, "Set "+keyLabel(cause)+" in "+in.label(cause.File)+" to "+quote(d.rawOther))
+			fx := in.plan().Fixer()
+			fx.Carry(d.otherProv)
+			fx.Replace(cause, d.rawOther)
+			try(fx, "Set "+fixplan.KeyLabel(cause)+" in "+in.plan().Label(cause.File)+" to "+quote(d.rawOther))
 		}
 	} else if in.copyable(d.names, d.rawOther, d.otherProv) {
 		// C: a base value one side cannot see (tool installs drop GOENV):
 		// give it to that side where it reads settings, per user.
 		fx, title := in.writeLayers(d.consumers, d.names, d.rawOther, in.Snap.UserSettingsPath)
-		fx.carry(d.otherProv)
+		fx.Carry(d.otherProv)
 		try(fx, title)
 	}
 	// D: give the other side this side's value.
 	if in.copyable(d.names, d.raw, d.rawProv) {
 		target := in.Snap.UserSettingsPath
 		if overlay(cause.Source) {
-			target = in.settingsFor(cause)
+			target = in.plan().SettingsFor(cause)
 		}
 		for _, file := range unique(target, in.Snap.UserSettingsPath) {
 			fx, title := in.writeLayers(d.otherConsumers, d.names, d.raw, file)
-			fx.carry(d.rawProv)
-			if fx.err == nil {
+			fx.Carry(d.rawProv)
+			if fx.Err() == nil {
 				try(fx, title)
 				break
 			}
@@ -124,7 +126,7 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 			}
 		}
 	}
-	out := make([]Fix, len(cands))
+	out := make([]findings.Fix, len(cands))
 	for i, c := range cands {
 		c.fix.Preferred = i == best
 		out[i] = c.fix
@@ -134,8 +136,8 @@ func (in *Input) divergenceFixes(d *divergence) []Fix {
 
 // agree reports whether, with the fix, the named consumers see one value for
 // every variable, and which value that is (of the first variable).
-func (fx *fixer) agree(consumers, names []string) (string, bool) {
-	cs, ok := fx.after()
+func agree(fx *fixplan.Fixer, consumers, names []string) (string, bool) {
+	cs, ok := fx.After()
 	if !ok {
 		return "", false
 	}
@@ -249,10 +251,10 @@ func (in *Input) valueProblem(name, value string) bool {
 // writeLayers writes value for every name into the settings that the named
 // consumers read — terminal.integrated.env.<os> for the terminal and tasks,
 // go.toolsEnvVars for the editor's processes — in one settings file.
-func (in *Input) writeLayers(consumers, names []string, value, file string) (*fixer, string) {
-	fx := in.fixer()
+func (in *Input) writeLayers(consumers, names []string, value, file string) (*fixplan.Fixer, string) {
+	fx := in.plan().Fixer()
 	if file == "" {
-		fx.fail(errNotEditable)
+		fx.Fail(fixplan.ErrNotEditable)
 		return fx, ""
 	}
 	var layers [][]string
@@ -276,7 +278,7 @@ func (in *Input) writeLayers(consumers, names []string, value, file string) (*fi
 		}
 		if goenvFile {
 			for _, n := range names {
-				fx.envSet(t.GoEnvPath, n, value)
+				fx.EnvSet(t.GoEnvPath, n, value)
 			}
 			shown = append(shown, "the GOENV file (go env -w)")
 		} else {
@@ -291,11 +293,11 @@ func (in *Input) writeLayers(consumers, names []string, value, file string) (*fi
 	}
 	for _, l := range layers {
 		for _, n := range names {
-			fx.set(file, value, append(l, n)...)
+			fx.Set(file, value, append(l, n)...)
 		}
-		shown = append(shown, strings.Join(l, ".")+" ("+in.label(file)+")")
+		shown = append(shown, strings.Join(l, ".")+" ("+in.plan().Label(file)+")")
 	}
-	return fx, "Set " + andList(names) + " in " + strings.Join(shown, " and ") + " to " + quote(value)
+	return fx, "Set " + findings.AndList(names) + " in " + strings.Join(shown, " and ") + " to " + quote(value)
 }
 
 func unique(list ...string) []string {

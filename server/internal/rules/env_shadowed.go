@@ -1,12 +1,13 @@
 package rules
 
 import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "env-shadowed", Severity: Information, Check: checkEnvShadowed})
+	register(Rule{Code: "env-shadowed", Severity: findings.Information, Check: checkEnvShadowed})
 }
 
 // checkEnvShadowed reports GOENV file lines that a non-empty OS environment
@@ -17,13 +18,13 @@ func init() {
 //
 // No fix: the winning value is in the process environment, which no file edit
 // changes, and deleting the GOENV line would change what other shells see.
-func checkEnvShadowed(in *Input) []Finding {
+func checkEnvShadowed(in *Input) []findings.Finding {
 	type key struct {
-		pl           place
+		pl           findings.Place
 		name, winner string
 		goenvValue   string
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	// A stale pin (editor-env-stale) is not the user's export: the GOENV
 	// file line is what a reload brings back, not a value without effect.
 	stale := in.staleEditorEnv()
@@ -37,18 +38,18 @@ func checkEnvShadowed(in *Input) []Finding {
 				if cand.Prov.Source != sources.GoEnvFile || cand.Value == v.Value {
 					continue
 				}
-				pl := valuePlace(cand.Prov)
+				pl := findings.ValuePlace(cand.Prov)
 				if pl.File == "" {
 					continue
 				}
 				k := key{pl, name, v.Value, cand.Value}
-				g.add(placeKey(pl)+"\x00"+name+"\x00"+v.Value, k, c.Name)
+				g.Add(pl.Key()+"\x00"+name+"\x00"+v.Value, k, c.Name)
 			}
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		out = append(out, finding(k.pl, k.name+" "+quote(k.goenvValue)+" in the GOENV file has no effect"+forConsumers(consumers)+
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		out = append(out, findings.At(k.pl, k.name+" "+quote(k.goenvValue)+" in the GOENV file has no effect"+findings.ForConsumers(consumers)+
 			" because the process environment sets "+k.name+" to "+quote(k.winner)+", and a non-empty environment variable wins over the GOENV file.", consumers))
 	})
 	return out

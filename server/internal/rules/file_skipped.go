@@ -1,9 +1,13 @@
 package rules
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+)
 
 func init() {
-	register(Rule{Code: "file-skipped", Severity: Warning, Check: checkFileSkipped})
+	register(Rule{Code: "file-skipped", Severity: findings.Warning, Check: checkFileSkipped})
 }
 
 // checkFileSkipped reports every input the snapshot refused to read — a
@@ -13,18 +17,18 @@ func init() {
 // (GOENV), related information points at it.
 //
 // No fix: the file is not the doctor's to replace.
-func checkFileSkipped(in *Input) []Finding {
-	var out []Finding
+func checkFileSkipped(in *Input) []findings.Finding {
+	var out []findings.Finding
 	for _, sk := range in.Snap.Skipped() {
 		what, consumers := in.skippedFileRole(sk.Path)
-		f := finding(place{File: sk.Path}, "The "+what+" "+quote(sk.Path)+" was skipped ("+sk.Reason+
-			"), so what it sets"+forConsumers(consumers)+" is not checked.", consumers)
+		f := findings.At(findings.Place{File: sk.Path}, "The "+what+" "+quote(sk.Path)+" was skipped ("+sk.Reason+
+			"), so what it sets"+findings.ForConsumers(consumers)+" is not checked.", consumers)
 		for _, c := range in.Consumers {
 			if c.GoEnvPath != sk.Path {
 				continue
 			}
 			if v := c.Vars["GOENV"]; v.Prov.InFile() {
-				f.Related = related(v.Prov, "GOENV names the skipped file here")
+				f.Related = findings.RelatedAt(v.Prov, "GOENV names the skipped file here")
 				break
 			}
 		}

@@ -11,8 +11,9 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -49,8 +50,8 @@ func checkFixGolden(t *testing.T, w *workspace, ar *txtar.Archive, file string) 
 		t.Fatalf("%s: the @fix section is \"code: title\", not %q", file, want)
 	}
 	before := w.diagnose()
-	var target *rules.Finding
-	var chosen *rules.Fix
+	var target *findings.Finding
+	var chosen *findings.Fix
 	var offered []string
 	for i := range before {
 		f := &before[i]
@@ -128,7 +129,7 @@ func (w *workspace) archiveName(path string) string {
 
 // apply writes a fix's edits to disk and returns the new contents, checking
 // that each edit stays within what the fix targets.
-func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
+func (w *workspace) apply(t *testing.T, fx findings.Fix) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for file, edits := range byFile(fx) {
@@ -159,15 +160,15 @@ func (w *workspace) apply(t *testing.T, fx rules.Fix) map[string][]byte {
 	return out
 }
 
-func byFile(fx rules.Fix) map[string][]rules.Edit {
-	m := map[string][]rules.Edit{}
+func byFile(fx findings.Fix) map[string][]findings.Edit {
+	m := map[string][]findings.Edit{}
 	for _, e := range fx.Edits {
 		m[e.File] = append(m[e.File], e)
 	}
 	return m
 }
 
-func applyEdits(content []byte, edits []rules.Edit) ([]byte, error) {
+func applyEdits(content []byte, edits []findings.Edit) ([]byte, error) {
 	var te []fix.TextEdit
 	for _, e := range edits {
 		if e.Create {
@@ -185,7 +186,7 @@ func applyEdits(content []byte, edits []rules.Edit) ([]byte, error) {
 // after the fix: the same code at the place the fix moved its span to, for
 // one of the same consumers (a rule may report one place several times, for
 // different consumers).
-func findTarget(target rules.Finding, fx rules.Fix, after []rules.Finding) *rules.Finding {
+func findTarget(target findings.Finding, fx findings.Fix, after []findings.Finding) *findings.Finding {
 	start := target.Span.Start
 	if target.File != "" {
 		start = mapOffset(start, editsIn(fx, target.File))
@@ -216,8 +217,8 @@ func shareOne(a, b []string) bool {
 	return false
 }
 
-func editsIn(fx rules.Fix, file string) []rules.Edit {
-	var out []rules.Edit
+func editsIn(fx findings.Fix, file string) []findings.Edit {
+	var out []findings.Edit
 	for _, e := range fx.Edits {
 		if e.File == file {
 			out = append(out, e)
@@ -228,8 +229,8 @@ func editsIn(fx rules.Fix, file string) []rules.Edit {
 
 // mapOffset moves an offset of the old text to the new one: past an edit by
 // its change in length, into an edit to its start.
-func mapOffset(off int, edits []rules.Edit) int {
-	edits = append([]rules.Edit(nil), edits...)
+func mapOffset(off int, edits []findings.Edit) int {
+	edits = append([]findings.Edit(nil), edits...)
 	sort.Slice(edits, func(i, j int) bool { return edits[i].Span.Start < edits[j].Span.Start })
 	delta := 0
 	for _, e := range edits {
@@ -252,7 +253,7 @@ func mapOffset(off int, edits []rules.Edit) int {
 // value changes and the objects that gain or lose a member; in a GOENV file
 // the lines of the keys whose value changes. A created file has nothing to
 // stay within.
-func withinTargets(old, new []byte, fx rules.Fix, file string, edits []rules.Edit, jsonc bool) error {
+func withinTargets(old, new []byte, fx findings.Fix, file string, edits []findings.Edit, jsonc bool) error {
 	var te []fix.TextEdit
 	for _, e := range edits {
 		if e.Create {
@@ -271,7 +272,7 @@ func withinTargets(old, new []byte, fx rules.Fix, file string, edits []rules.Edi
 	if perr != nil {
 		return fmt.Errorf("does not parse after the fix: %v", perr)
 	}
-	targets, ok := rules.FixTargets(fx, file)
+	targets, ok := fixplan.Targets(fx, file)
 	if !ok {
 		return fmt.Errorf("the fix records no targets for a JSONC file it edits")
 	}

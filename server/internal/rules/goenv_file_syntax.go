@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -10,7 +11,7 @@ import (
 )
 
 func init() {
-	register(Rule{Code: "goenv-file-syntax", Severity: Warning, Check: checkGoenvFileSyntax})
+	register(Rule{Code: "goenv-file-syntax", Severity: findings.Warning, Check: checkGoenvFileSyntax})
 }
 
 // checkGoenvFileSyntax reports GOENV file lines cmd/go reads differently from
@@ -21,29 +22,29 @@ func init() {
 // (HTTPS_PROXY: `go env` shows it but net/http reads only the process
 // environment). GO*-looking unknown names such as GONOSUMCHECK are reported
 // by unknown-go-variable, with a suggestion, rather than twice.
-func checkGoenvFileSyntax(in *Input) []Finding {
-	var out []Finding
+func checkGoenvFileSyntax(in *Input) []findings.Finding {
+	var out []findings.Finding
 	for _, f := range in.Snap.EnvFiles() {
 		if f.Kind != sources.GoEnvFile || !f.Exists {
 			continue
 		}
 		consumers := in.consumersReading(f.Path)
 		path := f.Path
-		at := func(sp sources.Span) place { return place{path, sp} }
+		at := func(sp sources.Span) findings.Place { return findings.Place{File: path, Span: sp} }
 		crlf := false
 		for _, l := range f.Lines {
 			raw := l.Raw
 			line := l
 			// rewriteLine offers the line as cmd/go would read what it
 			// seems to say: KEY=VALUE, no quotes, no spaces, LF.
-			rewriteLine := func(f Finding) Finding {
+			rewriteLine := func(f findings.Finding) findings.Finding {
 				canon, ok := canonicalEnvLine(line.Raw)
 				if !ok {
 					return f
 				}
-				fx := in.fixer()
-				fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvReplaceLine(c, line, canon)}, nil })
-				f.addFix(fx.build("Rewrite line "+itoa(line.Number)+" of the GOENV file as "+redact.RedactText(canon), true))
+				fx := in.plan().Fixer()
+				fx.EnvEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvReplaceLine(c, line, canon)}, nil })
+				f.AddFix(fx.Build("Rewrite line "+itoa(line.Number)+" of the GOENV file as "+redact.RedactText(canon), true))
 				return f
 			}
 			if strings.HasSuffix(raw, "\r") && !crlf {
@@ -52,11 +53,11 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 				if l.Valid {
 					example = " (" + l.Key + " is " + quote(l.Value) + ")"
 				}
-				f := finding(at(l.Span), "The GOENV file has CRLF line endings, so the go command keeps a carriage return at the end of every value"+
-					example+forConsumers(consumers)+", which breaks patterns such as GOPRIVATE.", consumers)
-				fx := in.fixer()
-				fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return fix.EnvStripCR(c), nil })
-				f.addFix(fx.build("Convert the GOENV file's line endings to LF", true))
+				f := findings.At(at(l.Span), "The GOENV file has CRLF line endings, so the go command keeps a carriage return at the end of every value"+
+					example+findings.ForConsumers(consumers)+", which breaks patterns such as GOPRIVATE.", consumers)
+				fx := in.plan().Fixer()
+				fx.EnvEdit(path, func(c []byte) ([]fix.TextEdit, error) { return fix.EnvStripCR(c), nil })
+				f.AddFix(fx.Build("Convert the GOENV file's line endings to LF", true))
 				out = append(out, f)
 			}
 			text := strings.TrimSuffix(raw, "\r")
@@ -65,11 +66,11 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			case strings.TrimSpace(text) == "" || strings.HasPrefix(trimmed, "#"):
 				continue
 			case strings.HasPrefix(trimmed, "export ") || strings.HasPrefix(trimmed, "export\t"):
-				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
+				out = append(out, rewriteLine(findings.At(at(l.Span), quote(text)+" is ignored by the go command"+findings.ForConsumers(consumers)+
 					` because GOENV file lines must start with the variable name, not "export".`, consumers)))
 				continue
 			case !l.Valid && strings.Contains(text, "="):
-				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" is ignored by the go command"+forConsumers(consumers)+
+				out = append(out, rewriteLine(findings.At(at(l.Span), quote(text)+" is ignored by the go command"+findings.ForConsumers(consumers)+
 					" because GOENV file lines must start with an upper-case variable name.", consumers)))
 				continue
 			case !l.Valid:
@@ -77,7 +78,7 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			}
 			key := l.Key
 			if strings.TrimRight(key, " \t") != key {
-				out = append(out, rewriteLine(finding(at(l.Span), quote(text)+" sets nothing"+forConsumers(consumers)+
+				out = append(out, rewriteLine(findings.At(at(l.Span), quote(text)+" sets nothing"+findings.ForConsumers(consumers)+
 					" because the go command reads the key "+quote(key)+", spaces included; write "+strings.TrimSpace(key)+"=value.", consumers)))
 				continue
 			}
@@ -85,10 +86,10 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			valueSpan := sources.Span{Start: l.ValueSpan.Start, End: l.ValueSpan.Start + len(value)}
 			switch {
 			case len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0]:
-				out = append(out, rewriteLine(finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
+				out = append(out, rewriteLine(findings.At(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+findings.ForConsumers(consumers)+
 					", quotes included, because the go command does not remove quotes there.", consumers)))
 			case strings.HasPrefix(value, " ") || strings.HasPrefix(value, "\t"):
-				out = append(out, rewriteLine(finding(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+forConsumers(consumers)+
+				out = append(out, rewriteLine(findings.At(at(valueSpan), "The GOENV file sets "+key+" to "+quote(value)+findings.ForConsumers(consumers)+
 					", leading white space included, because the go command does not trim values there.", consumers)))
 			}
 			if goenv.IsGoCommandVar(key) || goenv.LooksLikeGoVar(key) || proxyMisspelling(key, false) != "" {
@@ -98,12 +99,12 @@ func checkGoenvFileSyntax(in *Input) []Finding {
 			if isNetworkVar(key) {
 				why = "net/http reads it only from the process environment, although go env shows it"
 			}
-			f := finding(at(l.KeySpan), key+" in the GOENV file has no effect"+forConsumers(consumers)+" because "+why+".", consumers)
+			f := findings.At(at(l.KeySpan), key+" in the GOENV file has no effect"+findings.ForConsumers(consumers)+" because "+why+".", consumers)
 			// Removing it changes nothing the go command does, but the user
 			// meant something by it: not preferred.
-			fx := in.fixer()
-			fx.envEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvRemoveLine(c, line)}, nil })
-			f.addFix(fx.build("Remove "+key+" from the GOENV file (it has no effect there)", false))
+			fx := in.plan().Fixer()
+			fx.EnvEdit(path, func(c []byte) ([]fix.TextEdit, error) { return []fix.TextEdit{fix.EnvRemoveLine(c, line)}, nil })
+			f.AddFix(fx.Build("Remove "+key+" from the GOENV file (it has no effect there)", false))
 			out = append(out, f)
 		}
 	}

@@ -3,12 +3,14 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
-	register(Rule{Code: "goflags-hazard", Severity: Warning, Check: checkGoflagsHazard})
+	register(Rule{Code: "goflags-hazard", Severity: findings.Warning, Check: checkGoflagsHazard})
 }
 
 // checkGoflagsHazard reports GOFLAGS words that break or silently change
@@ -17,35 +19,35 @@ func init() {
 // go bug then fails), -insecure (go get refuses it since Go 1.17), and
 // -mod=vendor where lookups are expected (not with GOPROXY=off: an offline
 // vendored setup looks nothing up on purpose).
-func checkGoflagsHazard(in *Input) []Finding {
+func checkGoflagsHazard(in *Input) []findings.Finding {
 	type key struct {
-		pl            place
+		pl            findings.Place
 		subject, rest string
 		v             resolve.Value
 		flag          goenv.Flag
 		preferred     bool // dropping the word is the fix (-insecure); else it is a guess
 		drop          bool
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOFLAGS"]
 		if v.Value == "" {
 			continue
 		}
-		add := func(pl place, subject, rest string) {
-			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl: pl, subject: subject, rest: rest}, c.Name)
+		add := func(pl findings.Place, subject, rest string) {
+			g.AddEntry(findings.ProvKey(v.Prov), pl.Key()+"\x00"+subject+"\x00"+rest, key{pl: pl, subject: subject, rest: rest}, c.Name)
 		}
-		drop := func(pl place, f goenv.Flag, subject, rest string, preferred bool) {
-			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+subject+"\x00"+rest, key{pl, subject, rest, v, f, preferred, true}, c.Name)
+		drop := func(pl findings.Place, f goenv.Flag, subject, rest string, preferred bool) {
+			g.AddEntry(findings.ProvKey(v.Prov), pl.Key()+"\x00"+subject+"\x00"+rest, key{pl, subject, rest, v, f, preferred, true}, c.Name)
 		}
 		flags, err := goenv.ParseGOFLAGS(v.Value)
 		if err != nil {
-			add(valuePlace(v.Prov), "GOFLAGS "+quote(v.Value), " has an unterminated quote, so every go command except go env and go bug fails with "+
+			add(findings.ValuePlace(v.Prov), "GOFLAGS "+quote(v.Value), " has an unterminated quote, so every go command except go env and go bug fails with "+
 				quote("go: parsing $GOFLAGS: "+err.Error())+".")
 			continue
 		}
 		for _, f := range flags {
-			pl := in.subPlace(v.Prov, v.Value, f.Start, f.End)
+			pl := in.placer().Sub(v.Prov, v.Value, f.Start, f.End)
 			switch {
 			case f.Err != nil:
 				drop(pl, f, "GOFLAGS word "+quote(f.Word), " is rejected, so every go command except go env and go bug fails with "+
@@ -58,9 +60,9 @@ func checkGoflagsHazard(in *Input) []Finding {
 			}
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, k.subject+findings.ForConsumers(consumers)+k.rest, consumers)
 		if k.drop {
 			v := k.v
 			start, end := k.flag.Start, k.flag.End
@@ -73,18 +75,18 @@ func checkGoflagsHazard(in *Input) []Finding {
 				}
 			}
 			rest := v.Value[:start] + v.Value[end:]
-			fx := in.fixer()
-			title := "Remove " + quote(k.flag.Word) + " from " + keyLabel(v.Prov) + " in " + in.label(v.Prov.File)
-			if strings.TrimSpace(rest) == "" && in.editable(v.Prov, v.Value) {
-				fx.remove(v.Prov)
-				title = "Remove " + keyLabel(v.Prov) + " from " + in.label(v.Prov.File)
+			fx := in.plan().Fixer()
+			title := "Remove " + quote(k.flag.Word) + " from " + fixplan.KeyLabel(v.Prov) + " in " + in.plan().Label(v.Prov.File)
+			if strings.TrimSpace(rest) == "" && in.plan().Editable(v.Prov, v.Value) {
+				fx.Remove(v.Prov)
+				title = "Remove " + fixplan.KeyLabel(v.Prov) + " from " + in.plan().Label(v.Prov.File)
 			} else {
-				fx.rewrite(v.Prov, v.Value, rest)
+				fx.Rewrite(v.Prov, v.Value, rest)
 			}
 			// The word must be gone for every consumer: removing a setting
 			// can expose the same word in a layer below.
 			word := k.flag.Word
-			if fx.holds(consumers, func(c *resolve.Consumer) bool {
+			if fx.Holds(consumers, func(c *resolve.Consumer) bool {
 				flags, _ := goenv.ParseGOFLAGS(c.Vars["GOFLAGS"].Value)
 				for _, fl := range flags {
 					if fl.Word == word && (fl.Err != nil || fl.Name == "insecure") {
@@ -93,7 +95,7 @@ func checkGoflagsHazard(in *Input) []Finding {
 				}
 				return true
 			}) {
-				f.addFix(fx.build(title, k.preferred))
+				f.AddFix(fx.Build(title, k.preferred))
 			}
 		}
 		out = append(out, f)

@@ -3,13 +3,15 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "goinsecure-ineffective", Severity: Warning, Check: checkGoinsecureIneffective})
+	register(Rule{Code: "goinsecure-ineffective", Severity: findings.Warning, Check: checkGoinsecureIneffective})
 }
 
 // checkGoinsecureIneffective reports GOINSECURE patterns that cannot do what
@@ -19,14 +21,14 @@ func init() {
 // applies to direct fetches, never to GOPROXY entries, so it does not cure
 // a mirror's self-signed certificate (go-proxy-semantics §3.4). The fix for
 // the second removes the pattern; "*" has none (what it was for is unknown).
-func checkGoinsecureIneffective(in *Input) []Finding {
+func checkGoinsecureIneffective(in *Input) []findings.Finding {
 	type key struct {
-		pl        place
+		pl        findings.Place
 		proxyHost string // "" for "*"
 		v         resolve.Value
 		p         goenv.Pattern
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	reqs := in.requirements()
 	for _, c := range in.Consumers {
 		v := c.Vars["GOINSECURE"]
@@ -53,19 +55,19 @@ func checkGoinsecureIneffective(in *Input) []Finding {
 					continue
 				}
 			}
-			pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-			g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+proxyHost, key{pl, proxyHost, v, p}, c.Name)
+			pl := in.placer().Sub(v.Prov, v.Value, p.Start, p.End)
+			g.AddEntry(findings.ProvKey(v.Prov), findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+proxyHost, key{pl, proxyHost, v, p}, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		subject := "GOINSECURE pattern " + quote(k.p.Raw) + forConsumers(consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		subject := "GOINSECURE pattern " + quote(k.p.Raw) + findings.ForConsumers(consumers)
 		if k.proxyHost == "" {
-			out = append(out, finding(k.pl, subject+" lets every module fetched directly come over plain HTTP or with an unverified certificate, "+
+			out = append(out, findings.At(k.pl, subject+" lets every module fetched directly come over plain HTTP or with an unverified certificate, "+
 				"yet never applies to GOPROXY entries, so it cures no proxy's certificate error and only removes the check for everything else.", consumers))
 			return
 		}
-		f := finding(k.pl, subject+" names the GOPROXY host "+k.proxyHost+", but GOINSECURE only applies to modules fetched directly, never to GOPROXY entries, "+
+		f := findings.At(k.pl, subject+" names the GOPROXY host "+k.proxyHost+", but GOINSECURE only applies to modules fetched directly, never to GOPROXY entries, "+
 			"so that proxy's certificate is still verified; add its CA to the system trust store (or SSL_CERT_FILE on Linux) instead.", consumers)
 		v := k.v
 		var keep []string
@@ -74,15 +76,15 @@ func checkGoinsecureIneffective(in *Input) []Finding {
 				keep = append(keep, q.Raw)
 			}
 		}
-		fx := in.fixer()
-		title := "Remove " + quote(k.p.Raw) + " from " + keyLabel(v.Prov) + " (" + in.label(v.Prov.File) + ")"
-		if len(keep) == 0 && in.editable(v.Prov, v.Value) {
-			fx.remove(v.Prov)
-			title = "Remove " + keyLabel(v.Prov) + " from " + in.label(v.Prov.File)
+		fx := in.plan().Fixer()
+		title := "Remove " + quote(k.p.Raw) + " from " + fixplan.KeyLabel(v.Prov) + " (" + in.plan().Label(v.Prov.File) + ")"
+		if len(keep) == 0 && in.plan().Editable(v.Prov, v.Value) {
+			fx.Remove(v.Prov)
+			title = "Remove " + fixplan.KeyLabel(v.Prov) + " from " + in.plan().Label(v.Prov.File)
 		} else {
-			fx.rewrite(v.Prov, v.Value, strings.Join(keep, ","))
+			fx.Rewrite(v.Prov, v.Value, strings.Join(keep, ","))
 		}
-		f.addFix(fx.build(title, false))
+		f.AddFix(fx.Build(title, false))
 		out = append(out, f)
 	})
 	return out

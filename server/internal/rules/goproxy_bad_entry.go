@@ -5,12 +5,14 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
-	register(Rule{Code: "goproxy-bad-entry", Severity: Error, Check: checkGoproxyBadEntry})
+	register(Rule{Code: "goproxy-bad-entry", Severity: findings.Error, Check: checkGoproxyBadEntry})
 }
 
 // checkGoproxyBadEntry reports GOPROXY entries cmd/go rejects (proxyList and
@@ -18,14 +20,14 @@ func init() {
 // other than http, https or file, a file:// URL with a host, or a URL that
 // does not parse (typically ";" or a space used as a separator). cmd/go
 // rejects the whole list, lazily, at the first module download.
-func checkGoproxyBadEntry(in *Input) []Finding {
+func checkGoproxyBadEntry(in *Input) []findings.Finding {
 	type key struct {
-		pl        place
+		pl        findings.Place
 		text, err string
 		v         resolve.Value
 		entry     goenv.ProxyEntry
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOPROXY"]
 		entries, _ := goenv.ParseGOPROXY(v.Value)
@@ -44,19 +46,19 @@ func checkGoproxyBadEntry(in *Input) []Finding {
 			default:
 				continue
 			}
-			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
+			pl := in.placer().Sub(v.Prov, v.Value, e.Start, e.End)
 			k := key{pl, e.Text, reason, v, e}
-			g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+k.err, k, c.Name)
+			g.AddEntry(findings.ProvKey(v.Prov), findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+k.err, k, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+" is "+k.err+", so no module can be downloaded.", consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, "GOPROXY entry "+quote(k.text)+findings.ForConsumers(consumers)+" is "+k.err+", so no module can be downloaded.", consumers)
 		if text, preferred := fixedProxyEntry(k.entry); text != "" {
 			e := k.entry
-			fx := in.fixer()
-			fx.rewrite(k.v.Prov, k.v.Value, k.v.Value[:e.Start]+text+k.v.Value[e.End:])
-			f.addFix(fx.build("Replace "+quote(e.Text)+" with "+quote(text)+" in "+keyLabel(k.v.Prov)+" ("+in.label(k.v.Prov.File)+")", preferred))
+			fx := in.plan().Fixer()
+			fx.Rewrite(k.v.Prov, k.v.Value, k.v.Value[:e.Start]+text+k.v.Value[e.End:])
+			f.AddFix(fx.Build("Replace "+quote(e.Text)+" with "+quote(text)+" in "+fixplan.KeyLabel(k.v.Prov)+" ("+in.plan().Label(k.v.Prov.File)+")", preferred))
 		}
 		out = append(out, f)
 	})

@@ -4,11 +4,12 @@ import (
 	"net"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 )
 
 func init() {
-	register(Rule{Code: "goproxy-insecure", Severity: Warning, Check: checkGoproxyInsecure})
+	register(Rule{Code: "goproxy-insecure", Severity: findings.Warning, Check: checkGoproxyInsecure})
 }
 
 // checkGoproxyInsecure reports GOPROXY entries that expose traffic or
@@ -20,9 +21,9 @@ func init() {
 //
 // No fix: whether the proxy serves TLS is unknown, and moving credentials to
 // netrc means writing a secrets file whose mode an editor edit cannot set.
-func checkGoproxyInsecure(in *Input) []Finding {
+func checkGoproxyInsecure(in *Input) []findings.Finding {
 	type key struct {
-		pl   place
+		pl   findings.Place
 		text string
 		kind int
 	}
@@ -31,7 +32,7 @@ func checkGoproxyInsecure(in *Input) []Finding {
 		userinfoHTTPS
 		userinfoHTTP
 	)
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOPROXY"]
 		entries, _ := goenv.ParseGOPROXY(v.Value)
@@ -51,23 +52,23 @@ func checkGoproxyInsecure(in *Input) []Finding {
 			if kind < 0 {
 				continue
 			}
-			pl := in.subPlace(v.Prov, v.Value, e.Start, e.End)
-			g.addEntry(provKey(v.Prov), placeKey(pl)+"\x00"+itoa(kind), key{pl, e.Text, kind}, c.Name)
+			pl := in.placer().Sub(v.Prov, v.Value, e.Start, e.End)
+			g.AddEntry(findings.ProvKey(v.Prov), pl.Key()+"\x00"+itoa(kind), key{pl, e.Text, kind}, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		var f Finding
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		var f findings.Finding
 		switch k.kind {
 		case userinfoHTTP:
-			f = finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+
+			f = findings.At(k.pl, "GOPROXY entry "+quote(k.text)+findings.ForConsumers(consumers)+
 				` sends credentials over plain http, which the go command refuses ("refusing to pass credentials to insecure URL"), so every download from it fails.`, consumers)
-			f.Severity = Error
+			f.Severity = findings.Error
 		case userinfoHTTPS:
-			f = finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+
+			f = findings.At(k.pl, "GOPROXY entry "+quote(k.text)+findings.ForConsumers(consumers)+
 				" embeds credentials, which bypass GOAUTH and netrc and appear in go env output and in the environment of every process the go command starts.", consumers)
 		default:
-			f = finding(k.pl, "GOPROXY entry "+quote(k.text)+forConsumers(consumers)+
+			f = findings.At(k.pl, "GOPROXY entry "+quote(k.text)+findings.ForConsumers(consumers)+
 				" is plain http to a non-loopback host, so module traffic is unencrypted and netrc or GOAUTH credentials are never sent to it.", consumers)
 		}
 		out = append(out, f)

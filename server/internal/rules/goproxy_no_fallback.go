@@ -3,26 +3,28 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
-	register(Rule{Code: "goproxy-no-fallback", Severity: Information, Check: checkGoproxyNoFallback})
+	register(Rule{Code: "goproxy-no-fallback", Severity: findings.Information, Check: checkGoproxyNoFallback})
 }
 
 // checkGoproxyNoFallback reports a GOPROXY list of proxies only, without
 // "direct" and without "|": a module none of them serves fails with their
 // 404/410, and an outage of the last one is terminal. A list ending in "off"
 // is a deliberate choice and is not reported.
-func checkGoproxyNoFallback(in *Input) []Finding {
+func checkGoproxyNoFallback(in *Input) []findings.Finding {
 	type key struct {
-		pl    place
+		pl    findings.Place
 		value string
 		v     resolve.Value
 		live  []goenv.ProxyEntry
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOPROXY"]
 		entries, err := goenv.ParseGOPROXY(v.Value)
@@ -39,24 +41,24 @@ func checkGoproxyNoFallback(in *Input) []Finding {
 		if fallback {
 			continue
 		}
-		pl := valuePlace(v.Prov)
-		g.add(provKey(v.Prov)+"\x00"+v.Value, key{pl, v.Value, v, live}, c.Name)
+		pl := findings.ValuePlace(v.Prov)
+		g.Add(findings.ProvKey(v.Prov)+"\x00"+v.Value, key{pl, v.Value, v, live}, c.Name)
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, "GOPROXY "+quote(k.value)+forConsumers(consumers)+
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, "GOPROXY "+quote(k.value)+findings.ForConsumers(consumers)+
 			` has no "direct" and no "|" fallback, so any module the proxy does not serve fails with 404/410 Not Found.`, consumers)
 		// Whether modules may be fetched from their origin at all is the
 		// user's policy: none of these is preferred.
 		v, last := k.v, k.live[len(k.live)-1]
-		where := keyLabel(v.Prov) + " in " + in.label(v.Prov.File)
+		where := fixplan.KeyLabel(v.Prov) + " in " + in.plan().Label(v.Prov.File)
 		for _, alt := range []struct{ value, title string }{
 			{v.Value[:last.End] + ",direct" + v.Value[last.End:], `Append ",direct" to ` + where + " (fetch what the proxy does not serve from its origin)"},
 			{v.Value[:last.End] + "|direct" + v.Value[last.End:], `Append "|direct" to ` + where + " (also fetch from the origin when the proxy fails)"},
 		} {
-			fx := in.fixer()
-			fx.rewrite(v.Prov, v.Value, alt.value)
-			f.addFix(fx.build(alt.title, false))
+			fx := in.plan().Fixer()
+			fx.Rewrite(v.Prov, v.Value, alt.value)
+			f.AddFix(fx.Build(alt.title, false))
 		}
 		if len(k.live) > 1 {
 			// Several proxies: "|" makes each one a failover for the one before.
@@ -66,9 +68,9 @@ func checkGoproxyNoFallback(in *Input) []Finding {
 					b[e.End+i] = '|'
 				}
 			}
-			fx := in.fixer()
-			fx.rewrite(v.Prov, v.Value, string(b))
-			f.addFix(fx.build("Separate the proxies in "+where+` with "|" (try the next one when a proxy fails)`, false))
+			fx := in.plan().Fixer()
+			fx.Rewrite(v.Prov, v.Value, string(b))
+			f.AddFix(fx.Build("Separate the proxies in "+where+` with "|" (try the next one when a proxy fails)`, false))
 		}
 		out = append(out, f)
 	})

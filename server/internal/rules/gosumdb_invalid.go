@@ -4,12 +4,14 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "gosumdb-invalid", Severity: Error, Check: checkGosumdbInvalid})
+	register(Rule{Code: "gosumdb-invalid", Severity: findings.Error, Check: checkGosumdbInvalid})
 }
 
 // checkGosumdbInvalid reports a GOSUMDB value cmd/go rejects (dbDial): not
@@ -17,14 +19,14 @@ func init() {
 // fields, or a URL that does not parse. Quotes copied from `go env` output
 // and upper-case OFF are the usual causes. cmd/go reports it lazily, at the
 // first checksum verification.
-func checkGosumdbInvalid(in *Input) []Finding {
+func checkGosumdbInvalid(in *Input) []findings.Finding {
 	known := in.knownSumDBs()
 	type key struct {
-		pl         place
+		pl         findings.Place
 		value, err string
 		prov       sources.Provenance
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOSUMDB"]
 		db, err := goenv.ParseGOSUMDB(v.Value, known)
@@ -32,26 +34,26 @@ func checkGosumdbInvalid(in *Input) []Finding {
 		if !errors.As(err, &se) || errors.Is(err, goenv.ErrMissingGOSUMDB) {
 			continue
 		}
-		pl := valuePlace(v.Prov)
+		pl := findings.ValuePlace(v.Prov)
 		if se.Field >= 0 && se.Field < len(db.Fields) {
 			f := db.Fields[se.Field]
 			end := f.End
 			if se.Field == 2 {
 				end = db.Fields[len(db.Fields)-1].End
 			}
-			pl = in.subPlace(v.Prov, v.Value, f.Start, end)
+			pl = in.placer().Sub(v.Prov, v.Value, f.Start, end)
 		}
-		g.add(provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+err.Error(), key{pl, v.Value, err.Error(), v.Prov}, c.Name)
+		g.Add(findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+err.Error(), key{pl, v.Value, err.Error(), v.Prov}, c.Name)
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, "GOSUMDB "+quote(k.value)+forConsumers(consumers)+" is rejected by the go command ("+
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, "GOSUMDB "+quote(k.value)+findings.ForConsumers(consumers)+" is rejected by the go command ("+
 			quote(k.err)+"), so every checksum verification fails.", consumers)
 		if fixed := fixedGOSUMDB(k.value); fixed != "" {
 			if _, err := goenv.ParseGOSUMDB(fixed, known); err == nil {
-				fx := in.fixer()
-				fx.rewrite(k.prov, k.value, fixed)
-				f.addFix(fx.build("Set "+keyLabel(k.prov)+" in "+in.label(k.prov.File)+" to "+quote(fixed), true))
+				fx := in.plan().Fixer()
+				fx.Rewrite(k.prov, k.value, fixed)
+				f.AddFix(fx.Build("Set "+fixplan.KeyLabel(k.prov)+" in "+in.plan().Label(k.prov.File)+" to "+quote(fixed), true))
 			}
 		}
 		out = append(out, f)

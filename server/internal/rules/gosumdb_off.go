@@ -1,7 +1,9 @@
 package rules
 
+import "github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+
 func init() {
-	register(Rule{Code: "gosumdb-off", Severity: Warning, Check: checkGosumdbOff})
+	register(Rule{Code: "gosumdb-off", Severity: findings.Warning, Check: checkGosumdbOff})
 }
 
 // checkGosumdbOff reports GOSUMDB=off: verification is disabled for every
@@ -10,19 +12,19 @@ func init() {
 //
 // No fix: which modules may skip verification is the user's decision, and
 // turning the checksum database back on can break private modules.
-func checkGosumdbOff(in *Input) []Finding {
-	var g groups[place]
+func checkGosumdbOff(in *Input) []findings.Finding {
+	var g findings.Groups[findings.Place]
 	for _, c := range in.Consumers {
 		v := c.Vars["GOSUMDB"]
 		if v.Value != "off" {
 			continue
 		}
-		pl := valuePlace(v.Prov)
-		g.add(provKey(v.Prov), pl, c.Name)
+		pl := findings.ValuePlace(v.Prov)
+		g.Add(findings.ProvKey(v.Prov), pl, c.Name)
 	}
-	var out []Finding
-	g.each(func(pl place, consumers []string) {
-		out = append(out, finding(pl, `GOSUMDB is "off"`+forConsumers(consumers)+
+	var out []findings.Finding
+	g.Each(func(pl findings.Place, consumers []string) {
+		out = append(out, findings.At(pl, `GOSUMDB is "off"`+findings.ForConsumers(consumers)+
 			", so no downloaded module is checked against a checksum database and toolchain downloads fail; list private module paths in GOPRIVATE or GONOSUMDB instead.", consumers))
 	})
 	return out

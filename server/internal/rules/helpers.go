@@ -4,7 +4,6 @@ import (
 	"net"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -14,136 +13,6 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
-
-// place is where a finding goes: a span of a file, or the environment (File "").
-type place struct {
-	File string
-	Span sources.Span
-}
-
-// valuePlace is the value a provenance points at; an empty value (a GOENV
-// file's "GOPROXY=") is shown on its key so that it stays visible.
-func valuePlace(p sources.Provenance) place {
-	if p.File == "" || p.ValueSpan.End == 0 && p.KeySpan.End == 0 {
-		return place{}
-	}
-	if p.ValueSpan.Start == p.ValueSpan.End {
-		return place{p.File, p.KeySpan}
-	}
-	return place{p.File, p.ValueSpan}
-}
-
-// keyPlace is the key a provenance points at (its value when it has no key).
-func keyPlace(p sources.Provenance) place {
-	if p.File == "" {
-		return place{}
-	}
-	if p.KeySpan.End > p.KeySpan.Start {
-		return place{p.File, p.KeySpan}
-	}
-	return valuePlace(p)
-}
-
-// subPlace is the part [start, end) of value where value is what the
-// provenance's value span holds: the raw bytes of a GOENV file line, or a JSON
-// string without escapes. When the file's text is not the value verbatim
-// (escapes, ${env:} substitution) the whole value span is used.
-func (in *Input) subPlace(p sources.Provenance, value string, start, end int) place {
-	pl := valuePlace(p)
-	if pl.File == "" || p.ValueSpan.End <= p.ValueSpan.Start {
-		return pl
-	}
-	content := in.content(p.File)
-	vs := p.ValueSpan
-	if content == nil || vs.End > len(content) {
-		return pl
-	}
-	switch in.verbatim(p.File, vs, content, value) {
-	case verbatimRaw:
-		return place{p.File, sources.Span{Start: vs.Start + start, End: vs.Start + end}}
-	case verbatimQuoted:
-		return place{p.File, sources.Span{Start: vs.Start + 1 + start, End: vs.Start + 1 + end}}
-	}
-	return pl
-}
-
-// How a value span holds a value: as its raw bytes, as a JSON string
-// without escapes, or neither.
-const (
-	verbatimNo byte = iota + 1
-	verbatimRaw
-	verbatimQuoted
-)
-
-type verbatimKey struct {
-	file  string
-	span  sources.Span
-	value *byte // the value's memory: every consumer shares one string
-	n     int
-}
-
-// verbatim compares the span's bytes with value once per span and value:
-// rules ask for every entry of a list, and comparing a 1 MB value once per
-// entry would be quadratic.
-func (in *Input) verbatim(file string, vs sources.Span, content []byte, value string) byte {
-	k := verbatimKey{file, vs, unsafe.StringData(value), len(value)}
-	if v, ok := in.verbatims[k]; ok {
-		return v
-	}
-	raw := content[vs.Start:vs.End]
-	v := verbatimNo
-	switch {
-	case string(raw) == value:
-		v = verbatimRaw
-	case len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && string(raw[1:len(raw)-1]) == value:
-		v = verbatimQuoted
-	}
-	if in.verbatims == nil {
-		in.verbatims = map[verbatimKey]byte{}
-	}
-	in.verbatims[k] = v
-	return v
-}
-
-// content returns the text of a file the snapshot has read.
-func (in *Input) content(file string) []byte {
-	s := in.Snap
-	for _, st := range s.SettingsLayers() {
-		if st.Path == file {
-			return st.Content
-		}
-	}
-	for _, f := range []*sources.JSONCFile{s.Launch, s.Tasks} {
-		if f != nil && f.Path == file {
-			return f.Content
-		}
-	}
-	for _, m := range []*sources.ModFile{s.GoMod, s.GoWork} {
-		if m != nil && m.Path == file {
-			return m.Content
-		}
-	}
-	for _, f := range s.EnvFiles() {
-		if f.Path == file && f.Exists {
-			return f.Content
-		}
-	}
-	return nil
-}
-
-// finding builds a finding at a place.
-func finding(pl place, msg string, consumers []string) Finding {
-	return Finding{File: pl.File, Span: pl.Span, Message: msg, Consumers: consumers}
-}
-
-// related points at the other side of a finding, when it is in a file.
-func related(p sources.Provenance, msg string) []Related {
-	pl := valuePlace(p)
-	if pl.File == "" {
-		return nil
-	}
-	return []Related{{File: pl.File, Span: pl.Span, Message: msg}}
-}
 
 // where names the source of a value for a message: the setting's key path for
 // settings, launch and tasks files, else the source in words a user knows
@@ -196,113 +65,6 @@ func shown(v string, p sources.Provenance) string {
 		return "unset"
 	}
 	return quote(v)
-}
-
-// andList joins names as "a", "a and b", "a, b and c".
-func andList(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-// forConsumers is " for a and b", or "" when no consumer is affected.
-func forConsumers(names []string) string {
-	if len(names) == 0 {
-		return ""
-	}
-	return " for " + andList(names)
-}
-
-// groups collects consumers under keys, keeping first-seen order, so that a
-// rule emits one finding per place and lists every consumer it affects.
-type groups[T any] struct {
-	order    []string
-	m        map[string]*group[T]
-	perValue map[string]int // places added per value (addEntry)
-}
-
-type group[T any] struct {
-	val       T
-	consumers []string
-}
-
-// Bounds on the places one rule reports in one run. A value with 100,000
-// entries must not cost 100,000 findings, each with a fix that rewrites the
-// whole value: quadratic time and memory from a 200 KB settings file. Rules
-// that report entries of a list (addEntry) stop at maxEntryPlaces per
-// value; maxPlaces is the safety net for everything else.
-const (
-	maxPlaces      = 1000
-	maxEntryPlaces = 20
-)
-
-// accepts reports whether addEntry would keep key for the value valueKey:
-// a place already held, or room for a new one. Rules check it before
-// building anything costly for an entry.
-func (g *groups[T]) accepts(valueKey, key string) bool {
-	_, ok := g.m[key]
-	return ok || len(g.order) < maxPlaces && g.perValue[valueKey] < maxEntryPlaces
-}
-
-// addEntry is add for a place inside a list value (valueKey: provKey of
-// the value), at most maxEntryPlaces places per value.
-func (g *groups[T]) addEntry(valueKey, key string, val T, consumer string) {
-	if !g.accepts(valueKey, key) {
-		return
-	}
-	if _, ok := g.m[key]; !ok {
-		if g.perValue == nil {
-			g.perValue = map[string]int{}
-		}
-		g.perValue[valueKey]++
-	}
-	g.add(key, val, consumer)
-}
-
-func (g *groups[T]) add(key string, val T, consumer string) {
-	if g.m == nil {
-		g.m = map[string]*group[T]{}
-	}
-	gr, ok := g.m[key]
-	if !ok {
-		if len(g.order) >= maxPlaces {
-			return
-		}
-		gr = &group[T]{val: val}
-		g.m[key] = gr
-		g.order = append(g.order, key)
-	}
-	for _, c := range gr.consumers {
-		if c == consumer {
-			return
-		}
-	}
-	gr.consumers = append(gr.consumers, consumer)
-}
-
-func (g *groups[T]) each(fn func(val T, consumers []string)) {
-	for _, k := range g.order {
-		gr := g.m[k]
-		fn(gr.val, gr.consumers)
-	}
-}
-
-// placeKey identifies a place in a map key.
-func placeKey(pl place) string {
-	return pl.File + "\x00" + itoa(pl.Span.Start) + "\x00" + itoa(pl.Span.End)
-}
-
-// provKey identifies where a value was set: its place in a file, or its
-// source kind and key for values without a file.
-func provKey(p sources.Provenance) string {
-	if pl := valuePlace(p); pl.File != "" {
-		return placeKey(pl)
-	}
-	return string(p.Source) + "\x00" + p.Key
 }
 
 // consumersWithEntry lists the consumers whose final environment holds the
@@ -372,24 +134,6 @@ func effectiveVar(c *resolve.Consumer, upper, lower string) resolve.Value {
 	return c.Vars[upper]
 }
 
-// publicCodeHosts are hosts where anyone has repositories: a module there is
-// never "own" because the main module is there too.
-var publicCodeHosts = []string{
-	"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "sr.ht",
-	"launchpad.net", "gopkg.in", "dev.azure.com", "visualstudio.com", "huggingface.co", "golang.org",
-	"go.googlesource.com", "googlesource.com", "k8s.io", "sigs.k8s.io", "go.uber.org", "google.golang.org",
-	"cloud.google.com", "go.opentelemetry.io", "go.etcd.io", "honnef.co", "mvdan.cc", "rsc.io",
-}
-
-func isPublicCodeHost(host string) bool {
-	host = strings.ToLower(host)
-	if contains(publicCodeHosts, host) {
-		return true
-	}
-	// Per-organisation subdomains of shared hosting (<org>.visualstudio.com, <x>.googlesource.com).
-	return strings.HasSuffix(host, ".visualstudio.com") || strings.HasSuffix(host, ".googlesource.com")
-}
-
 // registrable is a host's registrable domain (eTLD+1, golang.org/x/net/publicsuffix),
 // or the host itself when it has none (IP addresses, single labels).
 func registrable(host string) string {
@@ -429,7 +173,7 @@ func (in *Input) ownDomains() map[string]string {
 	own := map[string]string{} // registrable domain -> why
 	if m := in.Snap.GoMod; m != nil && m.Module != "" {
 		host, _, _ := strings.Cut(m.Module, "/")
-		if strings.Contains(host, ".") && !isPublicCodeHost(host) {
+		if strings.Contains(host, ".") && !goenv.IsPublicCodeHost(host) {
 			own[registrable(host)] = "the main module's domain"
 		}
 	}
@@ -437,7 +181,7 @@ func (in *Input) ownDomains() map[string]string {
 		for _, name := range []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB"} {
 			for _, p := range goenv.SplitPatterns(c.Vars[name].Value) {
 				h := p.SampleHost()
-				if h == "" || isPublicCodeHost(h) {
+				if h == "" || goenv.IsPublicCodeHost(h) {
 					continue
 				}
 				d := registrable(h)

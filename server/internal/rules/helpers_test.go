@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+)
 
 func TestHostClassification(t *testing.T) {
 	for _, tc := range []struct {
@@ -26,8 +30,8 @@ func TestHostClassification(t *testing.T) {
 		if got := internalHost(tc.host); got != tc.internal {
 			t.Errorf("internalHost(%q) = %v, want %v", tc.host, got, tc.internal)
 		}
-		if got := isPublicCodeHost(tc.host); got != tc.public {
-			t.Errorf("isPublicCodeHost(%q) = %v, want %v", tc.host, got, tc.public)
+		if got := goenv.IsPublicCodeHost(tc.host); got != tc.public {
+			t.Errorf("goenv.IsPublicCodeHost(%q) = %v, want %v", tc.host, got, tc.public)
 		}
 	}
 }
@@ -39,22 +43,6 @@ func TestMayDownload(t *testing.T) {
 	} {
 		if got := mayDownload(v); got != want {
 			t.Errorf("mayDownload(%q) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-func TestAndList(t *testing.T) {
-	for _, tc := range []struct {
-		in   []string
-		want string
-	}{
-		{nil, ""},
-		{[]string{"terminal"}, "terminal"},
-		{[]string{"gopls", "tools"}, "gopls and tools"},
-		{[]string{"gopls", "tools", "install"}, "gopls, tools and install"},
-	} {
-		if got := andList(tc.in); got != tc.want {
-			t.Errorf("andList(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -4,14 +4,15 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "no-proxy-missing-host", Severity: Warning, Check: checkNoProxyMissingHost})
+	register(Rule{Code: "no-proxy-missing-host", Severity: findings.Warning, Check: checkNoProxyMissingHost})
 }
 
 // checkNoProxyMissingHost reports private hosts the go command would reach
@@ -21,23 +22,23 @@ func init() {
 // GOPRIVATE) patterns, which are fetched directly (https://<path>?go-get=1).
 // Public code hosts named by a pattern (github.com/org) are expected to go
 // through the corporate proxy and are not reported.
-func checkNoProxyMissingHost(in *Input) []Finding {
+func checkNoProxyMissingHost(in *Input) []findings.Finding {
 	own := in.ownDomains()
 	type key struct {
-		pl                place
+		pl                findings.Place
 		what, host, proxy string
 		proxyVar          string
 		proxyProv         sources.Provenance
 		target            *url.URL
 		entry             string // what NO_PROXY should list
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		np := goenv.NetProxyFrom(c.Env.Get)
 		if np.HTTPSProxy == "" && np.HTTPProxy == "" {
 			continue
 		}
-		check := func(target *url.URL, pl place, what, shownHost string) {
+		check := func(target *url.URL, pl findings.Place, what, shownHost string) {
 			proxy := np.ProxyFor(target)
 			if proxy == "" {
 				return
@@ -51,7 +52,7 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 				entry = shownHost[1:] // NO_PROXY's ".corp.example.com" is every subdomain
 			}
 			k := key{pl, what, shownHost, proxy, name, c.Vars[name].Prov, target, entry}
-			g.add(placeKey(pl)+"\x00"+what+"\x00"+proxy, k, c.Name)
+			g.Add(pl.Key()+"\x00"+what+"\x00"+proxy, k, c.Name)
 		}
 		v := c.Vars["GOPROXY"]
 		entries, _ := goenv.ParseGOPROXY(v.Value)
@@ -63,7 +64,7 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 			if own[registrable(h)] == "" && !internalHost(h) {
 				continue
 			}
-			check(&url.URL{Scheme: e.URL.Scheme, Host: e.URL.Host}, in.subPlace(v.Prov, v.Value, e.Start, e.End), "GOPROXY host", h)
+			check(&url.URL{Scheme: e.URL.Scheme, Host: e.URL.Host}, in.placer().Sub(v.Prov, v.Value, e.Start, e.End), "GOPROXY host", h)
 		}
 		noproxy := c.Vars["GONOPROXY"]
 		src, srcName := noproxy, "GONOPROXY"
@@ -72,30 +73,30 @@ func checkNoProxyMissingHost(in *Input) []Finding {
 		}
 		checkPatterns(in, src, srcName, check)
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		msg := k.what + " " + k.host + forConsumers(consumers) + " is reached through " + k.proxyVar + " " + quote(k.proxy) +
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		msg := k.what + " " + k.host + findings.ForConsumers(consumers) + " is reached through " + k.proxyVar + " " + quote(k.proxy) +
 			" because NO_PROXY does not list it, so requests to a private host go through the network proxy."
 		if k.what != "GOPROXY host" {
-			msg = k.what + " " + k.host + forConsumers(consumers) + " is fetched directly by the go command, but through " + k.proxyVar + " " +
+			msg = k.what + " " + k.host + findings.ForConsumers(consumers) + " is fetched directly by the go command, but through " + k.proxyVar + " " +
 				quote(k.proxy) + " because NO_PROXY does not list it, so requests to a private host go through the network proxy."
 		}
-		f := finding(k.pl, msg, consumers)
-		f.Related = related(k.proxyProv, k.proxyVar+" is "+quote(k.proxy)+" here.")
+		f := findings.At(k.pl, msg, consumers)
+		f.Related = findings.RelatedAt(k.proxyProv, k.proxyVar+" is "+quote(k.proxy)+" here.")
 		in.noProxyFix(&f, k.target, k.entry)
 		out = append(out, f)
 	})
 	return out
 }
 
-func checkPatterns(in *Input, v resolve.Value, name string, check func(*url.URL, place, string, string)) {
+func checkPatterns(in *Input, v resolve.Value, name string, check func(*url.URL, findings.Place, string, string)) {
 	for _, p := range goenv.SplitPatterns(v.Value) {
 		h := p.SampleHost()
-		if h == "" || isPublicCodeHost(h) {
+		if h == "" || goenv.IsPublicCodeHost(h) {
 			continue
 		}
 		first, _, _ := strings.Cut(p.Glob, "/")
-		check(&url.URL{Scheme: "https", Host: h}, in.subPlace(v.Prov, v.Value, p.Start, p.End), name+" host", first)
+		check(&url.URL{Scheme: "https", Host: h}, in.placer().Sub(v.Prov, v.Value, p.Start, p.End), name+" host", first)
 	}
 }
 
@@ -104,10 +105,10 @@ func checkPatterns(in *Input, v resolve.Value, name string, check func(*url.URL,
 // go.toolsEnvVars of the same settings file for http.proxy, and for a proxy
 // from the environment in user settings (network setup is per machine).
 // The list the consumer has now is kept in front.
-func (in *Input) noProxyFix(f *Finding, target *url.URL, entry string) {
-	fx := in.fixer()
+func (in *Input) noProxyFix(f *findings.Finding, target *url.URL, entry string) {
+	fx := in.plan().Fixer()
 	var places []string
-	ok := fx.cover(f.Consumers, func(c *resolve.Consumer) bool {
+	ok := fx.Cover(f.Consumers, func(c *resolve.Consumer) bool {
 		return goenv.NetProxyFrom(c.Env.Get).ProxyFor(target) != ""
 	}, func(c *resolve.Consumer) bool {
 		np := goenv.NetProxyFrom(c.Env.Get)
@@ -133,34 +134,33 @@ func (in *Input) noProxyFix(f *Finding, target *url.URL, entry string) {
 	if !ok {
 		return
 	}
-	f.addFix(fx.build("Add "+quote(entry)+" to "+andList(places), true))
+	f.AddFix(fx.Build("Add "+quote(entry)+" to "+findings.AndList(places), true))
 }
 
 // besideProxy writes NO_PROXY (name) into the object that sets the proxy.
-func (in *Input) besideProxy(fx *fixer, c *resolve.Consumer, proxy sources.Provenance, name string, cur resolve.Setting, value string) (string, bool) {
+func (in *Input) besideProxy(fx *fixplan.Fixer, c *resolve.Consumer, proxy sources.Provenance, name string, cur resolve.Setting, value string) (string, bool) {
 	switch proxy.Source {
 	case sources.VSCodeUser, sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
 		if proxy.Key == "http.proxy" {
-			if cur.Prov.File == proxy.File && strings.HasPrefix(cur.Prov.Key, "go.toolsEnvVars.") && in.editable(cur.Prov, cur.Value) {
-				fx.rewrite(cur.Prov, cur.Value, value)
+			if cur.Prov.File == proxy.File && strings.HasPrefix(cur.Prov.Key, "go.toolsEnvVars.") && in.plan().Editable(cur.Prov, cur.Value) {
+				fx.Rewrite(cur.Prov, cur.Value, value)
 			} else {
-				fx.set(proxy.File, value, "go.toolsEnvVars", name)
+				fx.Set(proxy.File, value, "go.toolsEnvVars", name)
 			}
-			return "go.toolsEnvVars." + name + " in " + in.label(proxy.File), fx.err == nil
+			return "go.toolsEnvVars." + name + " in " + in.plan().Label(proxy.File), fx.Err() == nil
 		}
-		f, _, path := fx.member(proxy)
-		if f == nil {
+		m, path := fx.Member(proxy)
+		if m == nil {
 			return "", false
 		}
 		parent := path[:len(path)-1]
 		object := strings.TrimSuffix(proxy.Key, "."+path[len(path)-1].Key)
-		if cur.Prov.File == proxy.File && cur.Prov.Key == object+"."+name && in.editable(cur.Prov, cur.Value) {
-			fx.rewrite(cur.Prov, cur.Value, value)
+		if cur.Prov.File == proxy.File && cur.Prov.Key == object+"."+name && in.plan().Editable(cur.Prov, cur.Value) {
+			fx.Rewrite(cur.Prov, cur.Value, value)
 		} else {
-			fx.guardCredentials(f, "", value)
-			f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: parent.Append(name), Value: fix.String(value)})
+			fx.SetAt(proxy.File, parent.Append(name), value)
 		}
-		return object + "." + name + " in " + in.label(proxy.File), fx.err == nil
+		return object + "." + name + " in " + in.plan().Label(proxy.File), fx.Err() == nil
 	case sources.ProcessEnv:
 		user := in.Snap.UserSettingsPath
 		if user == "" {
@@ -170,8 +170,8 @@ func (in *Input) besideProxy(fx *fixer, c *resolve.Consumer, proxy sources.Prove
 		if c.Name == "terminal" || strings.HasPrefix(c.Name, "task:") {
 			layer = "terminal.integrated.env." + in.Snap.Options.OSFlavour
 		}
-		fx.set(user, value, layer, name)
-		return layer + "." + name + " in " + in.label(user), fx.err == nil
+		fx.Set(user, value, layer, name)
+		return layer + "." + name + " in " + in.plan().Label(user), fx.Err() == nil
 	}
 	return "", false
 }

@@ -3,13 +3,15 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "private-lists-inconsistent", Severity: Warning, Check: checkPrivateListsInconsistent})
+	register(Rule{Code: "private-lists-inconsistent", Severity: findings.Warning, Check: checkPrivateListsInconsistent})
 }
 
 // checkPrivateListsInconsistent reports an explicit GONOPROXY or GONOSUMDB
@@ -20,9 +22,9 @@ func init() {
 // the documented idiom for "a private proxy serves my private modules" and
 // is not reported; GONOSUMDB set alone is the matching idiom for the
 // checksum database and is not reported either.
-func checkPrivateListsInconsistent(in *Input) []Finding {
+func checkPrivateListsInconsistent(in *Input) []findings.Finding {
 	type key struct {
-		pl          place
+		pl          findings.Place
 		name, value string
 		missing     []string
 		private     string
@@ -30,7 +32,7 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 		alone       bool
 		prov        sources.Provenance
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		priv := c.Vars["GOPRIVATE"]
 		for _, name := range []string{"GONOPROXY", "GONOSUMDB"} {
@@ -38,10 +40,10 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 			if v.Prov.Source == sources.Default || v.Value == "" {
 				continue
 			}
-			pl := valuePlace(v.Prov)
+			pl := findings.ValuePlace(v.Prov)
 			if priv.Value == "" {
 				if name == "GONOPROXY" && c.Vars["GONOSUMDB"].Value == "" && !onlyNone(v.Value) {
-					g.add(provKey(v.Prov)+"\x00alone", key{pl: pl, name: name, value: v.Value, alone: true, prov: v.Prov}, c.Name)
+					g.Add(findings.ProvKey(v.Prov)+"\x00alone", key{pl: pl, name: name, value: v.Value, alone: true, prov: v.Prov}, c.Name)
 				}
 				continue
 			}
@@ -53,19 +55,19 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 				continue
 			}
 			k := key{pl: pl, name: name, value: v.Value, missing: missing, private: priv.Value, privateProv: priv.Prov, prov: v.Prov}
-			g.add(provKey(v.Prov)+"\x00"+name+"\x00"+priv.Value, k, c.Name)
+			g.Add(findings.ProvKey(v.Prov)+"\x00"+name+"\x00"+priv.Value, k, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
 		if k.alone {
-			f := finding(k.pl, "GONOPROXY "+quote(k.value)+forConsumers(consumers)+
+			f := findings.At(k.pl, "GONOPROXY "+quote(k.value)+findings.ForConsumers(consumers)+
 				" is set without GOPRIVATE or GONOSUMDB, so those modules are fetched directly but still checked against the public checksum database.", consumers)
 			// GOPRIVATE covers both decisions; whether these modules should
 			// skip the checksum database too is the user's call.
-			fx := in.fixer()
-			fx.rename(k.prov, "GOPRIVATE")
-			f.addFix(fx.build("Rename "+keyLabel(k.prov)+" to GOPRIVATE in "+in.label(k.prov.File)+" (also skip the checksum database for them)", false))
+			fx := in.plan().Fixer()
+			fx.Rename(k.prov, "GOPRIVATE")
+			f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(k.prov)+" to GOPRIVATE in "+in.plan().Label(k.prov.File)+" (also skip the checksum database for them)", false))
 			out = append(out, f)
 			return
 		}
@@ -77,18 +79,18 @@ func checkPrivateListsInconsistent(in *Input) []Finding {
 		for i, m := range k.missing {
 			quoted[i] = quote(m)
 		}
-		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+" replaces GOPRIVATE "+quote(k.private)+
-			" but does not cover "+andList(quoted)+", so those modules are "+consequence+".", consumers)
-		f.Related = related(k.privateProv, "GOPRIVATE is "+quote(k.private)+" here.")
+		f := findings.At(k.pl, k.name+" "+quote(k.value)+findings.ForConsumers(consumers)+" replaces GOPRIVATE "+quote(k.private)+
+			" but does not cover "+findings.AndList(quoted)+", so those modules are "+consequence+".", consumers)
+		f.Related = findings.RelatedAt(k.privateProv, "GOPRIVATE is "+quote(k.private)+" here.")
 		if usable(k.missing) {
 			newValue := k.value
 			if !strings.HasSuffix(newValue, ",") {
 				newValue += ","
 			}
 			newValue += strings.Join(k.missing, ",")
-			fx := in.fixer()
-			fx.rewrite(k.prov, k.value, newValue)
-			f.addFix(fx.build("Add "+andList(quoted)+" to "+keyLabel(k.prov)+" in "+in.label(k.prov.File), true))
+			fx := in.plan().Fixer()
+			fx.Rewrite(k.prov, k.value, newValue)
+			f.AddFix(fx.Build("Add "+findings.AndList(quoted)+" to "+fixplan.KeyLabel(k.prov)+" in "+in.plan().Label(k.prov.File), true))
 		}
 		out = append(out, f)
 	})

@@ -3,13 +3,15 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "private-module-not-covered", Severity: Warning, Check: checkPrivateModuleNotCovered})
+	register(Rule{Code: "private-module-not-covered", Severity: findings.Warning, Check: checkPrivateModuleNotCovered})
 }
 
 // checkPrivateModuleNotCovered reports go.mod/go.work requirements that look
@@ -22,7 +24,7 @@ func init() {
 // falls back to direct or another proxy). Public code hosts (github.com, ...) are never
 // private by host alone, only by pattern. The install consumer is left out:
 // go install tool@version never fetches the project's requirements.
-func checkPrivateModuleNotCovered(in *Input) []Finding {
+func checkPrivateModuleNotCovered(in *Input) []findings.Finding {
 	own := in.ownDomains()
 	var patterns []string
 	for _, c := range in.Consumers {
@@ -40,14 +42,14 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		fallback  string // where the fetch goes after the proxy's 404/410: "direct", a proxy's host, or ""
 		vars      string
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, req := range in.requirements() {
 		host, _, _ := strings.Cut(req.Path, "/")
 		if !strings.Contains(host, ".") {
 			continue
 		}
 		why := ""
-		if !isPublicCodeHost(host) {
+		if !goenv.IsPublicCodeHost(host) {
 			why = own[registrable(host)]
 		}
 		for _, list := range patterns {
@@ -85,11 +87,11 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 				vars = "GONOPROXY"
 			}
 			k := key{req, why, sumdb, proxyHost, fallback, vars}
-			g.add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+"\x00"+fallback, k, c.Name)
+			g.Add(req.File+"\x00"+itoa(req.PathSpan.Start)+"\x00"+vars+"\x00"+proxyHost+"\x00"+itoa(boolInt(sumdb))+"\x00"+fallback, k, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
 		var consequence string
 		switch {
 		case k.sumdb && k.fallback != "":
@@ -104,9 +106,9 @@ func checkPrivateModuleNotCovered(in *Input) []Finding {
 		default:
 			consequence = "its path leaks to " + k.proxyHost + " and fetching it fails with 404/410 Not Found"
 		}
-		pl := place{k.req.File, k.req.PathSpan}
-		f := finding(pl, "Module "+k.req.Path+" looks private ("+k.why+") but no "+k.vars+" pattern covers it"+
-			forConsumers(consumers)+", so "+consequence+".", consumers)
+		pl := findings.Place{File: k.req.File, Span: k.req.PathSpan}
+		f := findings.At(pl, "Module "+k.req.Path+" looks private ("+k.why+") but no "+k.vars+" pattern covers it"+
+			findings.ForConsumers(consumers)+", so "+consequence+".", consumers)
 		in.coverFixes(&f, k.req.Path)
 		out = append(out, f)
 	})
@@ -157,7 +159,7 @@ func fallbackAfterFirst(c *resolve.Consumer) string {
 // written, else the GOENV file for the terminal (go env -w) and
 // go.toolsEnvVars for the editor's processes — in workspace settings (the
 // preferred fix: the module is the project's) or in user settings.
-func (in *Input) coverFixes(f *Finding, path string) {
+func (in *Input) coverFixes(f *findings.Finding, path string) {
 	pattern := in.coverPattern(path)
 	workspace := in.Snap.FolderSettingsPath()
 	if ws := in.Snap.Workspace; in.Snap.Options.MultiRoot && ws != nil {
@@ -165,10 +167,10 @@ func (in *Input) coverFixes(f *Finding, path string) {
 	}
 	seen := map[string]bool{}
 	for i, settings := range unique(workspace, in.Snap.UserSettingsPath) {
-		fx := in.fixer()
-		fx.carries = true // the pattern comes from go.mod
+		fx := in.plan().Fixer()
+		fx.CarryWorkspace() // the pattern comes from go.mod
 		var places []string
-		ok := fx.cover(f.Consumers, func(c *resolve.Consumer) bool {
+		ok := fx.Cover(f.Consumers, func(c *resolve.Consumer) bool {
 			sumdb, proxyHost := exposure(c, path)
 			return sumdb || proxyHost != ""
 		}, func(c *resolve.Consumer) bool {
@@ -194,11 +196,11 @@ func (in *Input) coverFixes(f *Finding, path string) {
 		if !ok {
 			continue
 		}
-		fix, ok := fx.build("Add "+quote(pattern)+" to "+andList(places), i == 0)
+		fix, ok := fx.Build("Add "+quote(pattern)+" to "+findings.AndList(places), i == 0)
 		if !ok {
 			continue
 		}
-		key := fixKey(fix)
+		key := fix.Key()
 		if seen[key] {
 			continue
 		}
@@ -231,7 +233,7 @@ func (in *Input) coverPattern(path string) string {
 		}
 	}
 	host, _, _ := strings.Cut(path, "/")
-	if isPublicCodeHost(host) {
+	if goenv.IsPublicCodeHost(host) {
 		return path
 	}
 	return host
@@ -241,20 +243,20 @@ func (in *Input) coverPattern(path string) string {
 // consumer: where its value is written, else (for the terminal) in the
 // GOENV file, else as an override in the settings file — the list the
 // consumer inherits included. It returns a description of the place.
-func (in *Input) extendList(fx *fixer, c *resolve.Consumer, name, item, settings string) (string, bool) {
+func (in *Input) extendList(fx *fixplan.Fixer, c *resolve.Consumer, name, item, settings string) (string, bool) {
 	v := c.Vars[name]
 	newValue := item
 	if v.Value != "" {
 		newValue = strings.TrimRight(v.Value, ",") + "," + item
 	}
-	if v.Value != "" && in.editable(v.Prov, v.Value) {
-		fx.rewrite(v.Prov, v.Value, newValue)
-		return keyLabel(v.Prov) + " in " + in.label(v.Prov.File), fx.err == nil
+	if v.Value != "" && in.plan().Editable(v.Prov, v.Value) {
+		fx.Rewrite(v.Prov, v.Value, newValue)
+		return fixplan.KeyLabel(v.Prov) + " in " + in.plan().Label(v.Prov.File), fx.Err() == nil
 	}
 	terminal := c.Name == "terminal" || strings.HasPrefix(c.Name, "task:")
 	if terminal && c.GoEnvPath != "" && !c.GoEnvOff && c.Env.Get(name) == "" {
-		fx.envSet(c.GoEnvPath, name, newValue)
-		return name + " in the GOENV file (go env -w)", fx.err == nil
+		fx.EnvSet(c.GoEnvPath, name, newValue)
+		return name + " in the GOENV file (go env -w)", fx.Err() == nil
 	}
 	if settings == "" {
 		return "", false
@@ -263,8 +265,8 @@ func (in *Input) extendList(fx *fixer, c *resolve.Consumer, name, item, settings
 	if terminal {
 		layer = "terminal.integrated.env." + in.Snap.Options.OSFlavour
 	}
-	fx.set(settings, newValue, layer, name)
-	return layer + "." + name + " in " + in.label(settings), fx.err == nil
+	fx.Set(settings, newValue, layer, name)
+	return layer + "." + name + " in " + in.plan().Label(settings), fx.Err() == nil
 }
 
 // requirements are the modules go.mod and go.work make the go command fetch:

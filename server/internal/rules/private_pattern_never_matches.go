@@ -4,12 +4,14 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
-	register(Rule{Code: "private-pattern-never-matches", Severity: Warning, Check: checkPrivatePatternNeverMatches})
+	register(Rule{Code: "private-pattern-never-matches", Severity: findings.Warning, Check: checkPrivatePatternNeverMatches})
 }
 
 // patternVars are the pattern lists, with what a pattern that never matches
@@ -27,15 +29,15 @@ var patternVars = []struct{ name, consequence string }{
 // ";" or spaces as separators, upper case in the host (matching is
 // case-sensitive), or a first element without a dot. A ".git" suffix is not
 // reported: "example.com/repo.git" is a valid module path, which it matches.
-func checkPrivatePatternNeverMatches(in *Input) []Finding {
+func checkPrivatePatternNeverMatches(in *Input) []findings.Finding {
 	type key struct {
-		pl                  place
+		pl                  findings.Place
 		name, glob, problem string
 		consequence         string
 		v                   resolve.Value
 		p                   goenv.Pattern
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	names := make([]string, len(patternVars))
 	for i, x := range patternVars {
 		names[i] = x.name
@@ -45,17 +47,17 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 		if problem == "" {
 			return
 		}
-		pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-		g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+patternVars[i].name, key{pl, patternVars[i].name, p.Raw, problem, patternVars[i].consequence, v, p}, c.Name)
+		pl := in.placer().Sub(v.Prov, v.Value, p.Start, p.End)
+		g.AddEntry(findings.ProvKey(v.Prov), findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+patternVars[i].name, key{pl, patternVars[i].name, p.Raw, problem, patternVars[i].consequence, v, p}, c.Name)
 	})
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, k.name+" pattern "+quote(k.glob)+forConsumers(consumers)+" never matches a module path because "+
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, k.name+" pattern "+quote(k.glob)+findings.ForConsumers(consumers)+" never matches a module path because "+
 			k.problem+", so "+k.consequence+".", consumers)
 		if norm := normalizePattern(k.p.Raw); norm != "" {
 			v := k.v
 			newValue := v.Value[:k.p.Start] + norm + v.Value[k.p.End:]
-			title := "Replace " + quote(k.p.Raw) + " with " + quote(norm) + " in " + keyLabel(v.Prov) + " (" + in.label(v.Prov.File) + ")"
+			title := "Replace " + quote(k.p.Raw) + " with " + quote(norm) + " in " + fixplan.KeyLabel(v.Prov) + " (" + in.plan().Label(v.Prov.File) + ")"
 			// Already listed: the broken copy just goes.
 			for _, q := range goenv.SplitPatterns(v.Value) {
 				if q.Raw == norm && q.Start != k.p.Start {
@@ -66,13 +68,13 @@ func checkPrivatePatternNeverMatches(in *Input) []Finding {
 						k.p.Start--
 					}
 					newValue = v.Value[:k.p.Start] + v.Value[end:]
-					title = "Remove " + quote(k.p.Raw) + " from " + keyLabel(v.Prov) + " (" + in.label(v.Prov.File) + ")"
+					title = "Remove " + quote(k.p.Raw) + " from " + fixplan.KeyLabel(v.Prov) + " (" + in.plan().Label(v.Prov.File) + ")"
 					break
 				}
 			}
-			fx := in.fixer()
-			fx.rewrite(v.Prov, v.Value, newValue)
-			f.addFix(fx.build(title, true))
+			fx := in.plan().Fixer()
+			fx.Rewrite(v.Prov, v.Value, newValue)
+			f.AddFix(fx.Build(title, true))
 		}
 		out = append(out, f)
 	})

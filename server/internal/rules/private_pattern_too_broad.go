@@ -3,12 +3,14 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 )
 
 func init() {
-	register(Rule{Code: "private-pattern-too-broad", Severity: Warning, Check: checkPrivatePatternTooBroad})
+	register(Rule{Code: "private-pattern-too-broad", Severity: findings.Warning, Check: checkPrivatePatternTooBroad})
 }
 
 // sharedCodeHosts host the modules of many unrelated owners: a pattern for
@@ -29,15 +31,15 @@ var broadVars = []struct{ name, skips string }{
 // checksum database (no tamper check). The fix, not preferred because other
 // private modules may hide behind the pattern, narrows it to what this
 // folder's go.mod and go.work show to be private.
-func checkPrivatePatternTooBroad(in *Input) []Finding {
+func checkPrivatePatternTooBroad(in *Input) []findings.Finding {
 	type key struct {
-		pl          place
+		pl          findings.Place
 		name, skips string
 		whole       string // "every module" or "every module on <host>"
 		v           resolve.Value
 		p           goenv.Pattern
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	names := make([]string, len(broadVars))
 	for i, x := range broadVars {
 		names[i] = x.name
@@ -47,12 +49,12 @@ func checkPrivatePatternTooBroad(in *Input) []Finding {
 		if whole == "" {
 			return
 		}
-		pl := in.subPlace(v.Prov, v.Value, p.Start, p.End)
-		g.addEntry(provKey(v.Prov), provKey(v.Prov)+"\x00"+placeKey(pl)+"\x00"+broadVars[i].name, key{pl, broadVars[i].name, broadVars[i].skips, whole, v, p}, c.Name)
+		pl := in.placer().Sub(v.Prov, v.Value, p.Start, p.End)
+		g.AddEntry(findings.ProvKey(v.Prov), findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+broadVars[i].name, key{pl, broadVars[i].name, broadVars[i].skips, whole, v, p}, c.Name)
 	})
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, k.name+" pattern "+quote(k.p.Raw)+forConsumers(consumers)+" covers "+k.whole+", so public dependencies "+k.skips+".", consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, k.name+" pattern "+quote(k.p.Raw)+findings.ForConsumers(consumers)+" covers "+k.whole+", so public dependencies "+k.skips+".", consumers)
 		if narrow := in.narrowPatterns(k.p); len(narrow) > 0 {
 			v := k.v
 			var keep []string
@@ -71,9 +73,9 @@ func checkPrivatePatternTooBroad(in *Input) []Finding {
 			if len(add) == 0 {
 				newValue = strings.Join(keep, ",")
 			}
-			fx := in.fixer()
-			fx.rewrite(v.Prov, v.Value, newValue)
-			f.addFix(fx.build("Narrow "+quote(k.p.Raw)+" to "+quote(strings.Join(narrow, ","))+" in "+keyLabel(v.Prov)+" ("+in.label(v.Prov.File)+")", false))
+			fx := in.plan().Fixer()
+			fx.Rewrite(v.Prov, v.Value, newValue)
+			f.AddFix(fx.Build("Narrow "+quote(k.p.Raw)+" to "+quote(strings.Join(narrow, ","))+" in "+fixplan.KeyLabel(v.Prov)+" ("+in.plan().Label(v.Prov.File)+")", false))
 		}
 		out = append(out, f)
 	})
@@ -121,7 +123,7 @@ func (in *Input) narrowPatterns(broad goenv.Pattern) []string {
 		}
 		p := ownPrefix(r.Path)
 		rh, _, _ := strings.Cut(r.Path, "/")
-		mine := p == own || !isPublicCodeHost(rh) && !isPublicCodeHost(host) && registrable(rh) == registrable(host)
+		mine := p == own || !goenv.IsPublicCodeHost(rh) && !goenv.IsPublicCodeHost(host) && registrable(rh) == registrable(host)
 		if p != "" && mine && !contains(out, p) {
 			out = append(out, p)
 		}
@@ -143,7 +145,7 @@ func ownPrefix(path string) string {
 		}
 		return elems[0] + "/" + elems[1]
 	}
-	if isPublicCodeHost(elems[0]) {
+	if goenv.IsPublicCodeHost(elems[0]) {
 		return ""
 	}
 	return elems[0]

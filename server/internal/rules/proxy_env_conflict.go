@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "proxy-env-conflict", Severity: Warning, Check: checkProxyEnvConflict})
+	register(Rule{Code: "proxy-env-conflict", Severity: findings.Warning, Check: checkProxyEnvConflict})
 }
 
 // checkProxyEnvConflict reports network proxy variables that do not do what
@@ -15,30 +17,30 @@ func init() {
 // take the other), a proxy value that does not parse even with "http://"
 // prepended (net/http silently ignores it and connects directly). A proxy
 // variable Go does not use at all is proxy-env-incomplete's.
-func checkProxyEnvConflict(in *Input) []Finding {
+func checkProxyEnvConflict(in *Input) []findings.Finding {
 	type key struct {
-		pl            place
+		pl            findings.Place
 		subject, rest string
-		rel           []Related
+		rel           []findings.Related
 		// align, when set, is the fix: set the value at prov to this.
 		prov         sources.Provenance
 		value, align string
 	}
-	var g groups[key]
-	add := func(p sources.Provenance, consumer, subject, rest string, rel []Related) {
-		pl := valuePlace(p)
-		g.add(placeKey(pl)+"\x00"+provKey(p)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest, rel: rel}, consumer)
+	var g findings.Groups[key]
+	add := func(p sources.Provenance, consumer, subject, rest string, rel []findings.Related) {
+		pl := findings.ValuePlace(p)
+		g.Add(pl.Key()+"\x00"+findings.ProvKey(p)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest, rel: rel}, consumer)
 	}
 	for _, c := range in.Consumers {
 		for _, pair := range [][2]string{{"HTTPS_PROXY", "https_proxy"}, {"HTTP_PROXY", "http_proxy"}, {"NO_PROXY", "no_proxy"}} {
 			up, low := c.Vars[pair[0]], c.Vars[pair[1]]
 			if up.Value != "" && low.Value != "" && up.Value != low.Value {
-				pl := valuePlace(low.Prov)
+				pl := findings.ValuePlace(low.Prov)
 				subject := pair[1] + " " + quote(low.Value)
 				rest := " differs from " + pair[0] + " " + quote(up.Value) +
 					"; Go uses " + pair[0] + " while git and curl may use " + pair[1] + ", so module downloads and VCS fetches can take different routes."
-				g.add(placeKey(pl)+"\x00"+provKey(low.Prov)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest,
-					rel: related(up.Prov, pair[0]+" is "+quote(up.Value)+" here."), prov: low.Prov, value: low.Value, align: up.Value}, c.Name)
+				g.Add(pl.Key()+"\x00"+findings.ProvKey(low.Prov)+"\x00"+subject+rest, key{pl: pl, subject: subject, rest: rest,
+					rel: findings.RelatedAt(up.Prov, pair[0]+" is "+quote(up.Value)+" here."), prov: low.Prov, value: low.Value, align: up.Value}, c.Name)
 			}
 		}
 		np := goenv.NetProxyFrom(c.Env.Get)
@@ -52,15 +54,15 @@ func checkProxyEnvConflict(in *Input) []Finding {
 			}
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, k.subject+findings.ForConsumers(consumers)+k.rest, consumers)
 		f.Related = k.rel
 		if k.align != "" {
 			// Go already uses the upper-case value: give it to git and curl too.
-			fx := in.fixer()
-			fx.rewrite(k.prov, k.value, k.align)
-			f.addFix(fx.build("Set "+keyLabel(k.prov)+" in "+in.label(k.prov.File)+" to "+quote(k.align)+", the value Go uses", true))
+			fx := in.plan().Fixer()
+			fx.Rewrite(k.prov, k.value, k.align)
+			f.AddFix(fx.Build("Set "+fixplan.KeyLabel(k.prov)+" in "+in.plan().Label(k.prov.File)+" to "+quote(k.align)+", the value Go uses", true))
 		}
 		out = append(out, f)
 	})

@@ -1,17 +1,16 @@
 package rules
 
 import (
-	"errors"
 	"strings"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "proxy-env-incomplete", Severity: Warning, Check: checkProxyEnvIncomplete})
+	register(Rule{Code: "proxy-env-incomplete", Severity: findings.Warning, Check: checkProxyEnvIncomplete})
 }
 
 // checkProxyEnvIncomplete reports network proxy settings the go command does
@@ -21,14 +20,14 @@ func init() {
 // git uses it). Either way the go command connects directly. The fix for the
 // first sets HTTPS_PROXY next to HTTP_PROXY where a settings, launch or
 // tasks file sets it.
-func checkProxyEnvIncomplete(in *Input) []Finding {
+func checkProxyEnvIncomplete(in *Input) []findings.Finding {
 	type key struct {
-		pl            place
+		pl            findings.Place
 		subject, rest string
 		v             resolve.Value
 		sibling       string // the fix: set this HTTPS_PROXY spelling next to v
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		if !fetchesOverNetwork(c) {
 			continue
@@ -37,7 +36,7 @@ func checkProxyEnvIncomplete(in *Input) []Finding {
 		switch {
 		case np.HTTPProxy != "" && np.HTTPSProxy == "" && allHTTPS(c):
 			v := c.Vars[np.HTTPProxyVar]
-			pl := valuePlace(v.Prov)
+			pl := findings.ValuePlace(v.Prov)
 			subject := np.HTTPProxyVar + " " + quote(np.HTTPProxy)
 			rest := " is set but HTTPS_PROXY is not, and Go sends https requests — every module, checksum database and go-get URL here — " +
 				"through HTTPS_PROXY only, so the go command connects directly (and times out behind a firewall)."
@@ -45,26 +44,26 @@ func checkProxyEnvIncomplete(in *Input) []Finding {
 			if np.HTTPProxyVar == "http_proxy" {
 				sibling = "https_proxy" // the spelling the user chose
 			}
-			g.add(placeKey(pl)+"\x00"+provKey(v.Prov)+"\x00"+subject, key{pl, subject, rest, v, sibling}, c.Name)
+			g.Add(pl.Key()+"\x00"+findings.ProvKey(v.Prov)+"\x00"+subject, key{pl, subject, rest, v, sibling}, c.Name)
 		case np.HTTPProxy == "" && np.HTTPSProxy == "":
 			all := effectiveVar(c, "ALL_PROXY", "all_proxy")
 			if all.Value == "" {
 				continue
 			}
-			pl := valuePlace(all.Prov)
+			pl := findings.ValuePlace(all.Prov)
 			subject := all.Name + " " + quote(all.Value)
 			rest := " is the only proxy variable, but Go ignores ALL_PROXY while git uses it, " +
 				"so the go command's own requests (proxy, checksum database, go-get lookups) connect directly."
-			g.add(placeKey(pl)+"\x00"+provKey(all.Prov)+"\x00"+subject, key{pl: pl, subject: subject, rest: rest}, c.Name)
+			g.Add(pl.Key()+"\x00"+findings.ProvKey(all.Prov)+"\x00"+subject, key{pl: pl, subject: subject, rest: rest}, c.Name)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
-		f := finding(k.pl, k.subject+forConsumers(consumers)+k.rest, consumers)
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
+		f := findings.At(k.pl, k.subject+findings.ForConsumers(consumers)+k.rest, consumers)
 		if k.sibling != "" {
-			fx := in.fixer()
-			fx.setSibling(k.v.Prov, k.sibling, k.v.Value)
-			f.addFix(fx.build("Set "+k.sibling+" to "+quote(k.v.Value)+" next to "+keyLabel(k.v.Prov)+" in "+in.label(k.v.Prov.File), true))
+			fx := in.plan().Fixer()
+			fx.SetSibling(k.v.Prov, k.sibling, k.v.Value)
+			f.AddFix(fx.Build("Set "+k.sibling+" to "+quote(k.v.Value)+" next to "+fixplan.KeyLabel(k.v.Prov)+" in "+in.plan().Label(k.v.Prov.File), true))
 		}
 		out = append(out, f)
 	})
@@ -104,21 +103,4 @@ func allHTTPS(c *resolve.Consumer) bool {
 		return false
 	}
 	return true
-}
-
-// setSibling writes key = value into the object that holds the setting at
-// p (a settings env map, launch or tasks env), unless key is set there.
-func (fx *fixer) setSibling(p sources.Provenance, key, value string) {
-	f, _, path := fx.member(p)
-	if f == nil {
-		return
-	}
-	parent := fix.ValueAt(f.root, path[:len(path)-1])
-	if parent == nil || parent.Get(key) != nil {
-		fx.fail(errors.New("the new key is already set"))
-		return
-	}
-	sib := append(append(fix.Path{}, path[:len(path)-1]...), fix.Keys(key)...)
-	fx.guardCredentials(f, "", value)
-	f.ops = append(f.ops, fix.Op{Kind: fix.Set, Path: sib, Value: fix.String(value)})
 }

@@ -4,98 +4,53 @@
 package rules
 
 import (
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
-
-// Severity uses LSP's numbering.
-type Severity int
-
-// Severities.
-const (
-	Error       Severity = 1
-	Warning     Severity = 2
-	Information Severity = 3
-)
-
-func (s Severity) String() string {
-	switch s {
-	case Error:
-		return "error"
-	case Warning:
-		return "warning"
-	}
-	return "information"
-}
-
-// Related points at the other side of a divergence or a contributing value.
-type Related struct {
-	File    string
-	Span    sources.Span
-	Message string
-}
-
-// Edit replaces Span of File with NewText. With Create, File does not exist
-// yet: the fix creates it with NewText as its content (Span is empty).
-type Edit struct {
-	File    string
-	Span    sources.Span
-	NewText string
-	Create  bool
-}
-
-// Fix is a set of edits that resolves a finding. Fixes are checked against
-// the engine when they are made; Preferred marks the one obvious fix that
-// "fix all" applies (at most one per finding).
-type Fix struct {
-	Title     string
-	Edits     []Edit
-	Preferred bool
-	// Scope is how far the fix's widest edit reaches: the workspace, or a
-	// user-level file (VS Code user settings, the GOENV file).
-	Scope writepolicy.Scope
-	// PreferredWider marks the fix the rule prefers but that carries a
-	// workspace value into a user-level file: the editor offers it as not
-	// preferred, and check --fix applies it only with --fix-scope user or all.
-	PreferredWider bool
-
-	where   string   // the widest file, in the user's words
-	carries bool     // writes a value a workspace layer set
-	raises  Severity // the most severe finding the fix would raise (0: none)
-	// targets are what the operations may edit in each JSONC file that
-	// exists, for the tests' minimality check (fix.CheckWithin).
-	targets map[string][]fix.Target
-}
-
-// Finding is one diagnostic. File and Span locate it; File is "" for a
-// finding about the process environment, which has no file.
-type Finding struct {
-	Code      string
-	Severity  Severity
-	Message   string
-	File      string
-	Span      sources.Span
-	Consumers []string
-	Related   []Related
-	Fixes     []Fix
-}
 
 // Input is what every rule sees.
 type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
 
-	fixes     fixCache // what building fixes reuses across findings
-	replaying bool     // a fix is being checked: findings only, no fixes
-	verbatims map[verbatimKey]byte
+	planner   *fixplan.Planner // builds the fixes, made on first use
+	places    *findings.Placer // places findings inside values, made on first use
+	replaying bool             // a fix is being checked: findings only, no fixes
+}
+
+// Planner is the fix planner for a diagnosis of s and its consumers: the
+// rules hand it Diagnose, which runs every rule over a fix's replay. Verify
+// builds its ranked GOPROXY fix with one.
+func Planner(s *sources.Snapshot, consumers []*resolve.Consumer) *fixplan.Planner {
+	return &fixplan.Planner{Snap: s, Consumers: consumers, Diagnose: replay}
+}
+
+// replay diagnoses a fix's replay: findings only, no fixes.
+func replay(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Finding {
+	return Run(&Input{Snap: s, Consumers: consumers, replaying: true})
+}
+
+// plan is the run's fix planner.
+func (in *Input) plan() *fixplan.Planner {
+	if in.planner == nil {
+		in.planner = Planner(in.Snap, in.Consumers)
+		in.planner.Replaying = in.replaying
+	}
+	return in.planner
+}
+
+// placer places the run's findings inside values.
+func (in *Input) placer() *findings.Placer {
+	if in.places == nil {
+		in.places = &findings.Placer{Snap: in.Snap}
+	}
+	return in.places
 }
 
 // Consumer returns the named consumer, or nil.
@@ -111,8 +66,8 @@ func (in *Input) Consumer(name string) *resolve.Consumer {
 // Rule is one registered diagnostic rule.
 type Rule struct {
 	Code     string
-	Severity Severity // the usual severity; a rule may raise or lower it per finding
-	Check    func(*Input) []Finding
+	Severity findings.Severity // the usual severity; a rule may raise or lower it per finding
+	Check    func(*Input) []findings.Finding
 }
 
 var registry = map[string]Rule{}
@@ -137,10 +92,10 @@ func All() []Rule {
 
 // Run runs every rule and returns the findings in a stable order, with
 // identical findings (same code, place and message) merged.
-func Run(in *Input) []Finding {
-	var out []Finding
+func Run(in *Input) []findings.Finding {
+	var out []findings.Finding
 	seen := map[string]int{}
-	secrets := in.secrets()
+	secrets := fixplan.Secrets(in.Consumers)
 	for _, r := range All() {
 		for _, f := range r.Check(in) {
 			if f.Code == "" {
@@ -159,8 +114,8 @@ func Run(in *Input) []Finding {
 			for i := range f.Fixes {
 				f.Fixes[i].Title = clip.Message(f.Fixes[i].Title)
 			}
-			f.Fixes = withoutCredentials(f.Fixes, secrets)
-			key := f.Code + "\x00" + f.File + "\x00" + f.Message + "\x00" + itoa(f.Span.Start) + "\x00" + itoa(f.Span.End)
+			f.Fixes = fixplan.WithoutCredentials(f.Fixes, secrets)
+			key := f.Key()
 			if i, ok := seen[key]; ok {
 				out[i].Consumers = union(out[i].Consumers, f.Consumers)
 				continue
@@ -181,44 +136,10 @@ func Run(in *Input) []Finding {
 	})
 	if !in.replaying {
 		for i := range out {
-			in.rank(&out[i])
+			in.plan().Rank(&out[i])
 		}
 	}
 	return out
-}
-
-// withoutCredentials drops every fix that would write URL userinfo into a
-// file (SPEC §5a: a credential never moves into any file, not even one that
-// holds it already — the edit would also show it to the client), and masks
-// credentials in the titles of the others. It is the one guard for every
-// rule's fixes.
-func withoutCredentials(fixes []Fix, secrets []string) []Fix {
-	var out []Fix
-	for _, fx := range fixes {
-		safe := true
-		for _, e := range fx.Edits {
-			inText := func(secret string) bool { return strings.Contains(e.NewText, secret) }
-			safe = safe && !redact.HasCredential(e.NewText) && !slices.ContainsFunc(secrets, inText)
-		}
-		if safe {
-			fx.Title = redact.RedactKnown(fx.Title, secrets)
-			out = append(out, fx)
-		}
-	}
-	return out
-}
-
-// secrets are the credentials in the consumers' modelled variables (the
-// values rules quote and parse), which Run masks wherever a message quotes a
-// piece of one.
-func (in *Input) secrets() []string {
-	var values []string
-	for _, c := range in.Consumers {
-		for _, v := range c.Vars {
-			values = append(values, v.Value)
-		}
-	}
-	return redact.Secrets(values...)
 }
 
 func union(a, b []string) []string {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -166,13 +167,13 @@ type workspace struct {
 }
 
 // diagnose runs the engine over the workspace as it is on disk.
-func (w *workspace) diagnose() []rules.Finding {
+func (w *workspace) diagnose() []findings.Finding {
 	snap := engine.Load(w.cfg, nil)
 	return engine.Diagnose(snap, engine.Resolve(snap))
 }
 
 // render renders findings and checks that no credential or default host leaks.
-func (w *workspace) render(t *testing.T, findings []rules.Finding) string {
+func (w *workspace) render(t *testing.T, findings []findings.Finding) string {
 	t.Helper()
 	got := w.m.render(t, w.work, w.goenvPath, findings)
 	for _, secret := range w.secrets {
@@ -340,7 +341,7 @@ func (m *machine) envLines(t *testing.T, env map[string]string, data []byte, wor
 // file:line:col-line:col severity code: message [consumers]
 // with 1-based lines and UTF-16 columns; related information follows on
 // lines starting with "    related ".
-func (m *machine) render(t *testing.T, work, goenvPath string, findings []rules.Finding) string {
+func (m *machine) render(t *testing.T, work, goenvPath string, findings []findings.Finding) string {
 	contents := map[string][]byte{}
 	loc := func(file string, span sources.Span) string {
 		if file == "" {

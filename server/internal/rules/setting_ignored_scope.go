@@ -3,19 +3,21 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "setting-ignored-scope", Severity: Warning, Check: checkSettingIgnoredScope})
+	register(Rule{Code: "setting-ignored-scope", Severity: findings.Warning, Check: checkSettingIgnoredScope})
 }
 
 // checkSettingIgnoredScope reports settings VS Code ignores where they are
 // written: http.proxy is application-scoped (user settings only), and
 // terminal.integrated.env.* is window-scoped (ignored in the folder settings
 // of a multi-root window).
-func checkSettingIgnoredScope(in *Input) []Finding {
-	var out []Finding
+func checkSettingIgnoredScope(in *Input) []findings.Finding {
+	var out []findings.Finding
 	s := in.Snap
 	for _, st := range s.SettingsLayers() {
 		if st.Kind == sources.VSCodeUser || st.Object == nil {
@@ -27,7 +29,7 @@ func checkSettingIgnoredScope(in *Input) []Finding {
 			if m.Value.Kind == sources.String {
 				value = " " + quote(m.Value.Str)
 			}
-			f := finding(keyPlace(st.Prov("http.proxy", m)), "http.proxy in "+scopeName(st)+
+			f := findings.At(findings.KeyPlace(st.Prov("http.proxy", m)), "http.proxy in "+scopeName(st)+
 				" is ignored because VS Code reads it from user settings only, so vscode-go does not pass"+value+" to "+
 				orNone(consumers)+" as HTTP_PROXY and HTTPS_PROXY.", consumers)
 			in.moveHTTPProxy(&f, st, m)
@@ -57,12 +59,12 @@ func checkSettingIgnoredScope(in *Input) []Finding {
 			}
 			msg := m.Key + " in the folder settings of a multi-root window is ignored because VS Code applies it only from user or workspace settings"
 			if len(names) > 0 {
-				msg += ", so " + andList(names) + " " + pluralVerb(len(names), "is", "are") + " not set"
+				msg += ", so " + findings.AndList(names) + " " + pluralVerb(len(names), "is", "are") + " not set"
 				if len(consumers) > 0 {
-					msg += forConsumers(consumers)
+					msg += findings.ForConsumers(consumers)
 				}
 			}
-			f := finding(keyPlace(fs.Prov(m.Key, m)), msg+".", consumers)
+			f := findings.At(findings.KeyPlace(fs.Prov(m.Key, m)), msg+".", consumers)
 			in.moveTerminalEnv(&f, fs, m)
 			out = append(out, f)
 		}
@@ -87,7 +89,7 @@ func orNone(names []string) string {
 	if len(names) == 0 {
 		return "any process"
 	}
-	return andList(names)
+	return findings.AndList(names)
 }
 
 func pluralVerb(n int, one, many string) string {
@@ -100,25 +102,25 @@ func pluralVerb(n int, one, many string) string {
 // moveHTTPProxy moves http.proxy to user settings, where VS Code reads it.
 // When user settings already set another proxy, the ignored one can only be
 // removed, which is not obviously right.
-func (in *Input) moveHTTPProxy(f *Finding, st *sources.Settings, m *sources.Member) {
+func (in *Input) moveHTTPProxy(f *findings.Finding, st *sources.Settings, m *sources.Member) {
 	p := st.Prov("http.proxy", m)
 	user := in.Snap.UserSettingsPath
 	current, cm := in.Snap.User.String("http.proxy")
 	switch {
 	case m.Value.Kind == sources.String && user != "" && cm == nil:
-		fx := in.fixer()
-		fx.carry(p)
-		fx.remove(p)
-		fx.set(user, m.Value.Str, "http.proxy")
-		f.addFix(fx.build("Move http.proxy "+quote(m.Value.Str)+" from "+in.label(p.File)+" to user settings", true))
+		fx := in.plan().Fixer()
+		fx.Carry(p)
+		fx.Remove(p)
+		fx.Set(user, m.Value.Str, "http.proxy")
+		f.AddFix(fx.Build("Move http.proxy "+quote(m.Value.Str)+" from "+in.plan().Label(p.File)+" to user settings", true))
 	case m.Value.Kind == sources.String && cm != nil && current == m.Value.Str:
-		fx := in.fixer()
-		fx.remove(p)
-		f.addFix(fx.build("Remove http.proxy from "+in.label(p.File)+" (user settings set the same proxy)", true))
+		fx := in.plan().Fixer()
+		fx.Remove(p)
+		f.AddFix(fx.Build("Remove http.proxy from "+in.plan().Label(p.File)+" (user settings set the same proxy)", true))
 	default:
-		fx := in.fixer()
-		fx.remove(p)
-		f.addFix(fx.build("Remove http.proxy from "+in.label(p.File), false))
+		fx := in.plan().Fixer()
+		fx.Remove(p)
+		f.AddFix(fx.Build("Remove http.proxy from "+in.plan().Label(p.File), false))
 	}
 }
 
@@ -126,7 +128,7 @@ func (in *Input) moveHTTPProxy(f *Finding, st *sources.Settings, m *sources.Memb
 // settings of a multi-root window to the workspace file, comments and all,
 // or to user settings when it holds a credential. Nothing moves onto a value
 // that is already set there.
-func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Member) {
+func (in *Input) moveTerminalEnv(f *findings.Finding, fs *sources.Settings, m *sources.Member) {
 	if in.replaying || fs.Content == nil {
 		return // a replayed file has no text to move
 	}
@@ -135,7 +137,7 @@ func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Me
 		target = ws.Path
 	}
 	raw := string(fs.Content[m.Value.Span.Start:m.Value.Span.End])
-	if target == "" || newCredentials("", raw) {
+	if target == "" || fixplan.NewCredentials("", raw) {
 		target = in.Snap.UserSettingsPath
 	}
 	if target == "" {
@@ -146,9 +148,9 @@ func (in *Input) moveTerminalEnv(f *Finding, fs *sources.Settings, m *sources.Me
 			return
 		}
 	}
-	fx := in.fixer()
-	fx.carry(fs.Prov(m.Key, m))
-	fx.move(fs.Prov(m.Key, m))
-	fx.setRaw(target, raw, m.Key)
-	f.addFix(fx.build("Move "+m.Key+" from "+in.label(fs.Path)+" to "+in.label(target), true))
+	fx := in.plan().Fixer()
+	fx.Carry(fs.Prov(m.Key, m))
+	fx.Move(fs.Prov(m.Key, m))
+	fx.SetRaw(target, raw, m.Key)
+	f.AddFix(fx.Build("Move "+m.Key+" from "+in.plan().Label(fs.Path)+" to "+in.plan().Label(target), true))
 }

@@ -4,13 +4,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "toolchain-download-blocked", Severity: Warning, Check: checkToolchainDownloadBlocked})
+	register(Rule{Code: "toolchain-download-blocked", Severity: findings.Warning, Check: checkToolchainDownloadBlocked})
 }
 
 // toolchainModule is the module toolchain downloads fetch through GOPROXY.
@@ -27,14 +28,14 @@ const toolchainModule = "golang.org/toolchain"
 //
 // No fix: each remedy (GOTOOLCHAIN=local, or checksums or the proxy back on)
 // changes a policy someone set on purpose.
-func checkToolchainDownloadBlocked(in *Input) []Finding {
+func checkToolchainDownloadBlocked(in *Input) []findings.Finding {
 	type key struct {
-		pl                     place
+		pl                     findings.Place
 		name, value, toolchain string
 		toolchainProv          sources.Provenance
 		offline                bool // GOPROXY=off with -mod=vendor: nothing is looked up on purpose
 	}
-	var g groups[key]
+	var g findings.Groups[key]
 	for _, c := range in.Consumers {
 		tc := c.Vars["GOTOOLCHAIN"]
 		if !mayDownload(tc.Value) {
@@ -50,8 +51,8 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 		offline := proxyOff(c) && (vendored(c) ||
 			c.Name == "install" && (slices.ContainsFunc(in.Consumers, vendored) || !slices.ContainsFunc(in.Consumers, func(o *resolve.Consumer) bool { return !proxyOff(o) })))
 		block := func(v resolve.Value) {
-			pl := valuePlace(v.Prov)
-			g.add(provKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value+"\x00"+itoa(boolInt(offline)), key{pl, v.Name, v.Value, tc.Value, tc.Prov, offline}, c.Name)
+			pl := findings.ValuePlace(v.Prov)
+			g.Add(findings.ProvKey(v.Prov)+"\x00"+v.Name+"\x00"+tc.Value+"\x00"+itoa(boolInt(offline)), key{pl, v.Name, v.Value, tc.Value, tc.Prov, offline}, c.Name)
 		}
 		if sum := c.Vars["GOSUMDB"]; sum.Value == "off" && !singleFile {
 			block(sum)
@@ -60,22 +61,22 @@ func checkToolchainDownloadBlocked(in *Input) []Finding {
 			block(proxy)
 		}
 	}
-	var out []Finding
-	g.each(func(k key, consumers []string) {
+	var out []findings.Finding
+	g.Each(func(k key, consumers []string) {
 		symptom := "checksum database disabled by GOSUMDB=off"
 		what := " blocks"
 		if k.name == "GOPROXY" {
 			symptom = "toolchain not available"
 			what = ` turns module downloads off (every module not in the module cache fails with "module lookup disabled by GOPROXY=off") and blocks`
 		}
-		f := finding(k.pl, k.name+" "+quote(k.value)+forConsumers(consumers)+what+" the toolchain downloads GOTOOLCHAIN "+quote(k.toolchain)+
+		f := findings.At(k.pl, k.name+" "+quote(k.value)+findings.ForConsumers(consumers)+what+" the toolchain downloads GOTOOLCHAIN "+quote(k.toolchain)+
 			" ("+where(k.toolchainProv, "GOTOOLCHAIN")+") allows, so switching to the Go version a go.mod asks for fails with "+quote(symptom)+".", consumers)
 		if k.offline {
 			// An offline vendored setup: no download is expected, only the
 			// Go version a go.mod asks for must be installed by hand.
-			f.Severity = Information
+			f.Severity = findings.Information
 		}
-		f.Related = related(k.toolchainProv, "GOTOOLCHAIN is "+quote(k.toolchain)+" here.")
+		f.Related = findings.RelatedAt(k.toolchainProv, "GOTOOLCHAIN is "+quote(k.toolchain)+" here.")
 		out = append(out, f)
 	})
 	return out

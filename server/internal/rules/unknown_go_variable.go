@@ -3,12 +3,14 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "unknown-go-variable", Severity: Warning, Check: checkUnknownGoVariable})
+	register(Rule{Code: "unknown-go-variable", Severity: findings.Warning, Check: checkUnknownGoVariable})
 }
 
 // checkUnknownGoVariable reports GO*-looking names no Go program reads
@@ -20,8 +22,8 @@ func init() {
 // variables (GOLANG_VERSION, GOOGLE_APPLICATION_CREDENTIALS, GO_VERSION,
 // GOPROXY_URL), only sure misspellings are reported (goenv.SuggestInEnv:
 // GOPROXI, GOPRIVTE, GONOSUMBD, GO_PROXY), without a fix: no file to edit.
-func checkUnknownGoVariable(in *Input) []Finding {
-	var out []Finding
+func checkUnknownGoVariable(in *Input) []findings.Finding {
+	var out []findings.Finding
 	windows := in.Snap.Options.GOOS == "windows"
 	report := func(name, setting string, p sources.Provenance, consumers []string, goenvFile bool) {
 		known := goenv.IsKnownGoVar(name)
@@ -46,13 +48,13 @@ func checkUnknownGoVariable(in *Input) []Finding {
 		}
 		msg += ", so setting it in " + setting + " has no effect"
 		if len(consumers) > 0 {
-			msg += forConsumers(consumers)
+			msg += findings.ForConsumers(consumers)
 		}
-		f := finding(keyPlace(p), msg+".", consumers)
+		f := findings.At(findings.KeyPlace(p), msg+".", consumers)
 		if suggestion != "" && suggestion != name {
-			fx := in.fixer()
-			fx.rename(p, suggestion)
-			f.addFix(fx.build("Rename "+keyLabel(p)+" to "+suggestion+" in "+in.label(p.File), true))
+			fx := in.plan().Fixer()
+			fx.Rename(p, suggestion)
+			f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(p)+" to "+suggestion+" in "+in.plan().Label(p.File), true))
 		}
 		out = append(out, f)
 	}
@@ -66,8 +68,8 @@ func checkUnknownGoVariable(in *Input) []Finding {
 		if suggestion == "" {
 			return
 		}
-		out = append(out, finding(place{}, name+" in "+where+" is not a variable the go command knows (did you mean "+suggestion+"?), so it has no effect"+
-			forConsumers(consumers)+".", consumers))
+		out = append(out, findings.At(findings.Place{}, name+" in "+where+" is not a variable the go command knows (did you mean "+suggestion+"?), so it has no effect"+
+			findings.ForConsumers(consumers)+".", consumers))
 	})
 	return out
 }

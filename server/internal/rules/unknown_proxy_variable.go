@@ -3,12 +3,14 @@ package rules
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 func init() {
-	register(Rule{Code: "unknown-proxy-variable", Severity: Warning, Check: checkUnknownProxyVariable})
+	register(Rule{Code: "unknown-proxy-variable", Severity: findings.Warning, Check: checkUnknownProxyVariable})
 }
 
 // checkUnknownProxyVariable reports misspelled network proxy variables
@@ -23,8 +25,8 @@ func init() {
 // (HTTPS_PORXY, HTTP_PROXYY, HTTPSPROXY) are reported, never a name with an
 // added word (HTTP_PROXY_URL may be some script's), and without a fix (no
 // file to edit).
-func checkUnknownProxyVariable(in *Input) []Finding {
-	var out []Finding
+func checkUnknownProxyVariable(in *Input) []findings.Finding {
+	var out []findings.Finding
 	windows := in.Snap.Options.GOOS == "windows"
 	report := func(name, setting string, p sources.Provenance, consumers []string, goenvFile bool) {
 		suggestion := proxyMisspelling(name, windows && !goenvFile)
@@ -32,15 +34,15 @@ func checkUnknownProxyVariable(in *Input) []Finding {
 			return
 		}
 		msg := name + " is not a proxy variable (did you mean " + suggestion + "?), so setting it in " + setting + " has no effect" +
-			forConsumers(consumers) + ": Go and git connect without the proxy it names"
+			findings.ForConsumers(consumers) + ": Go and git connect without the proxy it names"
 		if goenvFile {
-			out = append(out, finding(keyPlace(p), msg+"; even "+suggestion+" has no effect there, because net/http reads it only from the process environment.", consumers))
+			out = append(out, findings.At(findings.KeyPlace(p), msg+"; even "+suggestion+" has no effect there, because net/http reads it only from the process environment.", consumers))
 			return
 		}
-		f := finding(keyPlace(p), msg+".", consumers)
-		fx := in.fixer()
-		fx.rename(p, suggestion)
-		f.addFix(fx.build("Rename "+keyLabel(p)+" to "+suggestion+" in "+in.label(p.File), true))
+		f := findings.At(findings.KeyPlace(p), msg+".", consumers)
+		fx := in.plan().Fixer()
+		fx.Rename(p, suggestion)
+		f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(p)+" to "+suggestion+" in "+in.plan().Label(p.File), true))
 		out = append(out, f)
 	}
 	in.eachEnvSetting(report)
@@ -49,8 +51,8 @@ func checkUnknownProxyVariable(in *Input) []Finding {
 		if suggestion == "" {
 			return
 		}
-		out = append(out, finding(place{}, name+" in "+where+" is not a proxy variable (did you mean "+suggestion+"?), so it has no effect"+
-			forConsumers(consumers)+": Go and git connect without the proxy it names.", consumers))
+		out = append(out, findings.At(findings.Place{}, name+" in "+where+" is not a proxy variable (did you mean "+suggestion+"?), so it has no effect"+
+			findings.ForConsumers(consumers)+": Go and git connect without the proxy it names.", consumers))
 	})
 	return out
 }

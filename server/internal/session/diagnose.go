@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -68,10 +68,10 @@ type FolderResult struct {
 	mods     []string // the folder's go.mod files
 	// findings are Res.Findings, or a Verify run's findings for the
 	// results SetVerified keeps.
-	findings []rules.Finding
+	findings []findings.Finding
 	// offers are fixes a Verify run offers without a diagnostic (the
 	// ranked GOPROXY), placed like findings; only verified results hold them.
-	offers []rules.Finding
+	offers []findings.Finding
 }
 
 // Content is a file's content as the result's snapshot read it (empty when

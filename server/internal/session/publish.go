@@ -6,8 +6,8 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -16,7 +16,7 @@ import (
 type Diagnostic struct {
 	Path    string
 	Range   position.Range
-	Finding rules.Finding
+	Finding findings.Finding
 	Related []Related
 	// Consumers are the consumers the finding affects, merged over folders.
 	Consumers []string
@@ -135,7 +135,7 @@ func (p Publication) key() []byte {
 	}
 	type diag struct {
 		Range     position.Range
-		Severity  rules.Severity
+		Severity  findings.Severity
 		Code      string
 		Message   string
 		Related   []related
@@ -202,19 +202,17 @@ func (r *FolderResult) Diagnostics() []Diagnostic {
 	return out
 }
 
-// moduleLine locates the module directive of the folder's go.mod.
+// moduleLine locates the module directive of the folder's go.mod, where
+// findings about the process environment are shown.
 func (r *FolderResult) moduleLine() (string, sources.Span, bool) {
-	gm := r.Res.Snapshot.GoMod
-	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
-		return "", sources.Span{}, false
-	}
-	return NormPath(gm.Path), gm.ModuleSpan, true
+	pl, ok := findings.ModuleLine(r.Res.Snapshot)
+	return NormPath(pl.File), pl.Span, ok
 }
 
 // SetVerified replaces a folder's verify findings (the previous verify's
 // are cleared) and republishes. They are kept with the snapshot they were
 // placed in: publish drops those whose file has changed since.
-func (s *Session) SetVerified(r *FolderResult, findings, offers []rules.Finding) {
+func (s *Session) SetVerified(r *FolderResult, findings, offers []findings.Finding) {
 	vr := *r
 	vr.findings, vr.offers = findings, offers
 	s.d.resMu.Lock()
@@ -226,16 +224,16 @@ func (s *Session) SetVerified(r *FolderResult, findings, offers []rules.Finding)
 // VerifyDiagnostics are a folder's verify findings that still apply to the
 // current content of their files.
 func (s *Session) VerifyDiagnostics(cur *FolderResult) []Diagnostic {
-	return s.verifyPlaced(cur, func(vr *FolderResult) []rules.Finding { return vr.findings })
+	return s.verifyPlaced(cur, func(vr *FolderResult) []findings.Finding { return vr.findings })
 }
 
 // VerifyOffers are the fixes the last Verify run offers without a
 // diagnostic, placed, while their files are unchanged.
 func (s *Session) VerifyOffers(cur *FolderResult) []Diagnostic {
-	return s.verifyPlaced(cur, func(vr *FolderResult) []rules.Finding { return vr.offers })
+	return s.verifyPlaced(cur, func(vr *FolderResult) []findings.Finding { return vr.offers })
 }
 
-func (s *Session) verifyPlaced(cur *FolderResult, which func(*FolderResult) []rules.Finding) []Diagnostic {
+func (s *Session) verifyPlaced(cur *FolderResult, which func(*FolderResult) []findings.Finding) []Diagnostic {
 	s.d.resMu.Lock()
 	vr := s.d.verified[cur.Folder.Path]
 	s.d.resMu.Unlock()

@@ -18,54 +18,15 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
-// Scope is how far a write reaches, and how far check --fix may go.
-type Scope int
-
-const (
-	// Workspace: files inside the workspace folder (and the window's
-	// .code-workspace file): this project only.
-	Workspace Scope = iota + 1
-	// User: VS Code's user settings and the GOENV file at cmd/go's default
-	// location: every project of this user.
-	User
-	// All: also a GOENV file the user's own environment moved elsewhere
-	// (GOENV=/some/file in the process environment or user settings).
-	All
-)
-
-// ParseScope reads a --fix-scope value.
-func ParseScope(s string) (Scope, error) {
-	switch s {
-	case "workspace":
-		return Workspace, nil
-	case "user":
-		return User, nil
-	case "all":
-		return All, nil
-	}
-	return 0, fmt.Errorf("unknown scope %q (want workspace, user or all)", s)
-}
-
-func (s Scope) String() string {
-	switch s {
-	case Workspace:
-		return "workspace"
-	case User:
-		return "user"
-	case All:
-		return "all"
-	}
-	return "none"
-}
-
 // Target is a file the doctor may write and what writing it reaches.
 type Target struct {
-	Scope Scope
+	Scope findings.Scope
 	// GoEnv marks a GOENV file (KEY=VALUE lines), as opposed to JSONC settings.
 	GoEnv bool
 	// Where names the file in the user's words, for fix titles.
@@ -108,14 +69,14 @@ func New(s *sources.Snapshot, consumers []*resolve.Consumer) *Policy {
 		if err != nil || off || path != c.GoEnvPath {
 			continue
 		}
-		t := Target{Scope: All, GoEnv: true, Where: "your go env -w file"}
+		t := Target{Scope: findings.All, GoEnv: true, Where: "your go env -w file"}
 		if def, _, err := sources.GoEnvPath(func(k string) string {
 			if k == "GOENV" {
 				return ""
 			}
 			return own(k)
 		}, s.Options.GOOS, s.Folder); err == nil && def == path {
-			t.Scope = User
+			t.Scope = findings.User
 		}
 		if old, ok := p.GoEnv[path]; !ok || t.Scope < old.Scope {
 			p.GoEnv[path] = t
@@ -170,11 +131,11 @@ func (p *Policy) Classify(path string, kind sources.Kind) (Target, error) {
 	}
 	switch {
 	case p.UserSettings != "" && path == filepath.Clean(p.UserSettings):
-		return Target{Scope: User, Where: "VS Code user settings"}, nil
+		return Target{Scope: findings.User, Where: "VS Code user settings"}, nil
 	case p.WorkspaceFile != "" && path == filepath.Clean(p.WorkspaceFile):
-		return Target{Scope: Workspace, Where: filepath.Base(path)}, nil
+		return Target{Scope: findings.Workspace, Where: filepath.Base(path)}, nil
 	case inside(p.Folder, path):
-		return Target{Scope: Workspace, Where: "the workspace"}, nil
+		return Target{Scope: findings.Workspace, Where: "the workspace"}, nil
 	}
 	return Target{}, refuse(path, "outside the workspace folder, and neither VS Code's user settings nor your GOENV file")
 }
@@ -271,11 +232,11 @@ func (p *Policy) real(path, realPath string) (Target, error) {
 	}
 	switch {
 	case p.UserSettings != "" && resolved(p.UserSettings) == realPath:
-		return Target{Scope: User, Where: "VS Code user settings"}, nil
+		return Target{Scope: findings.User, Where: "VS Code user settings"}, nil
 	case p.WorkspaceFile != "" && resolved(p.WorkspaceFile) == realPath:
-		return Target{Scope: Workspace, Where: filepath.Base(realPath)}, nil
+		return Target{Scope: findings.Workspace, Where: filepath.Base(realPath)}, nil
 	case inside(resolved(p.Folder), realPath):
-		return Target{Scope: Workspace, Where: "the workspace"}, nil
+		return Target{Scope: findings.Workspace, Where: "the workspace"}, nil
 	}
 	if realPath != filepath.Clean(path) {
 		return Target{}, refuse(path, "it is a link to %s, outside every place the doctor may write", realPath)

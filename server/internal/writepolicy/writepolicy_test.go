@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -62,12 +63,12 @@ func TestClassify(t *testing.T) {
 	for _, c := range []struct {
 		path  string
 		kind  sources.Kind
-		scope Scope
+		scope findings.Scope
 	}{
-		{filepath.Join(l.folder, ".vscode", "settings.json"), sources.VSCodeWorkspace, Workspace},
-		{filepath.Join(l.folder, ".vscode", "tasks.json"), sources.Tasks, Workspace},
-		{l.user, sources.VSCodeUser, User},
-		{l.goenv, sources.GoEnvFile, User},
+		{filepath.Join(l.folder, ".vscode", "settings.json"), sources.VSCodeWorkspace, findings.Workspace},
+		{filepath.Join(l.folder, ".vscode", "tasks.json"), sources.Tasks, findings.Workspace},
+		{l.user, sources.VSCodeUser, findings.User},
+		{l.goenv, sources.GoEnvFile, findings.User},
 	} {
 		if tg, err := l.p.Classify(c.path, c.kind); err != nil || tg.Scope != c.scope {
 			t.Errorf("Classify(%s) = %+v, %v; want scope %s", c.path, tg, err, c.scope)
@@ -114,7 +115,7 @@ func TestGoEnvFromWorkspaceIsNotAllowed(t *testing.T) {
 	if _, ok := p.GoEnv["/x/go/env"]; ok {
 		t.Error("a GOENV file moved by a workspace XDG_CONFIG_HOME is allowed")
 	}
-	if tg, ok := p.GoEnv["/etc/goenv"]; !ok || tg.Scope != All {
+	if tg, ok := p.GoEnv["/etc/goenv"]; !ok || tg.Scope != findings.All {
 		t.Errorf("a GOENV file user settings name: %+v, %v; want allowed with scope all", tg, ok)
 	}
 }
@@ -136,7 +137,7 @@ func TestCheckRefusesLinksOut(t *testing.T) {
 	if err := os.Symlink(l.user, tasks); err != nil {
 		t.Fatal(err)
 	}
-	if tg, err := l.p.Check(tasks, false); err != nil || tg.Scope != User {
+	if tg, err := l.p.Check(tasks, false); err != nil || tg.Scope != findings.User {
 		t.Errorf("a link to user settings: %+v, %v; want scope user", tg, err)
 	}
 	// A directory link out of the folder is a link out too.
@@ -180,7 +181,7 @@ func TestCheckNeverCreatesDirectories(t *testing.T) {
 	l := newLayout(t)
 	_, err := l.p.Check(filepath.Join(l.folder, "new", "dir", "settings.json"), true)
 	refused(t, "a file in a missing directory", err, "never creates directories")
-	if tg, err := l.p.Check(filepath.Join(l.folder, ".vscode", "settings.json"), true); err != nil || tg.Scope != Workspace {
+	if tg, err := l.p.Check(filepath.Join(l.folder, ".vscode", "settings.json"), true); err != nil || tg.Scope != findings.Workspace {
 		t.Errorf("a new settings.json in .vscode/: %+v, %v", tg, err)
 	}
 	if _, err := l.p.Check(filepath.Join(l.folder, ".vscode", "gone.json"), false); !errors.Is(err, ErrRefused) {

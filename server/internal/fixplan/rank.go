@@ -1,15 +1,15 @@
-package rules
+package fixplan
 
 import (
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
 )
 
-// rank settles which fixes a finding offers, once every rule has run:
+// Rank settles which fixes a finding offers, once every rule has run:
 //   - a fix whose replay raises a finding as severe as the one it fixes (or
 //     more) makes things worse and is dropped; one that raises a milder
 //     finding is offered, never preferred;
@@ -18,29 +18,30 @@ import (
 //     file, is never preferred and says where it writes: a value set for one
 //     project must not become every project's behind the user's back;
 //   - at most one fix is preferred.
-func (in *Input) rank(f *Finding) {
+func (plan *Planner) Rank(f *findings.Finding) {
 	fromWorkspace := false
 	if f.File != "" {
-		if t, err := in.writePolicy().ClassifyPath(f.File); err == nil && t.Scope == writepolicy.Workspace {
+		if t, err := plan.writePolicy().ClassifyPath(f.File); err == nil && t.Scope == findings.Workspace {
 			fromWorkspace = true
 		}
 	}
-	kept := make([]Fix, 0, len(f.Fixes)) // rules may share a slice between findings
+	kept := make([]findings.Fix, 0, len(f.Fixes)) // rules may share a slice between findings
 	preferred := false
 	for _, fx := range f.Fixes {
-		if fx.raises != 0 && fx.raises <= f.Severity {
+		pl := planOf(fx)
+		if pl.raises != 0 && pl.raises <= f.Severity {
 			continue
 		}
-		if fx.raises != 0 {
+		if pl.raises != 0 {
 			fx.Preferred = false
 		}
 		if preferred {
 			fx.Preferred = false
 		}
 		preferred = preferred || fx.Preferred
-		if fx.Scope >= writepolicy.User && (fx.carries || fromWorkspace) {
+		if fx.Scope >= findings.User && (pl.carries || fromWorkspace) {
 			fx.PreferredWider, fx.Preferred = fx.Preferred, false
-			fx.Title += " — in " + fx.where + " (applies to every project)"
+			fx.Title += " — in " + pl.where + " (applies to every project)"
 		}
 		kept = append(kept, fx)
 	}
@@ -51,14 +52,14 @@ func (in *Input) rank(f *Finding) {
 // severe of them.
 type findingCount struct {
 	n     int
-	worst Severity
+	worst findings.Severity
 }
 
 // countFindings counts findings by code and file. env-divergence is left
 // out: any fix that changes what one consumer reads sets it apart from the
 // others until their own findings are fixed (the divergence rule replays
 // its own fixes for agreement), so it says nothing about the fix itself.
-func countFindings(fs []Finding) map[string]findingCount {
+func countFindings(fs []findings.Finding) map[string]findingCount {
 	m := map[string]findingCount{}
 	for _, f := range fs {
 		if f.Code == "env-divergence" {
@@ -75,15 +76,15 @@ func countFindings(fs []Finding) map[string]findingCount {
 	return m
 }
 
-// raises runs the rules over a fix's replay and returns the most severe
+// raises runs every rule (Diagnose) over a fix's replay and returns the most severe
 // finding it adds (a code appearing in a file more often than before), or 0.
-func (in *Input) raises(s *sources.Snapshot, cs []*resolve.Consumer) Severity {
-	if in.fixes.baseline == nil {
-		in.fixes.baseline = countFindings(Run(&Input{Snap: in.Snap, Consumers: in.Consumers, replaying: true}))
+func (plan *Planner) raises(s *sources.Snapshot, cs []*resolve.Consumer) findings.Severity {
+	if plan.baseline == nil {
+		plan.baseline = countFindings(plan.Diagnose(plan.Snap, plan.Consumers))
 	}
-	var worst Severity
-	for k, a := range countFindings(Run(&Input{Snap: s, Consumers: cs, replaying: true})) {
-		if a.n > in.fixes.baseline[k].n && (worst == 0 || a.worst < worst) {
+	var worst findings.Severity
+	for k, a := range countFindings(plan.Diagnose(s, cs)) {
+		if a.n > plan.baseline[k].n && (worst == 0 || a.worst < worst) {
 			worst = a.worst
 		}
 	}
@@ -124,7 +125,7 @@ func tooBroad(p goenv.Pattern) bool {
 	if strings.Trim(p.Raw, "*/") == "" {
 		return true
 	}
-	for _, h := range publicCodeHosts {
+	for _, h := range goenv.PublicCodeHosts {
 		if p.Matches(h + "/any-org-zq/any-repo-zq") {
 			return true
 		}
@@ -136,7 +137,7 @@ func tooBroad(p goenv.Pattern) bool {
 // place — it rewrites that string (or GOENV line) rather than removing it or
 // writing somewhere else. content is the finding's file. On a range where
 // several diagnostics overlap, such a fix is the one to prefer.
-func Repairs(f Finding, fx Fix, content []byte) bool {
+func Repairs(f findings.Finding, fx findings.Fix, content []byte) bool {
 	if f.File == "" || content == nil || len(fx.Edits) == 0 {
 		return false
 	}

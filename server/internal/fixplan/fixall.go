@@ -1,9 +1,10 @@
-package rules
+package fixplan
 
 import (
 	"bytes"
 	"sort"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
@@ -12,8 +13,8 @@ import (
 // Duplicate marks a fix whose edits an earlier chosen fix already makes
 // (two findings with one fix): it fixes its finding but adds no edit.
 type Chosen struct {
-	Finding   Finding
-	Fix       Fix
+	Finding   findings.Finding
+	Fix       findings.Fix
 	Duplicate bool
 }
 
@@ -28,7 +29,7 @@ type Chosen struct {
 // renamed or removed). Fixes of env-divergence change what every other
 // divergence of the variable is, so at most one of them is picked per
 // round. content returns a file's current text (nil when it does not exist).
-func FixAll(findings []Finding, content func(file string) []byte) []Chosen {
+func FixAll(fs []findings.Finding, content func(file string) []byte) []Chosen {
 	var out []Chosen
 	picked := map[string]bool{}
 	guards := map[string][]sources.Span{} // file → guards of the picked edits
@@ -46,8 +47,8 @@ func FixAll(findings []Finding, content func(file string) []byte) []Chosen {
 		docs[file] = r
 		return r
 	}
-	for _, f := range byRank(findings, content) {
-		var fx *Fix
+	for _, f := range byRank(fs, content) {
+		var fx *findings.Fix
 		for i := range f.Fixes {
 			if f.Fixes[i].Preferred {
 				fx = &f.Fixes[i]
@@ -57,7 +58,7 @@ func FixAll(findings []Finding, content func(file string) []byte) []Chosen {
 		if fx == nil {
 			continue
 		}
-		key := fixKey(*fx)
+		key := fx.Key()
 		if picked[key] {
 			out = append(out, Chosen{Finding: f, Fix: *fx, Duplicate: true})
 			continue
@@ -158,8 +159,8 @@ func overlapsAny(g sources.Span, others []sources.Span) bool {
 
 // byRank orders findings for FixAll: by severity, then those whose
 // preferred fix repairs their own value, then as given.
-func byRank(findings []Finding, content func(string) []byte) []Finding {
-	out := append([]Finding(nil), findings...)
+func byRank(fs []findings.Finding, content func(string) []byte) []findings.Finding {
+	out := append([]findings.Finding(nil), fs...)
 	repairs := make(map[int]bool, len(out))
 	for i, f := range out {
 		for _, fx := range f.Fixes {
@@ -180,7 +181,7 @@ func byRank(findings []Finding, content func(string) []byte) []Finding {
 		}
 		return repairs[idx[a]] && !repairs[idx[b]]
 	})
-	sorted := make([]Finding, len(out))
+	sorted := make([]findings.Finding, len(out))
 	for i, j := range idx {
 		sorted[i] = out[j]
 	}

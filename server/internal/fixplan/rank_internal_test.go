@@ -1,20 +1,21 @@
-package rules
+package fixplan
 
 import (
 	"testing"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
-// rank keeps at most one preferred fix per finding, whatever the rule said.
+// Rank keeps at most one preferred fix per finding, whatever the rule said.
 func TestRankKeepsOnePreferredFix(t *testing.T) {
-	in := &Input{Snap: sources.NewSnapshot("/w", nil)}
-	f := Finding{Code: "x", Severity: Warning, Fixes: []Fix{
+	p := &Planner{Snap: sources.NewSnapshot("/w", nil)}
+	f := findings.Finding{Code: "x", Severity: findings.Warning, Fixes: []findings.Fix{
 		{Title: "first", Preferred: true},
 		{Title: "second", Preferred: true},
 		{Title: "third"},
 	}}
-	in.rank(&f)
+	p.Rank(&f)
 	var pref []string
 	for _, fx := range f.Fixes {
 		if fx.Preferred {
@@ -29,13 +30,13 @@ func TestRankKeepsOnePreferredFix(t *testing.T) {
 // A fix raising a milder finding stays, not preferred; one raising an
 // equally severe one goes.
 func TestRankWeighsWhatAFixRaises(t *testing.T) {
-	in := &Input{Snap: sources.NewSnapshot("/w", nil)}
-	f := Finding{Code: "x", Severity: Warning, Fixes: []Fix{
-		{Title: "raises a warning", Preferred: true, raises: Warning},
-		{Title: "raises information", Preferred: true, raises: Information},
+	p := &Planner{Snap: sources.NewSnapshot("/w", nil)}
+	f := findings.Finding{Code: "x", Severity: findings.Warning, Fixes: []findings.Fix{
+		{Title: "raises a warning", Preferred: true, Plan: &plan{raises: findings.Warning}},
+		{Title: "raises information", Preferred: true, Plan: &plan{raises: findings.Information}},
 		{Title: "clean"},
 	}}
-	in.rank(&f)
+	p.Rank(&f)
 	if len(f.Fixes) != 2 || f.Fixes[0].Title != "raises information" || f.Fixes[0].Preferred {
 		t.Errorf("after rank: %+v", f.Fixes)
 	}
