@@ -32,6 +32,8 @@ type clientStateParams struct {
 	Trusted          *bool             `json:"trusted"`
 	// SupportsReloadWindow: the client runs commandReloadWindow.
 	SupportsReloadWindow bool `json:"supportsReloadWindow"`
+	// StatusNotifications: the client wants goproxy-doctor/status.
+	StatusNotifications bool `json:"statusNotifications"`
 }
 
 // clientState is what the client knows that the files cannot tell, with
@@ -48,6 +50,9 @@ type clientState struct {
 	// SupportsReloadWindow: the client can run commandReloadWindow (VS
 	// Code); other clients get no code action they could not run.
 	SupportsReloadWindow bool
+	// StatusNotifications: the client asked for goproxy-doctor/status;
+	// plain LSP clients are not sent it.
+	StatusNotifications bool
 	// Captured is true when the client sent its own environment: then the
 	// terminal's may differ from it, and a login-shell probe tells how.
 	Captured bool
@@ -78,6 +83,7 @@ func (p clientStateParams) withDefaults() clientState {
 		Captured:       p.ProcessEnv != nil,
 
 		SupportsReloadWindow: p.SupportsReloadWindow,
+		StatusNotifications:  p.StatusNotifications,
 	}
 	if st.ProcessEnv == nil {
 		st.ProcessEnv = engine.EnvMap(os.Environ())

@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
@@ -69,6 +70,7 @@ type diagnoser struct {
 	watching     string              // key of the registered watcher set
 	modFiles     map[string][]string // folder → its go.mod files, kept current from file events
 	watcher      *watchRegistrar
+	statusSent   map[string][]byte // folder → the goproxy-doctor/status last sent
 }
 
 // folderResult is one folder's snapshot and what the rules found in it.
@@ -84,6 +86,9 @@ type folderResult struct {
 	// offers are fixes a Verify run offers without a diagnostic (the
 	// ranked GOPROXY), placed like findings; only verified results hold them.
 	offers []rules.Finding
+	// consumers are the snapshot's consumers (confirmed, once the oracle's
+	// correction is applied); the status notification reads them.
+	consumers []*resolve.Consumer
 }
 
 type publishedFile struct {
@@ -111,6 +116,7 @@ func newDiagnoser(s *server) *diagnoser {
 		goBinaries: map[string]string{},
 		results:    map[string]*folderResult{},
 		published:  map[string]publishedFile{},
+		statusSent: map[string][]byte{},
 	}
 	d.watcher = newWatchRegistrar(s)
 	s.background(d.loop)
@@ -331,7 +337,7 @@ func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderRe
 		ModFiles: mods,
 	}, files.read)
 	consumers := engine.Resolve(snap)
-	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods, findings: engine.Diagnose(snap, consumers),
+	return &folderResult{modified: v.modified, folder: f, snap: snap, consumers: consumers, files: files, mods: mods, findings: engine.Diagnose(snap, consumers),
 		policy: writepolicy.New(snap, consumers)}
 }
 
@@ -371,6 +377,7 @@ func (d *diagnoser) startOracle(results map[string]*folderResult) {
 			}
 			d.s.log.Info("go env corrected the model", "folder", r.folder.path, "values", len(dis))
 			c := *r
+			c.consumers = consumers
 			c.findings = engine.Diagnose(r.snap, consumers)
 			c.policy = writepolicy.New(r.snap, consumers)
 			out = append(out, &c)
@@ -458,6 +465,7 @@ func (d *diagnoser) publish(v view) {
 			delete(d.published, path) // cleared, and closed since
 		}
 	}
+	d.sendStatus(v, results)
 }
 
 // send publishes one file's diagnostics unless the client already has them.
