@@ -29,7 +29,7 @@ func TestServerMatchesTheContract(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"clientCommands"`
 		InitializationOptions map[string]any `json:"initializationOptions"`
-		DiagnosticSource string `json:"diagnosticSource"`
+		DiagnosticSource      string         `json:"diagnosticSource"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)

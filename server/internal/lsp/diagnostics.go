@@ -70,7 +70,7 @@ type diagnoser struct {
 	watching     string              // key of the registered watcher set
 	modFiles     map[string][]string // folder → its go.mod files, kept current from file events
 	watcher      *watchRegistrar
-	statusSent   map[string][]byte // folder → the goproxy-doctor/status last sent
+	statusSent   map[string]sentStatus // folder → the goproxy-doctor/status last sent
 }
 
 // folderResult is one folder's snapshot and what the rules found in it.
@@ -116,7 +116,7 @@ func newDiagnoser(s *server) *diagnoser {
 		goBinaries: map[string]string{},
 		results:    map[string]*folderResult{},
 		published:  map[string]publishedFile{},
-		statusSent: map[string][]byte{},
+		statusSent: map[string]sentStatus{},
 	}
 	d.watcher = newWatchRegistrar(s)
 	s.background(d.loop)

@@ -14,6 +14,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 )
 
@@ -64,6 +65,25 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
+// sentStatus is the status last sent for a folder and what it was
+// computed from: a folder no change reached keeps its consumers and
+// findings (the same slices), and is not computed again.
+type sentStatus struct {
+	enc       []byte
+	consumers []*resolve.Consumer
+	findings  []rules.Finding
+	verified  *folderResult
+}
+
+// from reports whether the status was computed from these inputs.
+func (s sentStatus) from(r *folderResult, verified *folderResult) bool {
+	return sameSlice(s.consumers, r.consumers) && sameSlice(s.findings, r.findings) && s.verified == verified
+}
+
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
 // notifier sends a notification on the connection (the jsonrpc2.Conn
 // behind protocol.ClientDispatcher).
 type notifier interface {
@@ -86,19 +106,31 @@ func (d *diagnoser) sendStatus(v view, results []*folderResult) {
 	current := make(map[string]bool, len(results))
 	for _, r := range results {
 		current[r.folder.path] = true
+		d.resMu.Lock()
+		verified := d.verified[r.folder.path]
+		d.resMu.Unlock()
+		last, sent := d.statusSent[r.folder.path]
+		if sent && last.from(r, verified) {
+			continue
+		}
 		enc, err := json.Marshal(d.statusOf(r))
 		if err != nil {
 			d.s.log.Error("encoding the status", "folder", r.folder.path, "err", err)
 			continue
 		}
-		if bytes.Equal(d.statusSent[r.folder.path], enc) || d.ctx.Err() != nil {
+		next := sentStatus{enc: enc, consumers: r.consumers, findings: r.findings, verified: verified}
+		if sent && bytes.Equal(last.enc, enc) {
+			d.statusSent[r.folder.path] = next
 			continue
+		}
+		if d.ctx.Err() != nil {
+			return
 		}
 		if err := n.Notify(d.ctx, methodStatus, json.RawMessage(enc)); err != nil {
 			d.s.log.Warn(methodStatus, "folder", r.folder.path, "err", err)
 			continue
 		}
-		d.statusSent[r.folder.path] = enc
+		d.statusSent[r.folder.path] = next
 	}
 	for path := range d.statusSent {
 		if !current[path] {

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify/verifytest"
 )
 
 // status is one goproxy-doctor/status notification as received.
@@ -190,4 +194,38 @@ func TestStatusNotificationIsOptIn(t *testing.T) {
 	opt := statusClient(h)
 	h.notify("goproxy-doctor/clientState", opt)
 	h.awaitStatus(0, "the status after opting in", func(s status) bool { return s.GOPROXY.Value == "https://proxy.example.com,direct" })
+}
+
+// optIn adds the status opt-in to the client state o sends.
+func optIn(o option) option {
+	return func(s *setup) {
+		o(s)
+		inner := s.initOptions
+		s.initOptions = func(h *harness) any {
+			m := inner(h).(map[string]any)
+			m["statusNotifications"] = true
+			return m
+		}
+	}
+}
+
+// Verify's error findings count in the status it is followed by, and a
+// password in GOPROXY never reaches the notification.
+func TestStatusCountsVerifyAndHidesCredentials(t *testing.T) {
+	const canary = "status-canary-7c2f"
+	n := newVerifyNet(t)
+	n.hosts.Handle("mirror.example.com", &verifytest.Proxy{Name: "mirror", Tree: n.tree, Log: n.log, Modules: map[string]verifytest.Behavior{"*": {Status: 500}}})
+	h := start(t, withGoEnv("GOPROXY=https://ci:"+canary+"@mirror.example.com\nGOSUMDB=off\n"), withFiles(map[string]string{"go.mod": verifyGoMod}), optIn(n.initWith(nil)))
+	before := h.awaitStatus(0, "the first status", func(status) bool { return true })
+	if !strings.Contains(before.GOPROXY.Value, "ci:xxxxx@mirror.example.com") {
+		t.Errorf("gopls' GOPROXY shown as %q", before.GOPROXY.Value)
+	}
+	mark := h.statusMark()
+	h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify))
+	h.awaitStatus(mark, "more errors after Verify", func(s status) bool { return s.Errors > before.Errors })
+	for _, s := range h.statusList() {
+		if strings.Contains(string(s.Raw), canary) {
+			t.Errorf("the canary is in a status: %s", s.Raw)
+		}
+	}
 }

@@ -38,22 +38,34 @@ type Status struct {
 	Divergent []StatusVariable `json:"divergent"`
 }
 
-// StatusOf computes a folder's status from its (confirmed) consumers.
+// StatusOf computes a folder's status from its (confirmed) consumers. It
+// runs after every publish for clients that want it, so it redacts only
+// what it shows: each consumer's GOPROXY and each distinct value of a
+// divergent variable.
 func StatusOf(folder string, consumers []*resolve.Consumer) Status {
-	var values []string
-	for _, c := range consumers {
-		for _, v := range c.Vars {
-			values = append(values, v.Value)
-		}
-	}
-	secrets := redact.Secrets(values...)
+	var secrets []string
+	secretsKnown := false
 	show := func(v resolve.Value) Var {
-		return Var{
+		out := Var{
 			Value: clip.Value(redact.RedactText(v.Value)), Source: v.Prov.Source, File: v.Prov.File, Line: v.Prov.Line,
-			Key: clip.Value(v.Prov.Key), Uncertain: v.Uncertain, Note: clip.Value(redact.RedactKnown(v.Note, secrets)),
+			Key: clip.Value(v.Prov.Key), Uncertain: v.Uncertain,
 		}
+		if v.Note != "" {
+			// A note quotes what go env reported, which may be a piece of any value.
+			if !secretsKnown {
+				var values []string
+				for _, c := range consumers {
+					for _, x := range c.Vars {
+						values = append(values, x.Value)
+					}
+				}
+				secrets, secretsKnown = redact.Secrets(values...), true
+			}
+			out.Note = clip.Value(redact.RedactKnown(v.Note, secrets))
+		}
+		return out
 	}
-	st := Status{Folder: folder, Consumers: []StatusConsumer{}, Divergent: []StatusVariable{}}
+	st := Status{Folder: folder, Consumers: make([]StatusConsumer, 0, len(consumers)), Divergent: []StatusVariable{}}
 	for _, c := range consumers {
 		st.Consumers = append(st.Consumers, StatusConsumer{Name: c.Name, Value: show(c.Vars["GOPROXY"])})
 	}
@@ -69,13 +81,13 @@ func StatusOf(folder string, consumers []*resolve.Consumer) Status {
 		dv := StatusVariable{Name: name}
 		index := map[string]int{}
 		for _, c := range consumers {
-			v := show(c.Vars[name])
-			k := v.Value + "\x00" + string(v.Source)
+			v := c.Vars[name]
+			k := v.Value + "\x00" + string(v.Prov.Source)
 			i, ok := index[k]
 			if !ok {
 				i = len(dv.Values)
 				index[k] = i
-				dv.Values = append(dv.Values, StatusValue{Value: v.Value, Source: string(v.Source)})
+				dv.Values = append(dv.Values, StatusValue{Value: clip.Value(redact.RedactText(v.Value)), Source: string(v.Prov.Source)})
 			}
 			dv.Values[i].Consumers = append(dv.Values[i].Consumers, c.Name)
 		}
