@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 
 	"go.lsp.dev/uri"
 
@@ -46,7 +47,7 @@ func (d *diagnoser) statusOf(r *folderResult) folderStatus {
 	}
 	for _, f := range r.findings {
 		count(f)
-		if f.Code == codeEditorEnvStale && !containsString(st.StaleEditor, f.Message) {
+		if f.Code == codeEditorEnvStale && !slices.Contains(st.StaleEditor, f.Message) {
 			st.StaleEditor = append(st.StaleEditor, f.Message)
 		}
 	}
@@ -54,15 +55,6 @@ func (d *diagnoser) statusOf(r *folderResult) folderStatus {
 		count(fd.finding)
 	}
 	return st
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // sentStatus is the status last sent for a folder and what it was

@@ -229,3 +229,13 @@ func TestStatusCountsVerifyAndHidesCredentials(t *testing.T) {
 		}
 	}
 }
+
+// A GOPROXY vscode-go pinned into the editor that the GOENV file no longer
+// gives: the status carries the editor-env-stale message, which the status
+// bar shows first with its Reload Window link.
+func TestStatusCarriesTheStaleEditor(t *testing.T) {
+	h := start(t, optIn(withInitOptions(staleEditorState(true))))
+	p := h.awaitDiagnostics(0, h.goenv, "editor-env-stale", hasCode("editor-env-stale"))
+	want := p.find("editor-env-stale").Message
+	h.awaitStatus(0, "the stale editor's message", func(s status) bool { return slices.Contains(s.StaleEditor, want) })
+}
