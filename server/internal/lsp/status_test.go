@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify/verifytest"
 )
@@ -238,4 +239,21 @@ func TestStatusCarriesTheStaleEditor(t *testing.T) {
 	p := h.awaitDiagnostics(0, h.goenv, "editor-env-stale", hasCode("editor-env-stale"))
 	want := p.find("editor-env-stale").Message
 	h.awaitStatus(0, "the stale editor's message", func(s status) bool { return slices.Contains(s.StaleEditor, want) })
+}
+
+// BenchmarkKeystrokeWithStatus is BenchmarkKeystroke for a client that
+// opted in to goproxy-doctor/status: each run computes the folder's status
+// after the publish (and sends it when it changed).
+func BenchmarkKeystrokeWithStatus(b *testing.B) {
+	h := start(b, withInitOptions(statusClient))
+	mark := h.mark()
+	h.open(settingsPath, 1, benchdata.Settings(5000))
+	h.awaitDiagnostics(mark, settingsPath, "version 1", version(1))
+	b.ResetTimer()
+	for i := range b.N {
+		v := i + 2
+		mark := h.mark()
+		h.change(settingsPath, v, edit(3, 40, 3, 41, string(rune('a'+v%26))))
+		h.awaitDiagnostics(mark, settingsPath, "the edit", version(v))
+	}
 }
