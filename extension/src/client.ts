@@ -20,11 +20,12 @@ import {
   WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
-import { clientId, displayName, Notifications, ServerCommands, Settings } from './contract';
+import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings } from './contract';
 import { HealthResponse } from './health';
-import { EnvironmentResult, VerifyResponse } from './render';
+import { FolderStatus } from './render';
 import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
 import { schemeFromServer, schemeToServer } from './uris';
+import { VerifyResponse } from './withheld';
 
 /** The files the server diagnoses. The GOENV file's location is known only to the server: match its usual name. */
 export const documentSelector = [
@@ -51,6 +52,12 @@ export interface VerifyOptions {
   candidates?: string[];
 }
 
+/** goproxy-doctor.environment's answer: SPEC §8's env object per folder, and the server's Markdown of them. */
+export interface EnvironmentResult {
+  folders: unknown[];
+  markdown: string;
+}
+
 export interface ProgressUpdate {
   message?: string;
   percentage?: number;
@@ -63,6 +70,9 @@ export class ServerSession implements vscode.Disposable {
   private lastSent = '';
   private readonly changed = new vscode.EventEmitter<SessionState>();
   readonly onDidChangeState = this.changed.event;
+  private readonly status = new vscode.EventEmitter<FolderStatus>();
+  /** goproxy-doctor/status from the running server: a folder's status changed. */
+  readonly onDidReceiveStatus = this.status.event;
   readonly log: vscode.LogOutputChannel;
 
   constructor(
@@ -153,6 +163,9 @@ export class ServerSession implements vscode.Disposable {
       if (e.newState === State.Running) this.setState({ kind: 'running', version: lookup.version });
       else if (e.newState === State.Stopped && this.current.kind === 'running') this.setState({ kind: 'stopped' });
     });
+    client.onNotification(ServerNotifications.status, (params: FolderStatus) => {
+      if (this.client === client) this.status.fire(params);
+    });
     this.client = client;
     try {
       await client.start();
@@ -206,6 +219,7 @@ export class ServerSession implements vscode.Disposable {
   }
 
   async environment(folderUri?: string, token?: vscode.CancellationToken): Promise<EnvironmentResult> {
+    this.log.info(`${ServerCommands.environment}: ${folderUri ?? 'every folder'}`);
     const result = await this.running().sendRequest(
       ExecuteCommandRequest.type,
       { command: ServerCommands.environment, arguments: [folderUri ? { folder: folderUri } : {}] },
@@ -270,6 +284,7 @@ export class ServerSession implements vscode.Disposable {
   async dispose(): Promise<void> {
     await this.stop();
     this.changed.dispose();
+    this.status.dispose();
     this.log.dispose();
   }
 }

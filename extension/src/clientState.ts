@@ -15,6 +15,8 @@ export interface ClientState {
   trusted: boolean;
   /** VS Code runs goProxy.reloadWindow, so the server may offer it as a code action. */
   supportsReloadWindow: boolean;
+  /** The status bar wants goproxy-doctor/status pushed per folder instead of asking for the environment. */
+  statusNotifications: boolean;
 }
 
 /** The extension host's environment at one moment, and whether vscode-go had already changed it. */
@@ -77,6 +79,7 @@ export function buildClientState(input: ClientStateInput): ClientState {
     osFlavour: flavour,
     trusted: input.trusted,
     supportsReloadWindow: true,
+    statusNotifications: true,
   };
   // An untitled multi-root workspace has a workspaceFile with the untitled: scheme and nothing on disk.
   if (input.workspaceFile && input.workspaceFile.scheme === 'file') state.workspaceFile = input.workspaceFile.fsPath;

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { ClientCommands, Commands, settingDefault, Settings } from './contract';
 import { progressConverter } from './progress';
-import { renderEnvironment, renderVerify, VerifyResponse, withheldHosts, withheldURLs } from './render';
+import { VerifyResponse, withheldHosts, withheldURLs } from './withheld';
 
 /** Read-only documents with the rendered environment, under the go-proxy-doctor: scheme. */
 export class EnvironmentDocuments implements vscode.TextDocumentContentProvider {
@@ -102,9 +102,9 @@ async function verify(session: ServerSession, output: vscode.OutputChannel, allo
           },
           token,
         );
-        const heading = (f?: string) =>
-          `Go Proxy: Verify: ${f ?? folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`;
-        output.appendLine(renderVerify(result, heading));
+        // The report is the server's (the same text any client gets); the heading says when and how it ran.
+        const heading = `Go Proxy: Verify: ${folder.uri.fsPath} (${started.toISOString()}, timeout ${options.timeout}, concurrency ${options.concurrency})`;
+        output.appendLine(`${heading}\n\n${result.text ?? '(the server sent no report)'}`);
         output.show(true);
         again = !allowWorkspaceURLs && (await confirmWorkspaceURLs(result));
       } catch (err) {
@@ -128,7 +128,7 @@ async function showEnvironment(session: ServerSession, docs: EnvironmentDocument
       { location: vscode.ProgressLocation.Window, title: 'Go Proxy: reading the effective environment' },
       (_progress, token) => session.environment(undefined, token),
     );
-    docs.set(renderEnvironment(result));
+    docs.set(result.markdown);
     // The Markdown preview renders the tables; without the built-in Markdown extension, show the text.
     try {
       await vscode.commands.executeCommand('markdown.showPreview', EnvironmentDocuments.uri);

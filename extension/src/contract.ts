@@ -69,8 +69,18 @@ export function settingDefault<T>(name: string): T {
   return s.default as T;
 }
 
+function serverNotification(method: string): string {
+  if (!contract.serverNotifications.some((n) => n.method === method)) throw new Error(`shared/contract.json has no server notification ${method}`);
+  return method;
+}
+
 export const Notifications = {
   clientState: notification('goproxy-doctor/clientState'),
+} as const;
+
+/** What the server sends unasked: goproxy-doctor/status, to a client whose initializationOptions ask for it. */
+export const ServerNotifications = {
+  status: serverNotification('goproxy-doctor/status'),
 } as const;
 
 export const diagnosticSource: string = contract.diagnosticSource;

@@ -1,42 +1,7 @@
-// The stale-editor warning for the status bar: editor-env-stale diagnostics (a GOPROXY vscode-go pinned into
-// the extension host at activation that the GOENV file or the login shell no longer give) for the active folder,
-// with a "Reload Window" link. Pure: statusBar.ts feeds it vscode.languages.getDiagnostics().
-import { ClientCommands, diagnosticSource, staleEditorCode } from './contract';
-
-export interface DiagnosticLike {
-  source?: string;
-  code?: string | number | { value: string | number };
-  message: string;
-}
-
-/** A file's diagnostics, by URI string (file:///…). */
-export type DiagnosticsByUri = ReadonlyArray<readonly [string, readonly DiagnosticLike[]]>;
-
-function codeOf(d: DiagnosticLike): string | undefined {
-  const c = typeof d.code === 'object' ? d.code.value : d.code;
-  return c === undefined ? undefined : String(c);
-}
-
-function inFolder(uri: string, folder: string): boolean {
-  const f = folder.endsWith('/') ? folder : `${folder}/`;
-  return uri.startsWith(f);
-}
-
-/**
- * The stale-editor messages that concern a folder: those in its files, and those in files outside every
- * workspace folder (the GOENV file, user settings), which every folder shares. Duplicates are dropped.
- */
-export function staleEditorMessages(all: DiagnosticsByUri, folder: string, folders: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const [uri, diags] of all) {
-    const mine = inFolder(uri, folder);
-    if (!mine && folders.some((f) => inFolder(uri, f))) continue;
-    for (const d of diags) {
-      if (d.source === diagnosticSource && codeOf(d) === staleEditorCode && !out.includes(d.message)) out.push(d.message);
-    }
-  }
-  return out;
-}
+// The stale-editor warning for the status bar: the messages of editor-env-stale findings (a GOPROXY vscode-go
+// pinned into the extension host at activation that the GOENV file or the login shell no longer give) that the
+// server sends per folder in goproxy-doctor/status, with a "Reload Window" link. Pure.
+import { ClientCommands } from './contract';
 
 /** The command link the status bar tooltip (a trusted MarkdownString for this command only) shows. */
 export const reloadWindowLink = `[Reload Window](command:${ClientCommands.reloadWindow})`;

@@ -62,4 +62,24 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
       ['{', "  // gopls and the tools vscode-go runs read this mirror; `go` in the terminal reads the GOENV file's.", '  "go.toolsEnvVars": {', '  }', '}'].join('\n'),
     );
   });
+
+  test('the client that opts in gets goproxy-doctor/status pushed: the divergence, then the fix applied in the buffer', () => {
+    const port = fixture.proxy.port;
+    const [first] = result.statuses;
+    assert.ok(first, 'no goproxy-doctor/status');
+    assert.equal(first.goproxy, `http://127.0.0.1:${port}/editor-mirror,off`);
+    assert.equal(first.source, 'vscode-workspace');
+    assert.ok(first.divergent.includes('GOPROXY'), JSON.stringify(first));
+    assert.ok(result.statuses_after_edit, `no status without divergence after the fix: ${JSON.stringify(result.statuses)}`);
+    const last = result.statuses.at(-1);
+    assert.equal(last.goproxy, `http://127.0.0.1:${port}/team-mirror,off`);
+  });
+
+  test('the environment command carries the report the server renders, the one VS Code shows', () => {
+    assert.equal(result.environment_error, undefined, 'goproxy-doctor.environment failed');
+    const md = result.environment_markdown ?? '';
+    assert.match(md, /^# Go Proxy Doctor: effective Go environment\n/);
+    assert.match(md, /\*\*≠ Differs between consumers: GOPROXY/);
+    assert.match(md, /\| ≠ GOPROXY +\| terminal +\|/);
+  });
 });

@@ -1,7 +1,7 @@
 // A real VS Code (code-server) with the built linux-x64 .vsix installed in a fresh profile, opened on the
 // divergence fixture, walked with Playwright as a person would. Screenshots: test-results/e2e/vscode/.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extensionId, startWorkbench } from './lib/codeServer.mjs';
@@ -9,6 +9,17 @@ import { outputDir, waitUntil } from './lib/harness.mjs';
 import { normalise, openFile, runCommand } from './lib/workbench.mjs';
 
 const out = outputDir('vscode');
+
+// Every goproxy-doctor.environment call the extension makes is logged in its channel ("goproxy-doctor.environment:
+// <folder>"); the status bar must never make one. The server's log names each executeCommand it handles.
+const environmentCalls = (log) => (log.match(/goproxy-doctor\.environment: /g) ?? []).length;
+const serverCommands = () => {
+  try {
+    return (readFileSync(join(out, 'server.log'), 'utf8').match(/msg=handled method=workspace\/executeCommand/g) ?? []).length;
+  } catch {
+    return 0;
+  }
+};
 
 describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
   let wb;
@@ -37,6 +48,9 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     // Activation is visible from the outside as the status bar item; wait for it, then read the host's log.
     const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
     await item.waitFor();
+    // The item was drawn from the server's goproxy-doctor/status alone: no command ran.
+    assert.equal(environmentCalls(wb.extensionLog()), 0, 'the status bar asked for the environment');
+    assert.equal(serverCommands(), 0, 'the server ran a command before any was invoked');
     const hostLog = wb.extensionHostLog();
     assert.match(hostLog, new RegExp(`_doActivateExtension ${extensionId.replace(/\./g, '\\.')}`));
     assert.doesNotMatch(hostLog, new RegExp(`Activating extension '?${extensionId.replace(/\./g, '\\.')}'? failed`));
@@ -113,12 +127,14 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     const text = wb.outputChannelText('Go Proxy Doctor');
     const mirror = (name) => `http://127\\.0\\.0\\.1:${fixture.proxy.port}/${name}`;
     // Each consumer's proxy answered, and each consumer got the module from its own mirror.
-    assert.match(text, /PROXY\s+STATUS\s+LATENCY\s+SUMDB\s+CONSUMERS\s+ERROR/);
-    assert.match(text, new RegExp(`${mirror('team-mirror')}\\s+ok\\s+\\d+ ms\\s+.*terminal`));
-    assert.match(text, new RegExp(`${mirror('editor-mirror')}\\s+ok\\s+\\d+ ms\\s+.*gopls`));
-    assert.match(text, /MODULE\s+VERSION\s+CONSUMERS\s+OUTCOME\s+SERVED BY\s+ATTEMPTS/);
-    assert.match(text, new RegExp(`example\\.org/lib\\s+v1\\.0\\.0\\s+terminal\\s+ok\\s+${mirror('team-mirror')}\\s+${mirror('team-mirror')} → 200 ok`));
-    assert.match(text, new RegExp(`example\\.org/lib\\s+v1\\.0\\.0\\s+gopls[^\\n]*\\s+ok\\s+${mirror('editor-mirror')}\\s+${mirror('editor-mirror')} → 200 ok`));
+    // The report is the server's text (as `goproxy-doctor verify` prints it) under the extension's heading.
+    assert.match(text, /Go Proxy: Verify: \S+ \(\S+, timeout 10s, concurrency 64\)\n\nFolder /);
+    assert.match(text, /PROXY\s+CONSUMERS\s+STATUS\s+LATENCY\s+SUMDB\s+VIA/);
+    assert.match(text, new RegExp(`1 ${mirror('team-mirror')}\\s+terminal\\s+ok\\s+\\d+ ms`));
+    assert.match(text, new RegExp(`1 ${mirror('editor-mirror')}\\s+gopls[^\\n]*\\s+ok\\s+\\d+ ms`));
+    assert.match(text, /MODULE\s+CONSUMERS\s+OUTCOME\s+SERVED BY\s+ROUTE\s+SUMDB/);
+    assert.match(text, new RegExp(`example\\.org/lib@v1\\.0\\.0\\s+terminal\\s+ok\\s+${mirror('team-mirror')}\\s+1 200`));
+    assert.match(text, new RegExp(`example\\.org/lib@v1\\.0\\.0\\s+gopls[^\\n]*\\s+ok\\s+${mirror('editor-mirror')}\\s+1 200`));
     assert.match(text, /\b(\d+)\/\1 modules ok; proxies: 2 ok\b/);
     assert.ok(
       fixture.proxy.requests.some((r) => r.mirror === 'editor-mirror' && /^example\.org\/lib\/@v\/v1\.0\.0\.(info|mod)$/.test(r.path)),
@@ -174,6 +190,24 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
     await item.locator('.codicon-warning').waitFor({ state: 'detached' });
     await page.screenshot({ path: join(out, '05-fixed.png') });
+  });
+
+  test('6. the status bar follows a settings.json edit from the pushed status, without calling any command', async () => {
+    const port = fixture.proxy.port;
+    const item = page.locator('.statusbar-item', { hasText: 'GOPROXY' });
+    assert.equal(normalise(await item.innerText()).trim(), `GOPROXY 127.0.0.1:${port}`);
+    const calls = environmentCalls(wb.extensionLog());
+    const commands = serverCommands();
+    // gopls and the tools now read another host than the GOENV file gives the terminal.
+    writeFileSync(
+      join(fixture.workspace, '.vscode', 'settings.json'),
+      `{\n  "go.toolsEnvVars": {\n    "GOPROXY": "http://localhost:${port}/editor-mirror,off"\n  }\n}\n`,
+    );
+    await page.locator('.statusbar-item', { hasText: `GOPROXY localhost:${port}` }).waitFor();
+    await item.locator('.codicon-warning').waitFor();
+    await page.screenshot({ path: join(out, '06-status-pushed.png') });
+    assert.equal(environmentCalls(wb.extensionLog()), calls, 'the status bar asked the server for the environment');
+    assert.equal(serverCommands(), commands, 'the server ran a command for the status bar');
   });
 
   test('no console errors from the extension', () => {

@@ -75,6 +75,7 @@ describe('buildClientState', () => {
       osFlavour: 'linux',
       trusted: false,
       supportsReloadWindow: true,
+      statusNotifications: true,
     });
   });
 
@@ -97,6 +98,7 @@ describe('describeClientState', () => {
       trusted: false,
       remoteName: 'ssh-remote',
       supportsReloadWindow: true,
+      statusNotifications: true,
     });
     assert.equal(line, 'trusted=false vscodeGoActive=false osFlavour=linux userSettingsPath=/udd/User/settings.json processEnv=2 variables remoteName=ssh-remote');
     assert.doesNotMatch(line, /secret|proxy\.example/);

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 // @ts-expect-error: a plain ES module script without type declarations.
 import { applyContract, manifestDrift } from '../../scripts/contract-manifest.mjs';
 import contract from '../../../shared/contract.json';
-import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, settingDefault, Settings } from '../../src/contract';
+import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, ServerNotifications, settingDefault, Settings } from '../../src/contract';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -62,6 +62,9 @@ describe('the ids the extension uses', () => {
     assert.deepEqual(Object.values(ServerCommands).sort(), contract.serverCommands.map((c) => c.id).sort());
     assert.deepEqual(Object.values(Settings).sort(), contract.settings.map((s) => s.name).sort());
     assert.equal(Notifications.clientState, contract.clientNotifications[0].method);
+    assert.deepEqual(Object.values(ServerNotifications), contract.serverNotifications.map((n) => n.method));
+    // The status bar opts in to goproxy-doctor/status through the initializationOptions field the contract declares.
+    assert.ok('statusNotifications' in contract.initializationOptions);
     assert.equal(diagnosticSource, 'go-proxy');
     assert.equal(extensionId, `${pkg.publisher}.${pkg.name}`);
   });

@@ -32,6 +32,8 @@ type clientStateParams struct {
 	Trusted          *bool             `json:"trusted"`
 	// SupportsReloadWindow: the client runs commandReloadWindow.
 	SupportsReloadWindow bool `json:"supportsReloadWindow"`
+	// StatusNotifications: the client wants goproxy-doctor/status.
+	StatusNotifications bool `json:"statusNotifications"`
 }
 
 // clientState is what the client knows that the files cannot tell.
@@ -62,6 +64,7 @@ func (p clientStateParams) withDefaults() clientState {
 		Captured:       p.ProcessEnv != nil,
 
 		SupportsReloadWindow: p.SupportsReloadWindow,
+		StatusNotifications:  p.StatusNotifications,
 	}
 	if st.ProcessEnv == nil {
 		st.ProcessEnv = engine.EnvMap(os.Environ())

@@ -22,10 +22,14 @@ func TestServerMatchesTheContract(t *testing.T) {
 		ClientNotifications []struct {
 			Method string `json:"method"`
 		} `json:"clientNotifications"`
+		ServerNotifications []struct {
+			Method string `json:"method"`
+		} `json:"serverNotifications"`
 		ClientCommands []struct {
 			ID string `json:"id"`
 		} `json:"clientCommands"`
-		DiagnosticSource string `json:"diagnosticSource"`
+		InitializationOptions map[string]any `json:"initializationOptions"`
+		DiagnosticSource      string         `json:"diagnosticSource"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
@@ -42,6 +46,12 @@ func TestServerMatchesTheContract(t *testing.T) {
 	}
 	if len(c.ClientNotifications) != 1 || c.ClientNotifications[0].Method != methodClientState {
 		t.Errorf("contract notifications %+v, server handles %s", c.ClientNotifications, methodClientState)
+	}
+	if len(c.ServerNotifications) != 1 || c.ServerNotifications[0].Method != methodStatus {
+		t.Errorf("contract server notifications %+v, server sends %s", c.ServerNotifications, methodStatus)
+	}
+	if _, ok := c.InitializationOptions["statusNotifications"]; !ok {
+		t.Errorf("contract initializationOptions lack statusNotifications, the opt-in for %s", methodStatus)
 	}
 	if len(c.ClientCommands) != 1 || c.ClientCommands[0].ID != commandReloadWindow {
 		t.Errorf("contract client commands %+v, code actions run %s", c.ClientCommands, commandReloadWindow)

@@ -388,8 +388,10 @@ type client struct {
 	registrations []json.RawMessage
 	// notes are $/progress notifications and window/workDoneProgress/create
 	// requests, in arrival order.
-	notes   []note
-	changed chan struct{} // closed and replaced when something arrives
+	notes []note
+	// statuses are goproxy-doctor/status notifications, in arrival order.
+	statuses []status
+	changed  chan struct{} // closed and replaced when something arrives
 }
 
 type response struct {
@@ -516,6 +518,15 @@ func (c *client) read() {
 			c.writeMu.Lock()
 			c.stream.WriteFrame(context.Background(), b)
 			c.writeMu.Unlock()
+		case msg.Method == "goproxy-doctor/status":
+			st := status{Raw: append(json.RawMessage(nil), msg.Params...)}
+			if err := json.Unmarshal(msg.Params, &st); err != nil {
+				c.t.Errorf("client: bad goproxy-doctor/status %s: %v", msg.Params, err)
+			}
+			c.record(func() {
+				st.publishes = len(c.publishes)
+				c.statuses = append(c.statuses, st)
+			})
 		case msg.Method == "$/progress":
 			n := note{Method: msg.Method, Params: append(json.RawMessage(nil), msg.Params...)}
 			c.record(func() { c.notes = append(c.notes, n) })

@@ -66,8 +66,11 @@ type server struct {
 	// diagnosis loop and the latest result per folder.
 	sess    *session.Session
 	watcher *watchRegistrar
-	bg      sync.WaitGroup // background goroutines Serve waits for
-	exit    *signal
+	// statusSent is the goproxy-doctor/status last sent per folder (owned
+	// by the session's loop, which calls publisher.Published).
+	statusSent map[string]sentStatus
+	bg         sync.WaitGroup // background goroutines Serve waits for
+	exit       *signal
 	// verifies are the running goproxy-doctor.verify commands.
 	verifies *verifications
 
@@ -90,6 +93,8 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *server {
 		opts:     opts,
 		exit:     newSignal(),
 		verifies: &verifications{running: map[string]context.CancelFunc{}},
+
+		statusSent: map[string]sentStatus{},
 	}
 	s.watcher = newWatchRegistrar(s)
 	s.sess = session.New(ctx, session.Options{

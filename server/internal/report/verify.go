@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
@@ -43,6 +44,8 @@ func VerifyText(folder string, r *verify.Result) string {
 			}
 		}
 		b.WriteString("\n")
+	} else {
+		b.WriteString("No proxy is configured for any consumer.\n\n")
 	}
 
 	if len(r.Candidates) > 0 {
@@ -88,14 +91,14 @@ func VerifyText(folder string, r *verify.Result) string {
 		b.WriteString("\n")
 	}
 
-	table := [][]string{{"MODULE", "CONSUMERS", "OUTCOME", "ROUTE", "SUMDB"}}
+	table := [][]string{{"MODULE", "CONSUMERS", "OUTCOME", "SERVED BY", "ROUTE", "SUMDB"}}
 	for _, m := range r.Modules {
 		table = append(table, []string{
-			truncate(m.Path+"@"+m.Version, 56), strings.Join(m.Consumers, ", "), string(m.Outcome), route(m), moduleSumDB(m.SumDB),
+			truncate(m.Path+"@"+m.Version, 56), strings.Join(m.Consumers, ", "), string(m.Outcome), truncate(dash(m.ServedBy), 44), route(m), moduleSumDB(m.SumDB),
 		})
 	}
 	if len(r.Modules) == 0 {
-		b.WriteString("No modules to verify.\n")
+		b.WriteString("No modules to verify (go.mod and go.work require none).\n")
 	} else {
 		writeTable(&b, table)
 	}
@@ -130,7 +133,48 @@ func VerifyText(folder string, r *verify.Result) string {
 			fmt.Fprintf(&b, "  - [%s] %s\n", strings.Join(a.Consumers, ", "), clip.Message(a.Message))
 		}
 	}
+	b.WriteString("\n" + verifySummary(r) + "\n")
 	return redact.RedactText(b.String())
+}
+
+// verifySummary is the last line: how many modules were served (or
+// rightly skipped) and how the proxies answered, "3/4 modules ok; proxies:
+// 2 ok, 1 timeout".
+func verifySummary(r *verify.Result) string {
+	ok := 0
+	for _, m := range r.Modules {
+		if m.Outcome == verify.OutcomeOK || m.Outcome == verify.OutcomeSkipped {
+			ok++
+		}
+	}
+	line := fmt.Sprintf("%d/%d modules ok", ok, len(r.Modules))
+	if len(r.Proxies) == 0 {
+		return line
+	}
+	counts := map[string]int{}
+	var states []string
+	for _, p := range r.Proxies {
+		st := string(p.Status)
+		if st == "" {
+			st = "unknown"
+		}
+		if counts[st] == 0 {
+			states = append(states, st)
+		}
+		counts[st]++
+	}
+	// Most frequent first, then by name.
+	slices.SortFunc(states, func(a, b string) int {
+		if d := counts[b] - counts[a]; d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(states))
+	for i, st := range states {
+		parts[i] = fmt.Sprintf("%d %s", counts[st], st)
+	}
+	return line + "; proxies: " + strings.Join(parts, ", ")
 }
 
 // route is the attempts in order: "1 404 → 2 200" with entries by their

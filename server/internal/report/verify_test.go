@@ -92,3 +92,51 @@ func TestCandidatesShown(t *testing.T) {
 		t.Errorf("a result without candidates shows the table:\n%s", text)
 	}
 }
+
+// TestVerifyTextAsTheEditorShowsIt: what the extension's Output channel
+// showed when it rendered the JSON itself is in the server's text: the
+// proxies with their consumers, status, latency and errors, each module's
+// consumers, outcome, the entry that served it and its attempts, the
+// checksum databases, the advice and a summary line.
+func TestVerifyTextAsTheEditorShowsIt(t *testing.T) {
+	yes := true
+	r := &verify.Result{
+		Proxies: []verify.ProxyResult{
+			{URL: "http://127.0.0.1:3000", Index: 1, Status: verify.ClassOK, LatencyMs: 3.4, SumDB: &yes, Consumers: []string{"gopls", "tools"}},
+			{URL: "https://down.example.com", Index: 1, Status: verify.ClassTimeout, LatencyMs: 10000, Error: "no answer within 10s", Consumers: []string{"terminal"}},
+		},
+		Modules: []verify.ModuleResult{
+			{Path: "example.org/lib", Version: "v1.0.0", Consumers: []string{"gopls", "tools"}, Outcome: verify.OutcomeOK, ServedBy: "http://127.0.0.1:3000",
+				Attempts: []verify.Attempt{{Proxy: "http://127.0.0.1:3000", Index: 1, Status: 200, Outcome: verify.OutcomeOK}}},
+			{Path: "example.com/private", Version: "v0.3.0", Consumers: []string{"terminal"}, Outcome: verify.OutcomeError, Error: "example.com/private@v0.3.0: timeout",
+				Attempts: []verify.Attempt{{Proxy: "https://down.example.com", Index: 1, Class: verify.ClassTimeout, Outcome: verify.OutcomeError}}},
+		},
+		Advice: []verify.Advice{{Consumers: []string{"terminal"}, Message: "add direct after the mirror"}},
+	}
+	text := VerifyText("/w/app", r)
+	for _, want := range []string{
+		"Folder /w/app\n",
+		"PROXY                       CONSUMERS     STATUS   LATENCY   SUMDB  VIA\n",
+		"1 http://127.0.0.1:3000     gopls, tools  ok       3 ms      yes    -\n",
+		"1 https://down.example.com  terminal      timeout  10000 ms  -      -\n",
+		"  https://down.example.com: no answer within 10s\n",
+		"MODULE                      CONSUMERS     OUTCOME  SERVED BY              ROUTE      SUMDB\n",
+		"example.org/lib@v1.0.0      gopls, tools  ok       http://127.0.0.1:3000  1 200      -\n",
+		"example.com/private@v0.3.0  terminal      error    -                      1 timeout  -\n",
+		"  example.com/private@v0.3.0 [terminal]: example.com/private@v0.3.0: timeout\n",
+		"  - [terminal] add direct after the mirror\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("lacks %q:\n%s", want, text)
+		}
+	}
+	if !strings.HasSuffix(text, "\n1/2 modules ok; proxies: 1 ok, 1 timeout\n") {
+		t.Errorf("summary line:\n%s", text)
+	}
+	empty := VerifyText("/w", &verify.Result{})
+	for _, want := range []string{"No proxy is configured for any consumer.", "No modules to verify", "0/0 modules ok\n"} {
+		if !strings.Contains(empty, want) {
+			t.Errorf("empty result lacks %q:\n%s", want, empty)
+		}
+	}
+}

@@ -74,6 +74,10 @@ type FolderResult struct {
 	offers []findings.Finding
 }
 
+// Findings are the folder's findings (a Verify run's, for the result
+// Verified returns).
+func (r *FolderResult) Findings() []findings.Finding { return r.findings }
+
 // Content is a file's content as the result's snapshot read it (empty when
 // unreadable).
 func (r *FolderResult) Content(path string) []byte { return r.files.content(path) }

@@ -94,6 +94,9 @@ func (d *diagnoser) publish(v View) {
 			delete(d.published, path) // cleared, and closed since
 		}
 	}
+	if d.s.ctx.Err() == nil {
+		d.s.opts.Publisher.Published(d.s.ctx, v, results)
+	}
 }
 
 // send publishes one file's diagnostics unless the client already has them.
@@ -207,6 +210,14 @@ func (r *FolderResult) Diagnostics() []Diagnostic {
 func (r *FolderResult) moduleLine() (string, sources.Span, bool) {
 	pl, ok := findings.ModuleLine(r.Res.Snapshot)
 	return NormPath(pl.File), pl.Span, ok
+}
+
+// Verified is the folder's latest Verify result (nil: none), as
+// SetVerified stored it.
+func (s *Session) Verified(folder string) *FolderResult {
+	s.d.resMu.Lock()
+	defer s.d.resMu.Unlock()
+	return s.d.verified[folder]
 }
 
 // SetVerified replaces a folder's verify findings (the previous verify's

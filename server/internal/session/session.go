@@ -33,6 +33,9 @@ type ClientState struct {
 	// SupportsReloadWindow: the client can run its reload-window command
 	// (VS Code); other clients get no code action they could not run.
 	SupportsReloadWindow bool
+	// StatusNotifications: the client asked for goproxy-doctor/status;
+	// plain LSP clients are not sent it.
+	StatusNotifications bool
 	// Captured is true when the client sent its own environment: then the
 	// terminal's may differ from it, and a login-shell probe tells how.
 	Captured bool
@@ -79,6 +82,10 @@ type Publication struct {
 // Publisher sends publications to the client.
 type Publisher interface {
 	Publish(ctx context.Context, p Publication) error
+	// Published is called after each pass of publications with the
+	// results it published, sorted by folder (the status the client shows
+	// follows them).
+	Published(ctx context.Context, v View, results []*FolderResult)
 }
 
 // Watcher asks the client to watch files outside the workspace globs (by

@@ -20,6 +20,9 @@ import (
 
 type recorder struct{ ch chan session.Publication }
 
+// Published: these tests look at the publications alone.
+func (recorder) Published(context.Context, session.View, []*session.FolderResult) {}
+
 func (r recorder) Publish(ctx context.Context, p session.Publication) error {
 	select {
 	case r.ch <- p:

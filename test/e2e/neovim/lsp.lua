@@ -1,12 +1,14 @@
 -- Neovim 0.7 (Debian) as a second LSP client of goproxy-doctor: open the fixture's .vscode/settings.json,
 -- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
--- one named by $E2E_APPLY. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+-- one named by $E2E_APPLY. It opts in to goproxy-doctor/status (initializationOptions.statusNotifications) and
+-- records every status, and reads the environment report the server renders (goproxy-doctor.environment's
+-- markdown). Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
 -- The code action to apply: the first whose title starts with this.
 local apply_title = assert(os.getenv('E2E_APPLY'), 'E2E_APPLY')
-local result = { diagnostics = {}, actions = {}, applied = false }
+local result = { diagnostics = {}, actions = {}, applied = false, statuses = {} }
 local started = vim.loop.hrtime()
 local function elapsed_ms() return math.floor((vim.loop.hrtime() - started) / 1e6) end
 
@@ -38,6 +40,13 @@ local ok, err = pcall(function()
     cmd = { bin, 'serve' },
     root_dir = ws,
     workspace_folders = { { uri = vim.uri_from_fname(ws), name = 'divergence' } },
+    init_options = { statusNotifications = true },
+    handlers = {
+      ['goproxy-doctor/status'] = function(_, params)
+        table.insert(result.statuses, { uri = params.uri, goproxy = params.goproxy.value, source = params.goproxy.source,
+          divergent = vim.tbl_map(function(d) return d.name end, params.divergent) })
+      end,
+    },
   })
   assert(client_id, 'vim.lsp.start_client failed')
   vim.lsp.buf_attach_client(buf, client_id)
@@ -59,6 +68,10 @@ local ok, err = pcall(function()
     if entry.code == 'env-divergence' and not target then target = entry end
   end
   local client = vim.lsp.get_client_by_id(client_id)
+  -- No arguments: every folder (an empty Lua table would go out as [], not {}).
+  local env, env_err = client.request_sync('workspace/executeCommand', { command = 'goproxy-doctor.environment' }, 10000, buf)
+  result.environment_error = env_err or (env and env.err and vim.inspect(env.err)) or nil
+  result.environment_markdown = env and env.result and env.result.markdown or nil
   -- Neovim 0.7 sends nothing (and its request waits out the timeout) to a server without the capability.
   result.code_action_provider = client.supports_method('textDocument/codeAction') and true or false
   if target and result.code_action_provider then
@@ -98,6 +111,11 @@ local ok, err = pcall(function()
       end
     end
   end
+  -- The edit (if any) reaches the server as didChange: its status follows.
+  result.statuses_after_edit = vim.wait(10000, function()
+    local last = result.statuses[#result.statuses]
+    return last ~= nil and #last.divergent == 0 or false
+  end, 20)
   result.after = text(buf)
   result.total_ms = elapsed_ms()
   vim.lsp.stop_client(client_id)
