@@ -54,8 +54,11 @@ fuzz: deps-go
 	  done; \
 	done
 
+# GOPLS names a gopls to measure beside the server (default: gopls on PATH, if any), e.g. one
+# installed for the purpose: GOBIN=$$(mktemp -d) go install golang.org/x/tools/gopls@v0.23.0
+GOPLS ?=
 bench: server
-	$(GO) run ./server/internal/bench -bin $(BIN) -example $(EXAMPLE)
+	$(GO) run ./server/internal/bench -bin $(BIN) -example $(EXAMPLE) -gopls "$(GOPLS)"
 
 clean:
 	rm -rf bin dist out

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -19,17 +18,23 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
-	"github.com/go-proxy-doctor/go-proxy-doctor/test/rawlsp"
 )
 
 func main() {
 	bin := flag.String("bin", "bin/goproxy-doctor", "the goproxy-doctor binary to measure")
 	example := flag.String("example", "examples/corp-proxy", "the example workspace")
+	gopls := flag.String("gopls", "", "a gopls binary to measure beside it (default: gopls on PATH, if any)")
+	n := flag.Int("n", 200, "keystrokes in each typing run")
+	profileDir := flag.String("profile", "", "profile the keystroke path in process instead: write CPU and allocation profiles to this directory")
 	flag.Parse()
 	tmp, err := os.MkdirTemp("", "goproxy-doctor-bench")
 	check(err)
 	defer os.RemoveAll(tmp)
 	env := benchEnv(tmp)
+	if *profileDir != "" {
+		profile(*profileDir, env, tmp, *n)
+		return
+	}
 
 	fmt.Println("Go Proxy Doctor benchmarks (SPEC §10). ratio = measured / budget (≤ 1 meets it).")
 	fmt.Println()
@@ -38,9 +43,23 @@ func main() {
 
 	checkExample(*example, env, goEnv)
 	monorepo(tmp, env)
-	startup(*bin, env, tmp)
-	rss(*bin, env, tmp)
-	keystroke(*bin, env, tmp)
+	srv := servers{bin: *bin, env: env, gopls: *gopls}
+	if srv.gopls == "" {
+		if path, err := exec.LookPath("gopls"); err == nil {
+			srv.gopls = path
+		}
+	}
+	if srv.gopls != "" {
+		out, _ := exec.Command(srv.gopls, "version").Output()
+		fmt.Printf("gopls   %s (figures beside ours: same folder, same edits)\n", strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
+	} else {
+		fmt.Println("gopls   not found (-gopls or PATH): no side-by-side figures")
+	}
+	startup(srv, tmp)
+	rss(srv, tmp)
+	keystrokes(srv, newWorkspace(tmp, "simple", benchdata.Settings(5000)).at(3, 40), "simple 5,000-line settings.json", *n)
+	keystrokes(srv, newWorkspace(tmp, "realistic", benchdata.Realistic(5000)), "realistic 5,000-line settings.json", *n)
+	modBaseline(srv, tmp, *n)
 	verifyBench(tmp, env)
 }
 
@@ -153,135 +172,4 @@ func monorepo(tmp string, env map[string]string) {
 	warm, _ := runCheck(cfg, oracle)
 	fmt.Printf("check   200-module monorepo, cold      %8.1f ms  ratio %.3f of the 1 s budget (%d findings)\n", ms(cold), float64(cold)/float64(time.Second), n)
 	fmt.Printf("check   200-module monorepo, warm      %8.1f ms  ratio %.3f\n\n", ms(warm), float64(warm)/float64(time.Second))
-}
-
-type server struct {
-	cmd  *exec.Cmd
-	conn *rawlsp.Conn
-}
-
-func spawn(bin string, env map[string]string) *server {
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = envList(env)
-	stdin, err := cmd.StdinPipe()
-	check(err)
-	stdout, err := cmd.StdoutPipe()
-	check(err)
-	check(cmd.Start())
-	return &server{cmd: cmd, conn: rawlsp.New(stdout, stdin)}
-}
-
-func (s *server) initialize(root string) {
-	_, err := s.conn.Call(1, "initialize", map[string]any{
-		"processId": os.Getpid(), "rootUri": "file://" + root, "capabilities": map[string]any{},
-		"initializationOptions": map[string]any{"trusted": true},
-	})
-	check(err)
-	check(s.conn.Notify("initialized", map[string]any{}))
-}
-
-func (s *server) stop() {
-	s.conn.Call(99999, "shutdown", nil)
-	s.conn.Notify("exit", nil)
-	s.cmd.Wait()
-}
-
-// startup: process start to the initialize result (budget 20 ms), anchored
-// on a bare start of the same binary (`version`).
-func startup(bin string, env map[string]string, tmp string) {
-	var bare, init []time.Duration
-	for range 15 {
-		start := time.Now()
-		cmd := exec.Command(bin, "version")
-		cmd.Env = envList(env)
-		check(cmd.Run())
-		bare = append(bare, time.Since(start))
-
-		start = time.Now()
-		s := spawn(bin, env)
-		s.initialize(tmp)
-		init = append(init, time.Since(start))
-		s.stop()
-	}
-	m := median(init)
-	fmt.Printf("lsp     process start → initialize result %8.2f ms  ratio %.2f of the 20 ms budget; bare process start %.2f ms\n",
-		ms(m), float64(m)/float64(20*time.Millisecond), ms(median(bare)))
-}
-
-// rss opens 50 settings files and reads the server's resident memory
-// (budget 40 MB).
-func rss(bin string, env map[string]string, tmp string) {
-	root := filepath.Join(tmp, "rss")
-	s := spawn(bin, env)
-	s.initialize(root)
-	for i := range 50 {
-		dir := filepath.Join(root, fmt.Sprintf("f%02d", i), ".vscode")
-		check(os.MkdirAll(dir, 0o755))
-		path := filepath.Join(dir, "settings.json")
-		text := benchdata.Settings(200)
-		check(os.WriteFile(path, []byte(text), 0o644))
-		check(s.conn.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
-			"uri": "file://" + path, "languageId": "jsonc", "version": 1, "text": text,
-		}}))
-	}
-	// A request after the notifications: its answer means they were all read.
-	_, err := s.conn.Call(2, "workspace/executeCommand", map[string]any{"command": "goproxy-doctor.environment", "arguments": []any{}})
-	check(err)
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	check(err)
-	var kb int
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-		}
-	}
-	s.stop()
-	fmt.Printf("lsp     RSS after opening 50 settings files %6.1f MB  ratio %.2f of the 40 MB budget\n", float64(kb)/1024, float64(kb)/1024/40)
-}
-
-// keystroke: a one-character change to a 5,000-line settings.json to the
-// publishDiagnostics carrying that version (budget 5 ms at p99).
-func keystroke(bin string, env map[string]string, tmp string) {
-	root := filepath.Join(tmp, "keystroke")
-	dir := filepath.Join(root, ".vscode")
-	check(os.MkdirAll(dir, 0o755))
-	path := filepath.Join(dir, "settings.json")
-	text := benchdata.Settings(5000)
-	check(os.WriteFile(path, []byte(text), 0o644))
-	uri := "file://" + path
-	s := spawn(bin, env)
-	s.initialize(root)
-	check(s.conn.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
-		"uri": uri, "languageId": "jsonc", "version": 1, "text": text,
-	}}))
-	waitVersion := func(v int) {
-		_, err := s.conn.Await(func(m rawlsp.Msg) bool {
-			if m["method"] != "textDocument/publishDiagnostics" {
-				return false
-			}
-			p, _ := m["params"].(map[string]any)
-			return p["uri"] == uri && p["version"] == float64(v)
-		})
-		check(err)
-	}
-	waitVersion(1)
-	var lat []time.Duration
-	line := 3 // inside the GOPROXY value
-	for v := 2; v <= 301; v++ {
-		ch := string(rune('a' + v%26))
-		start := time.Now()
-		check(s.conn.Notify("textDocument/didChange", map[string]any{
-			"textDocument": map[string]any{"uri": uri, "version": v},
-			"contentChanges": []any{map[string]any{
-				"range": map[string]any{"start": map[string]any{"line": line, "character": 40}, "end": map[string]any{"line": line, "character": 41}},
-				"text":  ch,
-			}},
-		}))
-		waitVersion(v)
-		lat = append(lat, time.Since(start))
-	}
-	s.stop()
-	p99 := percentile(lat, 0.99)
-	b, _ := json.Marshal(map[string]float64{"p50": ms(percentile(lat, 0.5)), "p99": ms(p99)})
-	fmt.Printf("lsp     keystroke → publishDiagnostics, 5,000-line settings.json %s ms  ratio %.2f of the 5 ms p99 budget\n", b, float64(p99)/float64(5*time.Millisecond))
 }

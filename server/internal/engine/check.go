@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sync"
 
 	"golang.org/x/mod/module"
 
@@ -33,6 +34,10 @@ type CheckOptions struct {
 	// Oracle confirms the model with go env; nil confirms nothing.
 	Oracle  *Oracle
 	Confirm ConfirmMode
+	// NoFixes leaves the findings' fixes out of Result.Findings (a
+	// diagnosis that is only published, on a keystroke): building fixes is
+	// most of a diagnosis. Result.WithFixes builds them on first use.
+	NoFixes bool
 }
 
 // Result is everything the doctor knows about one folder: the one pipeline
@@ -54,6 +59,18 @@ type Result struct {
 	Pending bool
 	// ConfirmErr is the first error go env gave (nil: none, or not asked).
 	ConfirmErr error
+	// fixed diagnoses again with fixes, once (CheckOptions.NoFixes).
+	fixed func() []findings.Finding
+}
+
+// WithFixes are the findings with their fixes: Findings, or with
+// CheckOptions.NoFixes the same snapshot and consumers diagnosed again with
+// fixes, once, on first use.
+func (r *Result) WithFixes() []findings.Finding {
+	if r.fixed == nil {
+		return r.Findings
+	}
+	return r.fixed()
 }
 
 // Check loads cfg's folder through read (nil: the disk), resolves every
@@ -75,7 +92,10 @@ func CheckSnapshot(ctx context.Context, s *sources.Snapshot, opts CheckOptions) 
 			r.Disagreements, r.ConfirmErr = opts.Oracle.Confirm(ctx, s, consumers)
 		}
 	}
-	r.Findings = rules.Run(&rules.Input{Snap: s, Consumers: consumers})
+	r.Findings = rules.Run(&rules.Input{Snap: s, Consumers: consumers, NoFixes: opts.NoFixes})
+	if opts.NoFixes {
+		r.fixed = sync.OnceValue(func() []findings.Finding { return rules.Run(&rules.Input{Snap: s, Consumers: consumers}) })
+	}
 	r.Policy = writepolicy.New(s, consumers)
 	return r
 }
@@ -88,7 +108,7 @@ func (r *Result) Confirm(ctx context.Context, o *Oracle) *Result {
 	if !r.Pending || o == nil {
 		return r
 	}
-	return CheckSnapshot(ctx, r.Snapshot, CheckOptions{Oracle: o, Confirm: ConfirmRun})
+	return CheckSnapshot(ctx, r.Snapshot, CheckOptions{Oracle: o, Confirm: ConfirmRun, NoFixes: r.fixed != nil})
 }
 
 // Unconfirmed names the consumers whose values go env did not confirm
@@ -158,4 +178,10 @@ func Resolve(s *sources.Snapshot) []*resolve.Consumer { return resolve.Resolve(s
 // pipeline).
 func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Finding {
 	return rules.Run(&rules.Input{Snap: s, Consumers: consumers})
+}
+
+// DiagnoseWithoutFixes is Diagnose without building the findings' fixes
+// (rules.Input.NoFixes): the same findings, at a fraction of the cost.
+func DiagnoseWithoutFixes(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Finding {
+	return rules.Run(&rules.Input{Snap: s, Consumers: consumers, NoFixes: true})
 }

@@ -89,7 +89,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	for _, f := range v.Folders {
 		// Fresh for the document as the client has it, even when its last
 		// edit has not been diagnosed yet.
-		r := s.freshResult(f, v)
+		r := s.freshResult(f, v).WithFixes()
 		// A Verify run's findings carry fixes too (the ranked GOPROXY).
 		for _, fd := range fileDiagnostics(append(r.Diagnostics(), s.sess.VerifyDiagnostics(r)...)) {
 			if fd.Path != path {

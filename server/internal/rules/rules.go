@@ -18,6 +18,11 @@ import (
 type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
+	// NoFixes asks for the findings alone: no fix is built, replayed or
+	// ranked. The findings are those of a full run without their Fixes;
+	// building fixes is most of a run's cost, and a diagnosis that is only
+	// published (the language server on a keystroke) does not need them.
+	NoFixes bool
 
 	planner   *fixplan.Planner // builds the fixes, made on first use
 	places    *findings.Placer // places findings inside values, made on first use
@@ -40,7 +45,7 @@ func replay(s *sources.Snapshot, consumers []*resolve.Consumer) []findings.Findi
 func (in *Input) plan() *fixplan.Planner {
 	if in.planner == nil {
 		in.planner = Planner(in.Snap, in.Consumers)
-		in.planner.Replaying = in.replaying
+		in.planner.Replaying = in.replaying || in.NoFixes
 	}
 	return in.planner
 }
@@ -111,6 +116,9 @@ func Run(in *Input) []findings.Finding {
 			for i := range f.Related {
 				f.Related[i].Message = clip.Message(redact.RedactKnown(f.Related[i].Message, secrets))
 			}
+			if in.NoFixes {
+				f.Fixes = nil // a rule that builds fixes without a fixer
+			}
 			for i := range f.Fixes {
 				f.Fixes[i].Title = clip.Message(f.Fixes[i].Title)
 			}
@@ -134,7 +142,7 @@ func Run(in *Input) []findings.Finding {
 		}
 		return a.Code < b.Code
 	})
-	if !in.replaying {
+	if !in.replaying && !in.NoFixes {
 		for i := range out {
 			in.plan().Rank(&out[i])
 		}

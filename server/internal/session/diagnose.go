@@ -78,6 +78,15 @@ type FolderResult struct {
 // Verified returns).
 func (r *FolderResult) Findings() []findings.Finding { return r.findings }
 
+// WithFixes is r with the fixes of its findings (code actions read them):
+// a diagnosis publishes findings without fixes, which are built on first
+// use. Not for the results Verified returns, whose findings are Verify's.
+func (r *FolderResult) WithFixes() *FolderResult {
+	c := *r
+	c.findings = r.Res.WithFixes()
+	return &c
+}
+
 // Content is a file's content as the result's snapshot read it (empty when
 // unreadable).
 func (r *FolderResult) Content(path string) []byte { return r.files.content(path) }
@@ -320,7 +329,7 @@ func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods []stri
 			VSCodeGoActive: cs.VSCodeGoActive,
 		},
 		ModFiles: mods,
-	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached})
+	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached, NoFixes: true})
 	return FolderResult{modified: v.Modified, Folder: f, files: files, mods: mods}.with(res)
 }
 

@@ -102,9 +102,10 @@ func ApplyChanges(content []byte, changes []Change) ([]byte, error) {
 			content = []byte(ch.Text)
 			continue
 		}
-		m := position.NewMapper(content)
-		start := m.Offset(ch.Range.Start)
-		end := m.Offset(ch.Range.End)
+		// Two conversions: scanning to the lines costs less than
+		// indexing every line of a large document.
+		start := position.Offset(content, ch.Range.Start)
+		end := position.Offset(content, ch.Range.End)
 		if end < start {
 			return nil, fmt.Errorf("change %d: range end %v before start %v", i, ch.Range.End, ch.Range.Start)
 		}
