@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,8 @@ type lspProc struct {
 	diags chan published
 	resp  chan rawlsp.Msg
 	done  chan struct{}
+	// closer ends an in-process server's connection (cmd is nil then).
+	closer io.Closer
 }
 
 type published struct {
@@ -181,6 +184,10 @@ func (p *lspProc) rssMB() float64 {
 func (p *lspProc) stop() {
 	p.call(99999, "shutdown", nil, 5*time.Second)
 	p.conn.Notify("exit", nil)
+	if p.cmd == nil {
+		p.closer.Close()
+		return
+	}
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()
 	select {

@@ -25,11 +25,16 @@ func main() {
 	example := flag.String("example", "examples/corp-proxy", "the example workspace")
 	gopls := flag.String("gopls", "", "a gopls binary to measure beside it (default: gopls on PATH, if any)")
 	n := flag.Int("n", 200, "keystrokes in each typing run")
+	profileDir := flag.String("profile", "", "profile the keystroke path in process instead: write CPU and allocation profiles to this directory")
 	flag.Parse()
 	tmp, err := os.MkdirTemp("", "goproxy-doctor-bench")
 	check(err)
 	defer os.RemoveAll(tmp)
 	env := benchEnv(tmp)
+	if *profileDir != "" {
+		profile(*profileDir, env, tmp, *n)
+		return
+	}
 
 	fmt.Println("Go Proxy Doctor benchmarks (SPEC §10). ratio = measured / budget (≤ 1 meets it).")
 	fmt.Println()

@@ -803,33 +803,43 @@ func trailingCommas(d *Doc, v *sources.Value) (with, without int) {
 }
 
 // PathTo returns the path from root to target (compared by identity).
+// Spans nest, so only the one member or element whose value's span holds
+// target is descended into: the walk costs the members of target's
+// ancestors, not the document, and allocates only the path it returns.
 func PathTo(root *sources.Value, target *sources.Member) (Path, bool) {
-	var walk func(v *sources.Value, p Path) (Path, bool)
-	walk = func(v *sources.Value, p Path) (Path, bool) {
+	at := target.KeySpan
+	holds := func(v *sources.Value) bool { return v.Span.Start <= at.Start && at.End <= v.Span.End }
+	var p Path
+	for v := root; ; {
+		var next *sources.Value
 		switch v.Kind {
 		case sources.Object:
 			for i, m := range v.Members {
-				q := append(append(Path{}, p...), Step{Key: m.Key, Index: -1})
 				if m == target {
 					if memberIndex(v, m.Key) != i {
 						return nil, false // an earlier duplicate: not reachable by key
 					}
-					return q, true
+					return append(p, Step{Key: m.Key, Index: -1}), true
 				}
-				if r, ok := walk(m.Value, q); ok {
-					return r, true
+				if next == nil && holds(m.Value) {
+					p = append(p, Step{Key: m.Key, Index: -1})
+					next = m.Value
 				}
 			}
 		case sources.Array:
 			for i, e := range v.Elems {
-				if r, ok := walk(e, append(append(Path{}, p...), Step{Index: i})); ok {
-					return r, true
+				if holds(e) {
+					p = append(p, Step{Index: i})
+					next = e
+					break
 				}
 			}
 		}
-		return nil, false
+		if next == nil {
+			return nil, false
+		}
+		v = next
 	}
-	return walk(root, nil)
 }
 
 // Find returns the member at path, or nil.

@@ -21,3 +21,42 @@ func BenchmarkKeystroke(b *testing.B) {
 		h.awaitDiagnostics(mark, settingsPath, "the edit", version(v))
 	}
 }
+
+// BenchmarkKeystrokeRealistic is BenchmarkKeystroke on the realistic
+// 5,000-line settings.json of make bench (nested objects, arrays, escapes,
+// comments on most lines).
+func BenchmarkKeystrokeRealistic(b *testing.B) {
+	h := start(b)
+	mark := h.mark()
+	h.open(settingsPath, 1, benchdata.Realistic(5000))
+	h.awaitDiagnostics(mark, settingsPath, "version 1", version(1))
+	line, col := benchdata.RealisticGOPROXYLine, benchdata.RealisticGOPROXYColumn
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		v := i + 2
+		mark := h.mark()
+		h.change(settingsPath, v, edit(line, col, line, col+1, string(rune('a'+v%26))))
+		h.awaitDiagnostics(mark, settingsPath, "the edit", version(v))
+	}
+}
+
+// BenchmarkKeystrokeGoModBesideRealistic types in go.mod of a folder whose
+// open settings.json is the realistic 5,000-line one.
+func BenchmarkKeystrokeGoModBesideRealistic(b *testing.B) {
+	h := start(b, withFiles(map[string]string{"go.mod": benchdata.GoMod}))
+	mark := h.mark()
+	h.open(settingsPath, 1, benchdata.Realistic(5000))
+	h.awaitDiagnostics(mark, settingsPath, "version 1", version(1))
+	mark = h.mark()
+	h.open("go.mod", 1, benchdata.GoMod)
+	h.awaitDiagnostics(mark, "go.mod", "version 1", version(1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		v := i + 2
+		mark := h.mark()
+		h.change("go.mod", v, edit(0, 30, 0, 31, string(rune('a'+v%26))))
+		h.awaitDiagnostics(mark, "go.mod", "the edit", version(v))
+	}
+}

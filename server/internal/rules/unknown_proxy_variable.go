@@ -85,7 +85,7 @@ func proxyMisspellingIn(name string, caseless, suffixes bool) string {
 	if goenv.LooksLikeGoVar(name) {
 		return "" // unknown-go-variable's
 	}
-	key := strings.NewReplacer("_", "", "-", "", ".", "").Replace(up)
+	key := nameSeparators.Replace(up)
 	for _, t := range proxyTargets {
 		rest, ok := strings.CutPrefix(key, t.prefix)
 		if !ok {
@@ -106,3 +106,8 @@ func proxyMisspellingIn(name string, caseless, suffixes bool) string {
 	}
 	return ""
 }
+
+// nameSeparators drops the separators people put inside variable names
+// (built once: building a Replacer costs more than using it, and this runs
+// for every environment variable on every diagnosis).
+var nameSeparators = strings.NewReplacer("_", "", "-", "", ".", "")
