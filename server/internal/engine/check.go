@@ -23,3 +23,9 @@ func Resolve(s *sources.Snapshot) []*resolve.Consumer { return resolve.Resolve(s
 func Diagnose(s *sources.Snapshot, consumers []*resolve.Consumer) []rules.Finding {
 	return rules.Run(&rules.Input{Snap: s, Consumers: consumers})
 }
+
+// DiagnoseWithoutFixes is Diagnose without building the findings' fixes
+// (rules.Input.NoFixes): the same findings, at a fraction of the cost.
+func DiagnoseWithoutFixes(s *sources.Snapshot, consumers []*resolve.Consumer) []rules.Finding {
+	return rules.Run(&rules.Input{Snap: s, Consumers: consumers, NoFixes: true})
+}

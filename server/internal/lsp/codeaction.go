@@ -73,7 +73,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	for _, f := range v.folders {
 		// Fresh for the document as the client has it, even when its last
 		// edit has not been diagnosed yet.
-		r := s.freshResult(f, v)
+		r := s.freshResult(f, v).withFixes()
 		// A Verify run's findings carry fixes too (the ranked GOPROXY).
 		for _, fd := range append(r.diagnostics(), s.diag.verifyDiagnostics(r)...) {
 			if fd.path != path {

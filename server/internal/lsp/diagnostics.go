@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/writepolicy"
@@ -77,10 +78,14 @@ type folderResult struct {
 	modified uint64 // the modification count it is up to date with
 	folder   folder
 	snap     *sources.Snapshot
-	files    *fileSet // what the snapshot read, with contents
-	mods     []string // the folder's go.mod files
-	findings []rules.Finding
-	policy   *writepolicy.Policy // where code actions may write
+	files    *fileSet        // what the snapshot read, with contents
+	mods     []string        // the folder's go.mod files
+	findings []rules.Finding // without their fixes: see withFixes
+	// fixed computes findings with their fixes, once, for code actions:
+	// building fixes is most of a diagnosis, and a keystroke only
+	// publishes. nil when findings already carry their fixes.
+	fixed  func() []rules.Finding
+	policy *writepolicy.Policy // where code actions may write
 	// offers are fixes a Verify run offers without a diagnostic (the
 	// ranked GOPROXY), placed like findings; only verified results hold them.
 	offers []rules.Finding
@@ -331,8 +336,24 @@ func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderRe
 		ModFiles: mods,
 	}, files.read)
 	consumers := engine.Resolve(snap)
-	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods, findings: engine.Diagnose(snap, consumers),
+	return &folderResult{modified: v.modified, folder: f, snap: snap, files: files, mods: mods,
+		findings: engine.DiagnoseWithoutFixes(snap, consumers), fixed: fixedFindings(snap, consumers),
 		policy: writepolicy.New(snap, consumers)}
+}
+
+// fixedFindings diagnoses again with fixes, on first use.
+func fixedFindings(snap *sources.Snapshot, consumers []*resolve.Consumer) func() []rules.Finding {
+	return sync.OnceValue(func() []rules.Finding { return engine.Diagnose(snap, consumers) })
+}
+
+// withFixes is r with the fixes of its findings (code actions read them).
+func (r *folderResult) withFixes() *folderResult {
+	if r.fixed == nil {
+		return r
+	}
+	c := *r
+	c.findings, c.fixed = r.fixed(), nil
+	return &c
 }
 
 // startOracle confirms every folder's model with go env in the background.
@@ -371,7 +392,7 @@ func (d *diagnoser) startOracle(results map[string]*folderResult) {
 			}
 			d.s.log.Info("go env corrected the model", "folder", r.folder.path, "values", len(dis))
 			c := *r
-			c.findings = engine.Diagnose(r.snap, consumers)
+			c.findings, c.fixed = engine.DiagnoseWithoutFixes(r.snap, consumers), fixedFindings(r.snap, consumers)
 			c.policy = writepolicy.New(r.snap, consumers)
 			out = append(out, &c)
 		}

@@ -288,7 +288,7 @@ func (s *server) WorkDoneProgressCancel(ctx context.Context, params *protocol.Wo
 // placed in: publish drops those whose file has changed since.
 func (d *diagnoser) setVerified(r *folderResult, findings, offers []rules.Finding) {
 	vr := *r
-	vr.findings, vr.offers = findings, offers
+	vr.findings, vr.offers, vr.fixed = findings, offers, nil
 	d.resMu.Lock()
 	d.verified[r.folder.path] = &vr
 	d.resMu.Unlock()

@@ -48,6 +48,7 @@ var (
 	errNotEditable = errors.New("the value is not written in a file the doctor edits")
 	errCredential  = errors.New("the fix would copy a credential into a file of the workspace")
 	errReplaying   = errors.New("no fixes are built while a fix is replayed")
+	errNoFixes     = errors.New("no fixes were asked for")
 	errHugeValue   = errors.New("a value is too long to replay fixes for")
 )
 
@@ -55,6 +56,8 @@ func (in *Input) fixer() *fixer {
 	switch {
 	case in.replaying:
 		return &fixer{in: in, err: errReplaying}
+	case in.NoFixes:
+		return &fixer{in: in, err: errNoFixes}
 	case in.hugeValue():
 		return &fixer{in: in, err: errHugeValue}
 	}

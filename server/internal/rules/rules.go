@@ -92,6 +92,11 @@ type Finding struct {
 type Input struct {
 	Snap      *sources.Snapshot
 	Consumers []*resolve.Consumer
+	// NoFixes asks for the findings alone: no fix is built, replayed or
+	// ranked. The findings are those of a full run without their Fixes;
+	// building fixes is most of a run's cost, and a diagnosis that is only
+	// published (the language server on a keystroke) does not need them.
+	NoFixes bool
 
 	fixes     fixCache // what building fixes reuses across findings
 	replaying bool     // a fix is being checked: findings only, no fixes
@@ -156,6 +161,9 @@ func Run(in *Input) []Finding {
 			for i := range f.Related {
 				f.Related[i].Message = clip.Message(redact.RedactKnown(f.Related[i].Message, secrets))
 			}
+			if in.NoFixes {
+				f.Fixes = nil // a rule that builds fixes without a fixer
+			}
 			for i := range f.Fixes {
 				f.Fixes[i].Title = clip.Message(f.Fixes[i].Title)
 			}
@@ -179,7 +187,7 @@ func Run(in *Input) []Finding {
 		}
 		return a.Code < b.Code
 	})
-	if !in.replaying {
+	if !in.replaying && !in.NoFixes {
 		for i := range out {
 			in.rank(&out[i])
 		}
