@@ -327,16 +327,13 @@ func warnSkipped(stderr io.Writer, files []sources.SkippedFile) {
 }
 
 func serve(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
-	// The live heap is a few MB, so the default GOGC collects every other
-	// keystroke and puts GC in the keystroke-to-diagnostics tail; a larger
-	// ratio keeps RSS around 12 MB (SPEC §10 budget: 40 MB). GOGC wins if set.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
-	// That ratio must not let the garbage of a huge message (a 50 MB
-	// didOpen is decoded two or three times over) grow the heap to five
-	// times its size: a soft limit far above the live heap (a few MB) makes
-	// the GC collect and return such garbage early. GOMEMLIMIT wins if set.
+	// The default GOGC: a keystroke allocates about a megabyte (the
+	// settings.json it reparses) over a live heap of a few MB, so the
+	// collector runs every few keystrokes, concurrently, and RSS stays
+	// under the SPEC §10 budgets. A soft limit far above that live heap
+	// makes the GC collect and return the garbage of a huge message (a
+	// 50 MB didOpen is decoded two or three times over) early rather than
+	// let the heap double past it. GOGC and GOMEMLIMIT win if set.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(serveMemoryLimit)
 	}
