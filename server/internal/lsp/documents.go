@@ -88,9 +88,10 @@ func applyChanges(content []byte, changes []protocol.TextDocumentContentChangeEv
 		case *protocol.TextDocumentContentChangeWholeDocument:
 			content = []byte(ch.Text)
 		case *protocol.TextDocumentContentChangePartial:
-			m := position.NewMapper(content)
-			start := m.Offset(lspPosition(ch.Range.Start))
-			end := m.Offset(lspPosition(ch.Range.End))
+			// Two conversions: scanning to the lines costs less than
+			// indexing every line of a large document.
+			start := position.Offset(content, lspPosition(ch.Range.Start))
+			end := position.Offset(content, lspPosition(ch.Range.End))
 			if end < start {
 				return nil, fmt.Errorf("change %d: range end %v before start %v", i, ch.Range.End, ch.Range.Start)
 			}

@@ -230,3 +230,25 @@ func utf16Units(r rune) int {
 	}
 	return 1
 }
+
+// Offset is NewMapper(content).Offset(p) without indexing the whole
+// content: only the lines up to p's are scanned, and nothing is kept. It is
+// for a single conversion (an incoming edit of a large document).
+func Offset(content []byte, p Position) int {
+	if p.Line < 0 {
+		return 0
+	}
+	start := 0
+	for range p.Line {
+		i := bytes.IndexByte(content[start:], '\n')
+		if i < 0 {
+			return len(content) // a line past the end
+		}
+		start += i + 1
+	}
+	end := len(content)
+	if i := bytes.IndexByte(content[start:], '\n'); i >= 0 {
+		end = start + i + 1
+	}
+	return start + NewMapper(content[start:end]).Offset(Position{Character: p.Character})
+}
