@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
 )
 
 // realisticSettings is a settings.json of exactly n lines (n ≥ 40) in the
@@ -89,6 +91,19 @@ func TestRealisticSettingsParses(t *testing.T) {
 // document of the keystroke budget (SPEC §10).
 func BenchmarkParseJSONC5000(b *testing.B) {
 	content := []byte(realisticSettings(5000))
+	b.SetBytes(int64(len(content)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseJSONC(content); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseJSONCBench parses the realistic settings.json of make bench
+// (365 KB, 5,000 lines).
+func BenchmarkParseJSONCBench(b *testing.B) {
+	content := []byte(benchdata.Realistic(5000))
 	b.SetBytes(int64(len(content)))
 	b.ReportAllocs()
 	for b.Loop() {
