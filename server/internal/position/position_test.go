@@ -195,6 +195,9 @@ func FuzzMapper(f *testing.F) {
 		if o < 0 || o > len(content) || !bounds[o] || crlfMiddle(content, o) {
 			t.Fatalf("Offset(%d, %d) = %d", line, char, o)
 		}
+		if single := Offset(content, Position{Line: line, Character: char}); single != o {
+			t.Fatalf("Offset(content, %d, %d) = %d, the Mapper says %d", line, char, single, o)
+		}
 		switch {
 		case line < 0:
 			if o != 0 {
