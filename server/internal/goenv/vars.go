@@ -1,6 +1,7 @@
 package goenv
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -81,7 +82,11 @@ func Suggest(name string) string {
 		limit = 1
 	}
 	for _, v := range goCommandVars {
-		if d := EditDistance(up, v); d <= limit && (best == "" || d < bestDist) {
+		// The distance is at least the difference in length.
+		if abs(len(up)-len(v)) > limit {
+			continue
+		}
+		if d := editDistanceWithin(up, v, limit); d <= limit && (best == "" || d < bestDist) {
 			best, bestDist = v, d
 		}
 	}
@@ -99,10 +104,22 @@ func Suggest(name string) string {
 
 // EditDistance is the optimal string alignment distance (Levenshtein with
 // adjacent transpositions).
-func EditDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+func EditDistance(a, b string) int { return editDistanceWithin(a, b, -1) }
+
+// editDistanceWithin is EditDistance, except that once the distance is
+// known to exceed limit (≥ 0) it returns a value over limit without
+// finishing: a row's minimum never decreases from one row to the next.
+func editDistanceWithin(a, b string, limit int) int {
+	// Three rows; for the short names compared here, on the stack.
+	var buf [3 * 40]int
+	var rows []int
+	if 3*(len(b)+1) <= len(buf) {
+		rows = buf[:3*(len(b)+1)]
+	} else {
+		rows = make([]int, 3*(len(b)+1))
+	}
+	n := len(b) + 1
+	prev2, prev, cur := rows[:n:n], rows[n:2*n:2*n], rows[2*n:]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -118,9 +135,19 @@ func EditDistance(a, b string) int {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
+		if limit >= 0 && slices.Min(cur) > limit {
+			return limit + 1
+		}
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func commonPrefix(a, b string) int {
@@ -168,7 +195,10 @@ func SuggestInEnv(name string) string {
 		if len(v) >= 8 {
 			limit = 2
 		}
-		if d := EditDistance(name, v); d <= limit && (best == "" || d < bestDist) {
+		if abs(len(name)-len(v)) > limit {
+			continue // the distance is at least the difference in length
+		}
+		if d := editDistanceWithin(name, v, limit); d <= limit && (best == "" || d < bestDist) {
 			best, bestDist = v, d
 		}
 	}
