@@ -337,6 +337,9 @@ func keystrokes(s servers, w workspace, label string, n int) {
 		}
 	}
 	var st50, stB, mod50, modB stats
+	if g != nil {
+		fmt.Println("  (gopls publishes nothing for settings.json: its figures are beside the go.mod rows)")
+	}
 	st50, sv = typing(p, w.settings, sv, n, w.line, w.col, 50*time.Millisecond, timeout)
 	row("settings.json, every 50 ms", st50, nil)
 	stB, sv = typing(p, w.settings, sv, n, w.line, w.col, 0, timeout)
