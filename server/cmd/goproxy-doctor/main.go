@@ -177,15 +177,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 	fs := newFlagSet("check")
 	var ff folderFlags
 	ff.register(fs)
-	format := fs.String("format", "text", "output `FORMAT`: text, json or sarif")
+	format := fs.String("format", "text", "output `FORMAT`: text, json, sarif (SARIF 2.1.0 for code scanning) or github (GitHub Actions annotations)")
+	failOn := fs.String("fail-on", "error", "exit 1 when a finding at `LEVEL` or above remains: error, warning or never (information never fails)")
 	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again")
 	fixScope := fs.String("fix-scope", "workspace", "`SCOPE` of the files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all")
 	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" {
-		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
+	if *format != "text" && *format != "json" && *format != "sarif" && *format != "github" {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json, sarif or github)\n", *format)
+		return exitUsage
+	}
+	threshold, ok := failThreshold(*failOn)
+	if !ok {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --fail-on %q (want error, warning or never)\n", *failOn)
 		return exitUsage
 	}
 	scope, scopeErr := writepolicy.ParseScope(*fixScope)
@@ -220,6 +226,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		err = report.WriteJSON(stdout, c)
 	case "sarif":
 		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
+	case "github":
+		report.CheckGitHub(stdout, annotationRoot(dir, environ), c)
 	default:
 		report.CheckText(stdout, dir, c)
 	}
@@ -228,11 +236,43 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		return exitUsage
 	}
 	for _, f := range findings {
-		if f.Severity == rules.Error {
+		if f.Severity <= threshold {
 			return exitFinding
 		}
 	}
 	return exitOK
+}
+
+// failThreshold is the least severe finding --fail-on LEVEL fails on (0:
+// none does).
+func failThreshold(level string) (rules.Severity, bool) {
+	switch level {
+	case "error":
+		return rules.Error, true
+	case "warning":
+		return rules.Warning, true
+	case "never":
+		return 0, true
+	}
+	return 0, false
+}
+
+// annotationRoot is what GitHub annotation paths are relative to: the
+// checkout ($GITHUB_WORKSPACE) when the folder is inside it, so that a
+// folder in a subdirectory still annotates the right files, else the folder.
+func annotationRoot(dir string, environ []string) string {
+	ws := engine.EnvMap(environ)["GITHUB_WORKSPACE"]
+	if ws == "" {
+		return dir
+	}
+	ws, err := filepath.Abs(ws)
+	if err != nil {
+		return dir
+	}
+	if r := report.Rel(ws, dir); r != dir || ws == dir {
+		return ws
+	}
+	return dir
 }
 
 // trustUsage is the help of --trust-workspace.

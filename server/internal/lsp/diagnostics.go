@@ -522,6 +522,7 @@ func (fd fileDiagnostic) toProtocol(v view) protocol.Diagnostic {
 		diag.RelatedInformation = append(diag.RelatedInformation, rel)
 	}
 	setConsumers(&diag, fd.consumers)
+	diag.CodeDescription = codeDescription(fd.finding.Code)
 	return diag
 }
 

@@ -26,6 +26,9 @@ type Diagnostic struct {
 	// Fixes lists the fixes the language server offers for it (check --fix
 	// applies the preferred ones).
 	Fixes []FixInfo `json:"fixes,omitempty"`
+
+	// anchor is the redacted text the finding points at, for Fingerprints.
+	anchor string
 }
 
 // FixInfo names one fix of a diagnostic.
@@ -78,6 +81,7 @@ func CheckJSON(snap *sources.Snapshot, findings []rules.Finding) Check {
 		d := Diagnostic{
 			File: f.File, Range: ms.Range(f.File, f.Span), Severity: f.Severity.String(), Code: f.Code,
 			Message: redact.RedactText(f.Message), Consumers: f.Consumers,
+			anchor: anchorText(snap.Content(f.File), f.Span),
 		}
 		if d.Consumers == nil {
 			d.Consumers = []string{}
