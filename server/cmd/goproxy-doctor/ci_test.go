@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,37 @@ func TestCheckFormatGitHub(t *testing.T) {
 	stdout, _, _ = runCLI(t, append(env, "GITHUB_WORKSPACE="+t.TempDir()), append([]string{"check", "--format", "github"}, args...)...)
 	if !strings.Contains(stdout, "file=.vscode/settings.json,") {
 		t.Errorf("with an unrelated GITHUB_WORKSPACE the annotations lost the folder's paths:\n%s", stdout)
+	}
+}
+
+// --format codequality writes a GitLab Code Quality report with paths
+// relative to $CI_PROJECT_DIR.
+func TestCheckFormatCodeQuality(t *testing.T) {
+	env, args := warningOnlyFolder(t)
+	folder := args[1]
+	env = append(env, "CI_PROJECT_DIR="+filepath.Dir(folder))
+	stdout, stderr, code := runCLI(t, env, append([]string{"check", "--format", "codequality", "--fail-on", "warning"}, args...)...)
+	if code != exitFinding {
+		t.Fatalf("exit %d; want 1 (--fail-on warning): %s", code, stderr)
+	}
+	var issues []struct {
+		CheckName string `json:"check_name"`
+		Severity  string
+		Location  struct {
+			Path  string
+			Lines struct{ Begin int }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &issues); err != nil {
+		t.Fatalf("%v:\n%s", err, stdout)
+	}
+	if len(issues) != 3 {
+		t.Fatalf("want 3 issues:\n%s", stdout)
+	}
+	want := filepath.Base(folder) + "/.vscode/settings.json"
+	for _, is := range issues {
+		if is.Location.Path != want || is.Location.Lines.Begin != 3 || is.Severity != "major" {
+			t.Errorf("issue %+v; want %s:3, major", is, want)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -177,7 +178,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 	fs := newFlagSet("check")
 	var ff folderFlags
 	ff.register(fs)
-	format := fs.String("format", "text", "output `FORMAT`: text, json, sarif (SARIF 2.1.0 for code scanning) or github (GitHub Actions annotations)")
+	format := fs.String("format", "text", "output `FORMAT`: text, json, sarif (SARIF 2.1.0 for code scanning), github (GitHub Actions annotations) or codequality (a GitLab Code Quality report)")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding at `LEVEL` or above remains: error, warning or never (information never fails)")
 	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again")
 	fixScope := fs.String("fix-scope", "workspace", "`SCOPE` of the files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all")
@@ -185,8 +186,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" && *format != "github" {
-		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json, sarif or github)\n", *format)
+	if !slices.Contains([]string{"text", "json", "sarif", "github", "codequality"}, *format) {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json, sarif, github or codequality)\n", *format)
 		return exitUsage
 	}
 	threshold, ok := failThreshold(*failOn)
@@ -227,7 +228,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 	case "sarif":
 		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
 	case "github":
-		report.CheckGitHub(stdout, annotationRoot(dir, environ), c)
+		report.CheckGitHub(stdout, checkoutRoot(dir, environ, "GITHUB_WORKSPACE"), c)
+	case "codequality":
+		err = report.WriteJSON(stdout, report.CheckCodeQuality(checkoutRoot(dir, environ, "CI_PROJECT_DIR"), dir, c))
 	default:
 		report.CheckText(stdout, dir, c)
 	}
@@ -257,11 +260,12 @@ func failThreshold(level string) (rules.Severity, bool) {
 	return 0, false
 }
 
-// annotationRoot is what GitHub annotation paths are relative to: the
-// checkout ($GITHUB_WORKSPACE) when the folder is inside it, so that a
-// folder in a subdirectory still annotates the right files, else the folder.
-func annotationRoot(dir string, environ []string) string {
-	ws := engine.EnvMap(environ)["GITHUB_WORKSPACE"]
+// checkoutRoot is what CI report paths are relative to: the checkout the
+// CI names in variable ($GITHUB_WORKSPACE, $CI_PROJECT_DIR) when the folder
+// is inside it, so that a folder in a subdirectory still points at the
+// right files, else the folder.
+func checkoutRoot(dir string, environ []string, variable string) string {
+	ws := engine.EnvMap(environ)[variable]
 	if ws == "" {
 		return dir
 	}

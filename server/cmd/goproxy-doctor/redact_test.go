@@ -50,7 +50,7 @@ func TestNoCredentialInCLIOutput(t *testing.T) {
 	outputs := map[string]string{}
 	for _, trust := range [][]string{nil, {"--trust-workspace"}} {
 		for _, cmd := range [][]string{
-			{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"}, {"check", "--format", "github"},
+			{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"}, {"check", "--format", "github"}, {"check", "--format", "codequality"},
 			{"env"}, {"env", "--json"},
 			{"verify", "--json", "--timeout", "20s"}, {"verify", "--timeout", "20s"},
 		} {
