@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -47,6 +49,11 @@ type RelatedInfo struct {
 // Check is `check --format json`.
 type Check struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
+
+	// moduleLine is the module directive of the folder's go.mod, where CI
+	// formats that need a place put findings without a file (as the
+	// language server does); File is "" when there is none.
+	moduleLine RelatedInfo
 }
 
 // Mappers caches a position mapper per file of a snapshot.
@@ -77,6 +84,12 @@ func (ms *Mappers) Range(file string, span sources.Span) position.Range {
 func CheckJSON(snap *sources.Snapshot, findings []rules.Finding) Check {
 	ms := NewMappers(snap)
 	out := Check{Diagnostics: []Diagnostic{}}
+	if gm := snap.GoMod; gm != nil {
+		if f, err := modfile.ParseLax(gm.Path, gm.Content, nil); err == nil && f.Module != nil && f.Module.Syntax != nil {
+			span := sources.Span{Start: f.Module.Syntax.Start.Byte, End: f.Module.Syntax.End.Byte}
+			out.moduleLine = RelatedInfo{File: gm.Path, Range: ms.Range(gm.Path, span)}
+		}
+	}
 	for _, f := range findings {
 		d := Diagnostic{
 			File: f.File, Range: ms.Range(f.File, f.Span), Severity: f.Severity.String(), Code: f.Code,

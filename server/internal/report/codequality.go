@@ -42,9 +42,15 @@ func CheckCodeQuality(root, folder string, c Check) []CodeQualityIssue {
 	if folderPath == folder {
 		folderPath = "."
 	}
+	// Without a file of its own, an issue goes on the go.mod module line (as
+	// in the editor), else on the folder.
+	home := CodeQualityLocation{Path: folderPath, Lines: CodeQualityLines{Begin: 1}}
+	if ml := c.moduleLine; ml.File != "" && Rel(root, ml.File) != ml.File {
+		home = CodeQualityLocation{Path: filepath.ToSlash(Rel(root, ml.File)), Lines: CodeQualityLines{Begin: ml.Range.Start.Line + 1}}
+	}
 	for i, d := range c.Diagnostics {
 		desc := clip.Message(redact.RedactText(d.Message))
-		loc := CodeQualityLocation{Path: folderPath, Lines: CodeQualityLines{Begin: 1}}
+		loc := home
 		switch rel := Rel(root, d.File); {
 		case d.File == "":
 			desc = "environment: " + desc

@@ -13,7 +13,7 @@ import (
 // A GitLab Code Quality report: one issue per finding with the code as
 // check_name, GitLab's severities, the SARIF fingerprint, a path relative to
 // the checkout and a 1-based line; findings without a file or outside the
-// checkout sit on the folder and say where they are.
+// checkout sit on the go.mod module line and say where they are.
 func TestCodeQualityReport(t *testing.T) {
 	c := checkOf(t, ciFiles(ciSettings))
 	root := filepath.Dir(ciFolder) // the folder is a subdirectory of the checkout
@@ -33,11 +33,11 @@ func TestCodeQualityReport(t *testing.T) {
 		seen[is.Fingerprint] = true
 		switch {
 		case d.File == "":
-			if is.Location.Path != sub || is.Location.Lines.Begin != 1 || !strings.HasPrefix(is.Description, "environment: ") {
-				t.Errorf("issue %d without a file: %+v", i, is)
+			if is.Location.Path != sub+"/go.mod" || is.Location.Lines.Begin != 1 || !strings.HasPrefix(is.Description, "environment: ") {
+				t.Errorf("issue %d without a file: %+v; want it on the go.mod module line", i, is)
 			}
 		case !strings.HasPrefix(d.File, ciFolder):
-			if is.Location.Path != sub || !strings.HasPrefix(is.Description, d.File+": ") {
+			if is.Location.Path != sub+"/go.mod" || !strings.HasPrefix(is.Description, d.File+": ") {
 				t.Errorf("issue %d outside the checkout: %+v", i, is)
 			}
 		default:
@@ -63,6 +63,15 @@ func TestCodeQualityReport(t *testing.T) {
 			if _, ok := is[k]; !ok {
 				t.Errorf("issue lacks %q: %v", k, is)
 			}
+		}
+	}
+	// Without a go.mod they sit on the folder.
+	noMod := ciFiles(ciSettings)
+	delete(noMod, filepath.Join(ciFolder, "go.mod"))
+	c = checkOf(t, noMod)
+	for i, is := range report.CheckCodeQuality(root, ciFolder, c) {
+		if c.Diagnostics[i].File == "" && (is.Location.Path != sub || is.Location.Lines.Begin != 1) {
+			t.Errorf("without a go.mod, issue %+v is not on the folder", is)
 		}
 	}
 	// Nothing found is an empty list, never null.

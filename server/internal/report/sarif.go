@@ -1,7 +1,9 @@
 package report
 
 import (
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/ruledoc"
@@ -118,8 +120,16 @@ func CheckSARIF(folder, version string, c Check) SARIF {
 			RuleID: d.Code, RuleIndex: ri, Level: sarifLevel(d.Severity), Message: sarifMessage{Text: d.Message},
 			PartialFingerprints: map[string]string{sarifFingerprintKey: fingerprints[i]},
 		}
-		if d.File != "" {
+		switch {
+		case d.File != "":
 			r.Locations = []sarifLocation{{PhysicalLocation: sarifPhysicalFor(folder, d.File, d.Range)}}
+		case c.moduleLine.File != "":
+			// Code scanning needs a location: a finding about the
+			// environment goes on the go.mod module line, as in the editor.
+			r.Locations = []sarifLocation{{
+				PhysicalLocation: sarifPhysicalFor(folder, c.moduleLine.File, c.moduleLine.Range),
+				Message:          &sarifMessage{Text: "set in the environment, not in a file"},
+			}}
 		}
 		for j, rel := range d.Related {
 			id := j
@@ -170,7 +180,7 @@ func sarifRuleFor(code string) sarifRule {
 }
 
 func sarifPhysicalFor(folder, file string, rng position.Range) *sarifPhysical {
-	art := sarifArtifact{URI: filepath.ToSlash(file)}
+	art := sarifArtifact{URI: fileURI(file)}
 	if rel := Rel(folder, file); rel != file {
 		art = sarifArtifact{URI: filepath.ToSlash(rel), URIBaseID: "%SRCROOT%"}
 	}
@@ -191,4 +201,14 @@ func sarifLevel(severity string) string {
 		return "warning"
 	}
 	return "note"
+}
+
+// fileURI is an absolute path as a file: URI (SARIF artifact locations are
+// URIs; a Windows path would otherwise read as a scheme).
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }

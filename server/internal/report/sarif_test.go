@@ -313,7 +313,7 @@ func TestSARIFCheckerCatchesViolations(t *testing.T) {
 
 // Rules carry their catalogue metadata and link to their page; results
 // carry related locations and unique fingerprints; a finding without a file
-// has no location.
+// sits on the go.mod module line, one outside the folder has a file URI.
 func TestSARIFRulesAndResults(t *testing.T) {
 	c := checkOf(t, ciFiles(ciSettings))
 	log := report.CheckSARIF(ciFolder, "1.2.3", c)
@@ -378,8 +378,12 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
 			t.Errorf("result %d: ruleIndex %d is not %s", i, res.RuleIndex, res.RuleID)
 		}
-		if (d.File == "") != (len(res.Locations) == 0) {
-			t.Errorf("result %d (%s, file %q): %d locations", i, d.Code, d.File, len(res.Locations))
+		if len(res.Locations) != 1 {
+			t.Errorf("result %d (%s, file %q): %d locations; code scanning needs one", i, d.Code, d.File, len(res.Locations))
+		} else if loc := string(res.Locations[0]); d.File == "" && (!strings.Contains(loc, `"uri":"go.mod"`) || !strings.Contains(loc, `"startLine":1,`)) {
+			t.Errorf("result %d without a file is not on the go.mod module line: %s", i, loc)
+		} else if d.File != "" && !strings.HasPrefix(d.File, ciFolder) && !strings.Contains(loc, `"uri":"file:///home/dev/.config/Code/User/settings.json"`) {
+			t.Errorf("result %d outside the folder: %s; want a file URI", i, loc)
 		}
 		if len(res.RelatedLocations) != len(d.Related) {
 			t.Errorf("result %d: %d related locations for %d related", i, len(res.RelatedLocations), len(d.Related))
