@@ -50,7 +50,8 @@ An unknown flag, or a flag of another command, is a usage error.
 ` + folderAbout + `
 
 ` + trustAbout + `
-Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
+Exit status: 0 no error-severity finding, 1 an error-severity finding (check --fail-on
+sets the level), 2 usage or internal failure.
 `)
 	return b.String()
 }()

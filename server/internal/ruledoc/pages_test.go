@@ -40,7 +40,7 @@ func TestEveryCodeHasItsPage(t *testing.T) {
 		pages = append(pages, code)
 	}
 	if codes := Codes(); !slices.Equal(pages, codes) {
-		t.Errorf("pages %q\ncodes %q", pages, codes)
+		t.Errorf("docs/rules/ has a page per code of the catalogue (server/internal/ruledoc/catalogue.go), no more:\npages %q\ncodes %q", pages, codes)
 	}
 	index, err := os.ReadFile(filepath.Join(pagesDir, "README.md"))
 	if err != nil {
