@@ -40,7 +40,9 @@ doctor=${GOPROXY_DOCTOR_BIN:-}
 if [ -z "$doctor" ]; then
 	command -v go >/dev/null 2>&1 || fail "no go command on PATH: run actions/setup-go before this action"
 	doctor=$tmp/goproxy-doctor-action/goproxy-doctor
-	version=$(git -C "$action_path" describe --tags --always --dirty 2>/dev/null || echo action)
+	# The ref the workflow named (uses: …@v1); a checkout's own description
+	# when run from a clone.
+	version=${GITHUB_ACTION_REF:-$(git -C "$action_path" describe --tags --always --dirty 2>/dev/null || echo action)}
 	# The project's GOFLAGS (-mod=vendor, build tags) and go.work are not
 	# the doctor's: build it with neither.
 	if ! (cd "$action_path" && env -u GOFLAGS GOWORK=off CGO_ENABLED=0 \

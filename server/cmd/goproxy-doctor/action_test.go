@@ -103,12 +103,18 @@ func TestActionScript(t *testing.T) {
 		t.Fatal("bash is needed to run the action's script")
 	}
 	// The first run builds the doctor from this repository, as the action
-	// does on a runner: the machine's caches, no network (GOPROXY=off).
+	// does on a runner: the machine's caches, no network (GOPROXY=off), and
+	// a project GOFLAGS the build must not inherit.
 	built := runAction(t, "", map[string]string{"folder": "errors"},
-		"GOCACHE="+goEnv(t, "GOCACHE"), "GOMODCACHE="+goEnv(t, "GOMODCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=vendor")
+		"GOCACHE="+goEnv(t, "GOCACHE"), "GOMODCACHE="+goEnv(t, "GOMODCACHE"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-mod=vendor",
+		"GITHUB_ACTION_REF=v1.2.3-test")
 	bin := filepath.Join(built.runnerTemp, "goproxy-doctor-action", "goproxy-doctor")
 	if _, err := os.Stat(bin); err != nil {
 		t.Fatalf("the script built no binary (exit %d): %v\n%s", built.code, err, built.stderr)
+	}
+	// The binary carries the ref the workflow named as its version.
+	if out, err := exec.Command(bin, "version").Output(); err != nil || string(out) != "goproxy-doctor v1.2.3-test\n" {
+		t.Errorf("version of the built binary: %q, %v", out, err)
 	}
 	if built.code != exitFinding {
 		t.Errorf("errors fixture, fail-on error: exit %d; want 1\n%s%s", built.code, built.stdout, built.stderr)
