@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/report"
 )
 
@@ -99,3 +101,54 @@ func TestGitHubNothingFound(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// unescapeWorkflow undoes the escaping of workflow command data and
+// properties (as the runner does).
+func unescapeWorkflow(s string) string {
+	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%").Replace(s)
+}
+
+// Whatever a file name, code or message holds, each finding is one command
+// line whose properties split cleanly and whose message reads back as the
+// redacted message.
+func FuzzGitHubAnnotation(f *testing.F) {
+	f.Add("/r/a.json", "env-shadowed", "plain")
+	f.Add("/r/x:y,z%0A.json", "a,b:c", "100%\r\n::error::x")
+	f.Add("/elsewhere/s.json", "code", "%25%0A::")
+	f.Fuzz(func(t *testing.T, file, code, message string) {
+		c := report.Check{Diagnostics: []report.Diagnostic{{
+			File: file, Severity: "warning", Code: code, Message: message,
+			Range: position.Range{End: position.Position{Line: 1, Character: 2}},
+		}}}
+		var out bytes.Buffer
+		report.CheckGitHub(&out, "/r", c)
+		line, ok := strings.CutSuffix(out.String(), "\n")
+		if !ok || strings.ContainsAny(line, "\r\n") {
+			t.Fatalf("not one line: %q", out.String())
+		}
+		rest, ok := strings.CutPrefix(line, "::warning ")
+		if !ok {
+			t.Fatalf("not a warning command: %q", line)
+		}
+		props, msg, ok := strings.Cut(rest, "::")
+		if !ok {
+			t.Fatalf("no message separator: %q", line)
+		}
+		title := ""
+		for _, p := range strings.Split(props, ",") {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok || strings.Contains(v, ":") {
+				t.Fatalf("property %q of %q does not parse", p, line)
+			}
+			if k == "title" {
+				title = unescapeWorkflow(v)
+			}
+		}
+		if title != code {
+			t.Errorf("title %q; want %q", title, code)
+		}
+		if got := unescapeWorkflow(msg); !strings.Contains(got, clip.Message(redact.RedactText(message))) {
+			t.Errorf("message reads back as %q; want it to hold %q", got, clip.Message(redact.RedactText(message)))
+		}
+	})
+}
