@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
@@ -84,11 +82,8 @@ func (ms *Mappers) Range(file string, span sources.Span) position.Range {
 func CheckJSON(snap *sources.Snapshot, findings []rules.Finding) Check {
 	ms := NewMappers(snap)
 	out := Check{Diagnostics: []Diagnostic{}}
-	if gm := snap.GoMod; gm != nil {
-		if f, err := modfile.ParseLax(gm.Path, gm.Content, nil); err == nil && f.Module != nil && f.Module.Syntax != nil {
-			span := sources.Span{Start: f.Module.Syntax.Start.Byte, End: f.Module.Syntax.End.Byte}
-			out.moduleLine = RelatedInfo{File: gm.Path, Range: ms.Range(gm.Path, span)}
-		}
+	if gm := snap.GoMod; gm != nil && gm.Err == nil && gm.ModuleSpan != (sources.Span{}) {
+		out.moduleLine = RelatedInfo{File: gm.Path, Range: ms.Range(gm.Path, gm.ModuleSpan)}
 	}
 	for _, f := range findings {
 		d := Diagnostic{
