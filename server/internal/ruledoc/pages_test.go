@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 )
 
 var pagesDir = filepath.Join(root, "docs", "rules")
@@ -145,6 +147,26 @@ func TestPagesNameNoDefaultHosts(t *testing.T) {
 			if strings.Contains(string(b), h) {
 				t.Errorf("%s names the default host %s", filepath.Base(file), h)
 			}
+		}
+	}
+}
+
+// Every code the server can emit — each registered rule and each of
+// Verify's codes — has a page, whatever the contract says.
+func TestEmittedCodesHavePages(t *testing.T) {
+	emitted := []string{
+		rules.CodeProxyUnreachable, rules.CodeProxyTLSError, rules.CodeProxyAuthRequired,
+		rules.CodeProxyTimeout, rules.CodeModuleNotFound, rules.CodeSumDBUnreachable,
+	}
+	for _, r := range rules.All() {
+		emitted = append(emitted, r.Code)
+	}
+	for _, code := range emitted {
+		if URL(code) == "" {
+			t.Errorf("%s is emitted but has no catalogue entry", code)
+		}
+		if _, err := os.Stat(filepath.Join(pagesDir, code+".md")); err != nil {
+			t.Errorf("%s is emitted but has no page: %v", code, err)
 		}
 	}
 }
