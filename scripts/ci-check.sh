@@ -23,9 +23,13 @@ trust=${INPUT_TRUST_WORKSPACE:-false}
 tmp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 
 # fail reports a problem of the action itself (not a finding) and exits 2.
+# The message may quote an input: escaped, it cannot start another command.
 fail() {
 	if [ -n "${GITHUB_ACTIONS:-}" ]; then
-		echo "::error title=goproxy-doctor::$1"
+		local msg=${1//%/%25}
+		msg=${msg//$'\r'/%0D}
+		msg=${msg//$'\n'/%0A}
+		echo "::error title=goproxy-doctor::$msg"
 	else
 		echo "goproxy-doctor action: $1" >&2
 	fi

@@ -185,11 +185,14 @@ func TestActionScript(t *testing.T) {
 	}
 
 	// Bad inputs are the action's errors, annotated, with exit 2.
-	for _, in := range []map[string]string{{"format": "xml"}, {"fail-on": "always"}, {"trust-workspace": "yes"}} {
+	for _, in := range []map[string]string{{"format": "xml"}, {"fail-on": "always"}, {"trust-workspace": "yes"}, {"format": "x\n::warning::100%"}} {
 		r := runAction(t, bin, in)
-		if r.code != exitUsage || !strings.HasPrefix(r.stdout, "::error title=goproxy-doctor::") {
-			t.Errorf("%v: exit %d, stdout %q; want 2 and an error annotation", in, r.code, r.stdout)
+		if r.code != exitUsage || !strings.HasPrefix(r.stdout, "::error title=goproxy-doctor::") || strings.Count(r.stdout, "\n") != 1 {
+			t.Errorf("%v: exit %d, stdout %q; want 2 and one error annotation", in, r.code, r.stdout)
 		}
+	}
+	if r := runAction(t, bin, map[string]string{"format": "x\n::warning::100%"}); !strings.Contains(r.stdout, "x%0A::warning::100%25") {
+		t.Errorf("an input in the error annotation is not escaped: %q", r.stdout)
 	}
 	r = runAction(t, bin, map[string]string{"folder": "no-such-folder"})
 	if r.code != exitUsage || !strings.Contains(r.stdout, "goproxy-doctor check failed (exit 2)") {
