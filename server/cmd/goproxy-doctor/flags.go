@@ -47,9 +47,15 @@ when that part alone is too wide; --wide prints values whole.
 ` + folderAbout + "\n\n" + trustAbout,
 	},
 	"check": {
-		synopsis: "[--format text|json|sarif] [--fix [--fix-scope workspace|user|all] [--dry-run]] [--folder DIR] [--settings FILE]... [--trust-workspace]",
+		synopsis: "[--format text|json|sarif|github|codequality] [--fail-on error|warning|never] [--fix [--fix-scope workspace|user|all] [--dry-run]] [--folder DIR] [--settings FILE]... [--trust-workspace]",
 		about: `Reports settings that diverge between consumers or are wrong, on the line that causes them.
 Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
+--fail-on warning also exits 1 on a warning; --fail-on never exits 0 whatever is found.
+
+--format github prints GitHub Actions workflow commands (one annotation per finding, paths
+relative to $GITHUB_WORKSPACE); --format sarif is SARIF 2.1.0 for code scanning;
+--format codequality is a GitLab Code Quality report (paths relative to $CI_PROJECT_DIR).
+Every code is explained in docs/rules/<code>.md, which the SARIF rules link to.
 
 check --fix edits only files inside the folder unless --fix-scope widens it: user adds
 VS Code's user settings and the go env -w file at its default location, all also a GOENV

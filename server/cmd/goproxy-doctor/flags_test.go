@@ -24,7 +24,7 @@ func helpFlags(help string) []string {
 // flags are still accepted.
 func TestSubcommandHelp(t *testing.T) {
 	envFlags := []string{"folder", "json", "settings", "trust-workspace", "wide"}
-	checkFlags := []string{"dry-run", "fix", "fix-scope", "folder", "format", "settings", "trust-workspace"}
+	checkFlags := []string{"dry-run", "fail-on", "fix", "fix-scope", "folder", "format", "settings", "trust-workspace"}
 	verifyFlags := []string{"candidates", "concurrency", "folder", "json", "module", "settings", "timeout", "trust-workspace"}
 	for _, tc := range []struct {
 		args  []string
@@ -35,7 +35,7 @@ func TestSubcommandHelp(t *testing.T) {
 		{[]string{"env", "-h"}, "Usage: goproxy-doctor env ", envFlags},
 		{[]string{"env", "--json", "--wide", "--folder", ".", "--settings", "s.json", "--settings", "t.json", "--trust-workspace", "--help"}, "Usage: goproxy-doctor env ", envFlags},
 		{[]string{"help", "env"}, "Usage: goproxy-doctor env ", envFlags},
-		{[]string{"check", "--help"}, "Usage: goproxy-doctor check [--format text|json|sarif]", checkFlags},
+		{[]string{"check", "--help"}, "Usage: goproxy-doctor check [--format text|json|sarif|github|codequality] [--fail-on error|warning|never]", checkFlags},
 		{[]string{"check", "-help"}, "Usage: goproxy-doctor check ", checkFlags},
 		{[]string{"check", "--format", "sarif", "--fix", "--fix-scope", "user", "--dry-run", "--folder", ".", "--settings", "s.json", "--trust-workspace", "--help"}, "Usage: goproxy-doctor check ", checkFlags},
 		{[]string{"help", "check"}, "Usage: goproxy-doctor check ", checkFlags},

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,8 @@ An unknown flag, or a flag of another command, is a usage error.
 ` + folderAbout + `
 
 ` + trustAbout + `
-Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage or internal failure.
+Exit status: 0 no error-severity finding, 1 an error-severity finding (check --fail-on
+sets the level), 2 usage or internal failure.
 `)
 	return b.String()
 }()
@@ -175,15 +177,21 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 	fs := newFlagSet("check")
 	var ff folderFlags
 	ff.register(fs)
-	format := fs.String("format", "text", "output `FORMAT`: text, json or sarif")
+	format := fs.String("format", "text", "output `FORMAT`: text, json, sarif (SARIF 2.1.0 for code scanning), github (GitHub Actions annotations) or codequality (a GitLab Code Quality report)")
+	failOn := fs.String("fail-on", "error", "exit 1 when a finding at `LEVEL` or above remains: error, warning or never (information never fails)")
 	fixFlag := fs.Bool("fix", false, "apply the preferred fixes to the files, then check again")
 	fixScope := fs.String("fix-scope", "workspace", "`SCOPE` of the files --fix may write: workspace, user (+ VS Code user settings and the GOENV file) or all")
 	dryRun := fs.Bool("dry-run", false, "with --fix: print the diff of every file it would write, write nothing")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *format != "text" && *format != "json" && *format != "sarif" {
-		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json or sarif)\n", *format)
+	if !slices.Contains([]string{"text", "json", "sarif", "github", "codequality"}, *format) {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --format %q (want text, json, sarif, github or codequality)\n", *format)
+		return exitUsage
+	}
+	threshold, ok := failThreshold(*failOn)
+	if !ok {
+		fmt.Fprintf(stderr, "goproxy-doctor check: unknown --fail-on %q (want error, warning or never)\n", *failOn)
 		return exitUsage
 	}
 	scope, scopeErr := findings.ParseScope(*fixScope)
@@ -218,6 +226,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		err = report.WriteJSON(stdout, c)
 	case "sarif":
 		err = report.WriteJSON(stdout, report.CheckSARIF(dir, version, c))
+	case "github":
+		report.CheckGitHub(stdout, checkoutRoot(dir, environ, "GITHUB_WORKSPACE"), c)
+	case "codequality":
+		err = report.WriteJSON(stdout, report.CheckCodeQuality(checkoutRoot(dir, environ, "CI_PROJECT_DIR"), dir, c))
 	default:
 		report.CheckText(stdout, dir, c)
 	}
@@ -226,11 +238,44 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, envi
 		return exitUsage
 	}
 	for _, f := range found {
-		if f.Severity == findings.Error {
+		if f.Severity <= threshold {
 			return exitFinding
 		}
 	}
 	return exitOK
+}
+
+// failThreshold is the least severe finding --fail-on LEVEL fails on (0:
+// none does).
+func failThreshold(level string) (findings.Severity, bool) {
+	switch level {
+	case "error":
+		return findings.Error, true
+	case "warning":
+		return findings.Warning, true
+	case "never":
+		return 0, true
+	}
+	return 0, false
+}
+
+// checkoutRoot is what CI report paths are relative to: the checkout the
+// CI names in variable ($GITHUB_WORKSPACE, $CI_PROJECT_DIR) when the folder
+// is inside it, so that a folder in a subdirectory still points at the
+// right files, else the folder.
+func checkoutRoot(dir string, environ []string, variable string) string {
+	ws := engine.EnvMap(environ)[variable]
+	if ws == "" {
+		return dir
+	}
+	ws, err := filepath.Abs(ws)
+	if err != nil {
+		return dir
+	}
+	if r := report.Rel(ws, dir); r != dir || ws == dir {
+		return ws
+	}
+	return dir
 }
 
 // trustUsage is the help of --trust-workspace.

@@ -50,7 +50,7 @@ func TestNoCredentialInCLIOutput(t *testing.T) {
 	outputs := map[string]string{}
 	for _, trust := range [][]string{nil, {"--trust-workspace"}} {
 		for _, cmd := range [][]string{
-			{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"},
+			{"check"}, {"check", "--format", "json"}, {"check", "--format", "sarif"}, {"check", "--format", "github"}, {"check", "--format", "codequality"},
 			{"env"}, {"env", "--json"},
 			{"verify", "--json", "--timeout", "20s"}, {"verify", "--timeout", "20s"},
 		} {
@@ -64,6 +64,10 @@ func TestNoCredentialInCLIOutput(t *testing.T) {
 			}
 			if leaks := redacttest.Leaks(stdout + stderr); len(leaks) > 0 {
 				t.Errorf("goproxy-doctor %s prints %q:\n%s\n%s", name, leaks, stdout, stderr)
+			}
+			// Workflow commands are escaped: search what the runner shows.
+			if leaks := redacttest.Leaks(unescapeWorkflowCommands(stdout)); len(leaks) > 0 {
+				t.Errorf("goproxy-doctor %s annotates %q:\n%s", name, leaks, stdout)
 			}
 		}
 	}
@@ -167,4 +171,9 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// unescapeWorkflowCommands undoes the escaping of GitHub workflow commands.
+func unescapeWorkflowCommands(s string) string {
+	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%").Replace(s)
 }

@@ -55,6 +55,7 @@ func toProtocol(d session.Diagnostic, docs map[string]*session.Document) protoco
 		})
 	}
 	setConsumers(&diag, d.Consumers)
+	diag.CodeDescription = codeDescription(d.Finding.Code)
 	return diag
 }
 

@@ -26,6 +26,9 @@ type Diagnostic struct {
 	// Fixes lists the fixes the language server offers for it (check --fix
 	// applies the preferred ones).
 	Fixes []FixInfo `json:"fixes,omitempty"`
+
+	// anchor is the redacted text the finding points at, for Fingerprints.
+	anchor string
 }
 
 // FixInfo names one fix of a diagnostic.
@@ -44,6 +47,11 @@ type RelatedInfo struct {
 // Check is `check --format json`.
 type Check struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`
+
+	// moduleLine is the module directive of the folder's go.mod, where CI
+	// formats that need a place put findings without a file (as the
+	// language server does); File is "" when there is none.
+	moduleLine RelatedInfo
 }
 
 // Mappers caches a position mapper per file of a snapshot.
@@ -74,10 +82,14 @@ func (ms *Mappers) Range(file string, span sources.Span) position.Range {
 func CheckJSON(snap *sources.Snapshot, findings []findings.Finding) Check {
 	ms := NewMappers(snap)
 	out := Check{Diagnostics: []Diagnostic{}}
+	if gm := snap.GoMod; gm != nil && gm.Err == nil && gm.ModuleSpan != (sources.Span{}) {
+		out.moduleLine = RelatedInfo{File: gm.Path, Range: ms.Range(gm.Path, gm.ModuleSpan)}
+	}
 	for _, f := range findings {
 		d := Diagnostic{
 			File: f.File, Range: ms.Range(f.File, f.Span), Severity: f.Severity.String(), Code: f.Code,
 			Message: redact.RedactText(f.Message), Consumers: f.Consumers,
+			anchor: anchorText(snap.Content(f.File), f.Span),
 		}
 		if d.Consumers == nil {
 			d.Consumers = []string{}
