@@ -160,7 +160,9 @@ type instr struct {
 	lineNo   int
 }
 
-func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' }
+func isBlank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'
+}
 
 // lineBounds returns the offsets of line n's text (without "\r\n") and of
 // the next line.
