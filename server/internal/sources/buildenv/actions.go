@@ -189,7 +189,8 @@ func isPOSIXShell(shell string) bool {
 }
 
 // StepEnv is the env: layers a step of a job sees, lowest precedence first:
-// workflow env, job env, $GITHUB_ENV writes of the earlier steps, the step's
+// the job container's env (set when the container is created; what the
+// runner passes to each step overrides it), workflow env, job env, $GITHUB_ENV writes of the earlier steps, the step's
 // own env. Each layer is returned with its Level; the $GITHUB_ENV writes
 // come as LevelStep entries of the steps that wrote them, so a caller can
 // tell "set by step 2's run" from "the step's env:".
@@ -199,6 +200,9 @@ func (w *Workflow) StepEnv(j *Job, step int) []LeveledSetting {
 		for _, s := range ss {
 			out = append(out, LeveledSetting{Level: l, Step: from, Setting: s})
 		}
+	}
+	if j.Container != nil {
+		add(LevelContainer, j.Container.Env, -1)
 	}
 	add(LevelWorkflow, w.Env, -1)
 	add(LevelJob, j.Env, -1)
