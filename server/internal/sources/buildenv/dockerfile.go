@@ -317,6 +317,9 @@ func (d *dockerParser) env(in *instr) []Setting {
 	}
 	// Legacy ENV K V: the value is the rest of the line.
 	k := ws[0]
+	if k.quoted || !validName(k.val) {
+		return nil
+	}
 	lx := &lexer{s: in.line, i: k.end, esc: d.esc, whole: true}
 	for lx.i < len(in.line) && isBlank(in.line[lx.i]) {
 		lx.i++

@@ -402,11 +402,12 @@ func (sc *shellScanner) githubEnvText(c chunk, t textWord) {
 
 // spanOf maps t.val[a:b) to a file span using the bytes that have a source.
 func (sc *shellScanner) spanOf(c chunk, t textWord, a, b int) (Span, bool) {
+	trimmed := false
 	for a < b && t.pos[a] < 0 {
-		a++
+		a, trimmed = a+1, true
 	}
 	for b > a && t.pos[b-1] < 0 {
-		b--
+		b, trimmed = b-1, true
 	}
 	if a >= b {
 		at := 0
@@ -419,11 +420,25 @@ func (sc *shellScanner) spanOf(c chunk, t textWord, a, b int) (Span, bool) {
 		if a > 0 && a <= len(t.pos) && t.pos[a-1] >= 0 {
 			at = t.pos[a-1] + 1
 		}
-		return sc.span(c, at, at)
+		sp, approx := sc.span(c, at, at)
+		return sp, approx || trimmed
 	}
 	// Bytes that come from different words may not be contiguous in the
-	// source; the span then covers from the first to the last.
-	return sc.span(c, t.pos[a], t.pos[b-1]+1)
+	// source; the span then covers from the first to the last, and a byte
+	// with no source (echo's separating space) makes it approximate.
+	lo, hi := t.pos[a], t.pos[b-1]
+	approx := trimmed
+	for k := a; k < b; k++ {
+		p := t.pos[k]
+		if p < 0 || k > a && p <= t.pos[k-1] {
+			approx = true // printf put an argument before the format's bytes
+		}
+		if p >= 0 {
+			lo, hi = min(lo, p), max(hi, p)
+		}
+	}
+	sp, ap := sc.span(c, lo, hi+1)
+	return sp, approx || ap
 }
 
 func (sc *shellScanner) githubEnvLine(c chunk, t textWord, a, b int) {

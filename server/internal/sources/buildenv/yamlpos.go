@@ -337,6 +337,11 @@ func (d *yamlDoc) block(n *yaml.Node, start int) scalarLoc {
 	loc := scalarLoc{tok: Span{Start: start, End: lastEnd}, inner: Span{Start: innerStart, End: lastEnd}}
 	if !explicit && indent > 0 && strings.HasPrefix(text.String(), n.Value) {
 		loc.m, loc.exact = m, true
+		if v := strings.TrimRight(n.Value, "\n"); v == "" {
+			loc.inner = Span{Start: headerEnd, End: headerEnd}
+		} else {
+			loc.inner = m.span(0, len(v))
+		}
 	}
 	return loc
 }
