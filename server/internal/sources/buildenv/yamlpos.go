@@ -20,8 +20,8 @@ type yamlDoc struct {
 	root    *yaml.Node // the top-level mapping, or nil
 }
 
-// maxAliasExpansion bounds how many nodes a document may stand for once its
-// aliases are expanded; beyond it the document is rejected (billion laughs).
+// maxAliasExpansion bounds how many nodes a document's aliases may stand
+// for once expanded; beyond it the document is rejected (billion laughs).
 const maxAliasExpansion = 100_000
 
 // errAliasing is returned for a document whose aliases expand too far.
@@ -42,7 +42,7 @@ func parseYAML(content []byte) (*yamlDoc, error) {
 		}
 		return nil, err
 	}
-	if size := expandedSize(&doc, map[*yaml.Node]int{}, 0); size > maxAliasExpansion {
+	if aliasCost(&doc, map[*yaml.Node]int{}, 0) > maxAliasExpansion {
 		return nil, errAliasing
 	}
 	n := &doc
@@ -53,6 +53,26 @@ func parseYAML(content []byte) (*yamlDoc, error) {
 		d.root = n
 	}
 	return d, nil
+}
+
+// aliasCost counts the nodes the document's aliases stand for: the
+// expanded size of each alias's target, summed over the aliases of the tree
+// as written (saturating past the limit).
+func aliasCost(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		return expandedSize(n.Alias, memo, depth+1)
+	}
+	cost := 0
+	for _, c := range n.Content {
+		cost += aliasCost(c, memo, depth+1)
+		if cost > maxAliasExpansion {
+			return cost
+		}
+	}
+	return cost
 }
 
 // expandedSize counts the nodes n stands for with aliases expanded,
@@ -251,12 +271,13 @@ func (d *yamlDoc) scalar(n *yaml.Node) scalarLoc {
 // plainEnd ends a plain scalar's line at a comment or a flow indicator.
 func plainEnd(c []byte, a, b int) int {
 	end := b
+	flow := inFlow(c, a)
 	for i := a; i < b; i++ {
 		if c[i] == '#' && i > a && (c[i-1] == ' ' || c[i-1] == '\t') {
 			end = i
 			break
 		}
-		if (c[i] == ',' || c[i] == ']' || c[i] == '}') && inFlow(c, a) {
+		if (c[i] == ',' || c[i] == ']' || c[i] == '}') && flow {
 			end = i
 			break
 		}
