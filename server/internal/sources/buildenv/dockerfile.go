@@ -79,6 +79,18 @@ func (s *Stage) Label() string {
 	return strconv.Itoa(s.Index)
 }
 
+// predefinedArgs are the build arguments buildkit passes to RUN without an
+// ARG line (and keeps out of the image history).
+var predefinedArgs = map[string]bool{
+	"HTTP_PROXY": true, "http_proxy": true, "HTTPS_PROXY": true, "https_proxy": true,
+	"FTP_PROXY": true, "ftp_proxy": true, "NO_PROXY": true, "no_proxy": true, "ALL_PROXY": true, "all_proxy": true,
+}
+
+// IsPredefinedArg reports whether name is a predefined proxy build
+// argument: --build-arg sets it for every RUN of every stage without an ARG
+// line, so a stage may see it although no ARG names it.
+func IsPredefinedArg(name string) bool { return predefinedArgs[name] }
+
 // IsDockerfile reports whether a file name is a Dockerfile by name:
 // Dockerfile, *.Dockerfile, Dockerfile.*, and Containerfile likewise
 // (compare case-insensitively; compose and dev container files name others).
