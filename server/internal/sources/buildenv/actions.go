@@ -25,7 +25,9 @@ type Workflow struct {
 	Path string
 	Name string    `json:",omitempty"`
 	Env  []Setting `json:",omitempty"`
-	Jobs []*Job
+	// DefaultShell is defaults.run.shell.
+	DefaultShell string `json:",omitempty"`
+	Jobs         []*Job
 }
 
 // Job is one job of a workflow.
@@ -37,6 +39,8 @@ type Job struct {
 	// Container is the job's container: (image and env), if any.
 	Container *Container `json:",omitempty"`
 	Steps     []*Step    `json:",omitempty"`
+	// DefaultShell is the job's defaults.run.shell, else the workflow's.
+	DefaultShell string `json:",omitempty"`
 	// Uses is set for a job that calls a reusable workflow.
 	Uses string `json:",omitempty"`
 }
@@ -62,8 +66,11 @@ type Step struct {
 	With     []Setting `json:",omitempty"`
 	// Run is what the run: script sets ($GITHUB_ENV writes, exports, go env
 	// -w) and the go commands it runs.
-	Run   *Script `json:",omitempty"`
-	Shell string  `json:",omitempty"`
+	Run *Script `json:",omitempty"`
+	// Shell is the step's shell:, else the job's or workflow's default;
+	// run: is read as a POSIX shell script unless it names another
+	// language (pwsh, python, cmd).
+	Shell string `json:",omitempty"`
 }
 
 // IsWorkflow reports whether a path is a GitHub Actions workflow file.
@@ -94,6 +101,7 @@ func ParseWorkflow(p string, content []byte) (*Workflow, error) {
 	w.Name, _, _ = d.str(n)
 	_, env := get(d.root, "env")
 	w.Env = d.env(env, EnvKey)
+	w.DefaultShell = d.defaultShell(d.root)
 	_, jobs := get(d.root, "jobs")
 	for _, jp := range pairs(jobs) {
 		if jp.k.Kind != yaml.ScalarNode {
@@ -110,6 +118,10 @@ func (d *yamlDoc) job(k, v *yaml.Node, w *Workflow) *Job {
 	j.Name, _, _ = d.str(n)
 	_, env := get(v, "env")
 	j.Env = d.env(env, EnvKey)
+	j.DefaultShell = d.defaultShell(v)
+	if j.DefaultShell == "" {
+		j.DefaultShell = w.DefaultShell
+	}
 	_, u := get(v, "uses")
 	j.Uses, _, _ = d.str(u)
 	if _, c := get(v, "container"); c != nil {
@@ -132,12 +144,21 @@ func (d *yamlDoc) job(k, v *yaml.Node, w *Workflow) *Job {
 		if sn == nil || sn.Kind != yaml.MappingNode {
 			continue
 		}
-		j.Steps = append(j.Steps, d.step(i, sn))
+		j.Steps = append(j.Steps, d.step(i, sn, j.DefaultShell))
 	}
 	return j
 }
 
-func (d *yamlDoc) step(i int, n *yaml.Node) *Step {
+// defaultShell reads defaults.run.shell of a workflow or job.
+func (d *yamlDoc) defaultShell(n *yaml.Node) string {
+	_, def := get(n, "defaults")
+	_, run := get(def, "run")
+	_, sh := get(run, "shell")
+	v, _, _ := d.str(sh)
+	return v
+}
+
+func (d *yamlDoc) step(i int, n *yaml.Node, defaultShell string) *Step {
 	s := &Step{Index: i}
 	if len(n.Content) > 0 {
 		start := d.nodeStart(n.Content[0])
@@ -161,6 +182,9 @@ func (d *yamlDoc) step(i int, n *yaml.Node) *Step {
 	s.With = d.envMapping(with, WithInput)
 	_, sh := get(n, "shell")
 	s.Shell, _, _ = d.str(sh)
+	if s.Shell == "" {
+		s.Shell = defaultShell
+	}
 	if _, run := get(n, "run"); run != nil && isPOSIXShell(s.Shell) {
 		if c, ok := d.script(run); ok {
 			sc := newShellScanner(d.content, d.pos, true)

@@ -18,6 +18,30 @@ type yamlDoc struct {
 	content []byte
 	pos     positions
 	root    *yaml.Node // the top-level mapping, or nil
+	// ylines are the line starts as yaml.v3 counts lines: after "\r\n",
+	// "\r", "\n", NEL, LS and PS.
+	ylines []int
+}
+
+func yamlLineStarts(c []byte) []int {
+	starts := []int{0}
+	for i := 0; i < len(c); {
+		switch {
+		case c[i] == '\r' && i+1 < len(c) && c[i+1] == '\n':
+			i += 2
+		case c[i] == '\r' || c[i] == '\n':
+			i++
+		case c[i] == 0xC2 && i+1 < len(c) && c[i+1] == 0x85:
+			i += 2
+		case c[i] == 0xE2 && i+2 < len(c) && c[i+1] == 0x80 && (c[i+2] == 0xA8 || c[i+2] == 0xA9):
+			i += 3
+		default:
+			i++
+			continue
+		}
+		starts = append(starts, i)
+	}
+	return starts
 }
 
 // maxAliasExpansion bounds how many nodes a document's aliases may stand
@@ -34,7 +58,7 @@ func parseYAML(content []byte) (*yamlDoc, error) {
 	if err := checkSize(content); err != nil {
 		return nil, err
 	}
-	d := &yamlDoc{content: content, pos: newPositions(content)}
+	d := &yamlDoc{content: content, pos: newPositions(content), ylines: yamlLineStarts(content)}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -156,8 +180,14 @@ func get(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 
 // offset turns a yaml.v3 line and column into a byte offset.
 func (d *yamlDoc) offset(line, col int) int {
-	off := d.pos.lineStart(line, len(d.content))
-	for i := 1; i < col && off < len(d.content) && d.content[off] != '\n'; i++ {
+	off := len(d.content)
+	if line >= 1 && line <= len(d.ylines) {
+		off = d.ylines[line-1]
+	}
+	if line == 1 && bytes.HasPrefix(d.content, utf8BOM) {
+		off = len(utf8BOM)
+	}
+	for i := 1; i < col && off < len(d.content) && d.content[off] != '\n' && d.content[off] != '\r'; i++ {
 		_, w := utf8.DecodeRune(d.content[off:])
 		off += w
 	}
@@ -303,8 +333,10 @@ func inFlow(c []byte, a int) bool {
 	return depth > 0
 }
 
-// block locates a literal (|) or folded (>) block scalar. Literal blocks
-// map line by line; folded ones only when no line was folded.
+// block locates a literal (|) or folded (>) block scalar and maps its
+// value back to the file: a literal block line by line, a folded one with
+// each folding space standing for the line break it replaced. The map is
+// trusted only when the rebuilt text starts with yaml.v3's value.
 func (d *yamlDoc) block(n *yaml.Node, start int) scalarLoc {
 	c := d.content
 	headerEnd := d.lineEnd(start)
@@ -314,14 +346,14 @@ func (d *yamlDoc) block(n *yaml.Node, start int) scalarLoc {
 	}
 	header = strings.TrimSpace(header)
 	explicit := strings.ContainsAny(header, "123456789")
-	first := d.pos.lines.Line(start) + 1
+	folded := strings.HasPrefix(header, ">")
+	type blockLine struct {
+		from, end, nl int  // content start (after the indentation), end, line break
+		empty, spaced bool // no content; starts with a blank beyond the indentation
+	}
+	var lines []blockLine
 	indent := -1
-	var text strings.Builder
-	var m textMap
-	var lastEnd int
-	innerStart := -1
-	l := first
-	for ; l <= len(d.pos.lines); l++ {
+	for l := d.pos.lines.Line(start) + 1; l <= len(d.pos.lines); l++ {
 		a := d.pos.lineStart(l, len(c))
 		if a >= len(c) {
 			break
@@ -338,22 +370,63 @@ func (d *yamlDoc) block(n *yaml.Node, start int) scalarLoc {
 		if !blank && sp < indent {
 			break
 		}
+		bl := blockLine{nl: b, empty: true}
 		if !blank || sp > indent && indent >= 0 {
-			from := a + min(sp, indent)
-			if innerStart < 0 {
-				innerStart = from
-			}
-			m.add(text.Len(), from, b-from)
-			text.Write(c[from:b])
-			lastEnd = b
+			bl.from, bl.end, bl.empty = a+min(sp, indent), b, false
+			bl.spaced = c[bl.from] == ' ' || c[bl.from] == '\t'
 		}
-		nl := b
-		m.add(text.Len(), nl, 1)
+		lines = append(lines, bl)
+	}
+	var text strings.Builder
+	var m textMap
+	emit := func(from, to int) {
+		m.add(text.Len(), from, to-from)
+		text.Write(c[from:to])
+	}
+	innerStart, lastEnd := -1, headerEnd
+	prev := -1 // index of the previous line with content
+	for i, bl := range lines {
+		if bl.empty {
+			if prev < 0 || !folded {
+				m.add(text.Len(), bl.nl, 1)
+				text.WriteByte('\n')
+			}
+			continue
+		}
+		if prev >= 0 && folded {
+			p := lines[prev]
+			empties := i - prev - 1
+			if !p.spaced && !bl.spaced && empties == 0 {
+				m.add(text.Len(), p.nl, 1)
+				text.WriteByte(' ')
+			} else {
+				if p.spaced || bl.spaced {
+					m.add(text.Len(), p.nl, 1)
+					text.WriteByte('\n')
+				}
+				for k := prev + 1; k < i; k++ {
+					m.add(text.Len(), lines[k].nl, 1)
+					text.WriteByte('\n')
+				}
+			}
+		}
+		if innerStart < 0 {
+			innerStart = bl.from
+		}
+		emit(bl.from, bl.end)
+		lastEnd = bl.end
+		if !folded {
+			m.add(text.Len(), bl.nl, 1)
+			text.WriteByte('\n')
+		}
+		prev = i
+	}
+	if folded && prev >= 0 {
+		m.add(text.Len(), lines[prev].nl, 1)
 		text.WriteByte('\n')
 	}
 	if innerStart < 0 {
 		innerStart = headerEnd
-		lastEnd = headerEnd
 	}
 	loc := scalarLoc{tok: Span{Start: start, End: lastEnd}, inner: Span{Start: innerStart, End: lastEnd}}
 	if !explicit && indent > 0 && strings.HasPrefix(text.String(), n.Value) {
