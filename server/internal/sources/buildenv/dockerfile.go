@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -166,6 +167,7 @@ type instr struct {
 	line     string  // the joined line
 	m        textMap // line offsets → file offsets
 	args     int     // offset in line where the arguments start (after flags)
+	argsEnd  int     // where they end: trailing blanks are not part of them
 	start    int     // file offset of the instruction
 	end      int     // file offset of the end of the instruction's last line (heredocs included)
 	bodyFrom int     // 1-based line after the joined line: where here-documents start
@@ -249,18 +251,22 @@ func (d *dockerParser) instruction(n *parser.Node) *instr {
 		}
 	}
 	in.args = lx.i
+	in.argsEnd = len(strings.TrimRightFunc(in.line, unicode.IsSpace))
+	if in.argsEnd < in.args {
+		in.argsEnd = in.args
+	}
 	return in
 }
 
 // words splits the arguments like buildkit's parseWords, with positions.
 func (d *dockerParser) words(in *instr) []word {
-	lx := &lexer{s: in.line, i: in.args, esc: d.esc}
+	lx := &lexer{s: in.line[:in.argsEnd], i: in.args, esc: d.esc}
 	var ws []word
 	for {
-		for lx.i < len(in.line) && isBlank(in.line[lx.i]) {
+		for lx.i < len(lx.s) && isBlank(lx.s[lx.i]) {
 			lx.i++
 		}
-		if lx.i >= len(in.line) {
+		if lx.i >= len(lx.s) {
 			return ws
 		}
 		ws = append(ws, lx.word(true))
@@ -351,12 +357,12 @@ func (d *dockerParser) env(in *instr) []Setting {
 
 func (d *dockerParser) run(n *parser.Node, in *instr) *Run {
 	r := &Run{Line: in.lineNo, Span: Span{Start: in.start, End: in.end}}
-	args := in.line[in.args:]
+	args := in.line[in.args:in.argsEnd]
 	sc := newShellScanner(d.content, d.pos, false)
 	if strings.HasPrefix(args, "[") {
 		var argv []string
 		if json.Unmarshal([]byte(args), &argv) == nil && len(argv) > 0 && path.Base(argv[0]) == "go" {
-			g := GoCommand{Span: in.m.span(in.args, len(in.line)), Line: in.lineNo}
+			g := GoCommand{Span: in.m.span(in.args, in.argsEnd), Line: in.lineNo}
 			if len(argv) > 1 {
 				g.Sub = argv[1]
 				if (argv[1] == "mod" || argv[1] == "work") && len(argv) > 2 {
