@@ -263,8 +263,8 @@ func (d *dockerParser) words(in *instr) []word {
 	lx := &lexer{s: in.line[:in.argsEnd], i: in.args, esc: d.esc}
 	var ws []word
 	for {
-		for lx.i < len(lx.s) && isBlank(lx.s[lx.i]) {
-			lx.i++
+		for lx.i < len(lx.s) && dockerSpace(lx.s, lx.i) > 0 {
+			lx.i += dockerSpace(lx.s, lx.i)
 		}
 		if lx.i >= len(lx.s) {
 			return ws

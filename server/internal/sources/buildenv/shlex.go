@@ -1,6 +1,10 @@
 package buildenv
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // A small POSIX-shell lexer: enough of sh/bash to find the commands of a
 // script, their words with quotes removed, redirections and here-documents —
@@ -207,6 +211,24 @@ func (l *lexer) readHeredocs() {
 	l.pending = l.pending[:0]
 }
 
+// dockerSpace returns the width of the white space at s[i] as buildkit
+// splits words (unicode.IsSpace), or 0.
+func dockerSpace(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		switch c {
+		case ' ', '\t', '\n', '\r', '\v', '\f':
+			return 1
+		}
+		return 0
+	}
+	r, w := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsSpace(r) {
+		return w
+	}
+	return 0
+}
+
 func isMeta(c byte, docker bool) bool {
 	switch c {
 	case ' ', '\t', '\n', '\r':
@@ -230,6 +252,8 @@ func (l *lexer) word(docker bool) word {
 	for l.i < len(s) {
 		c := s[l.i]
 		switch {
+		case docker && !l.whole && dockerSpace(s, l.i) > 0:
+			goto done
 		case isMeta(c, docker) && !(l.whole && (c == ' ' || c == '\t')):
 			goto done
 		case c == l.esc:
