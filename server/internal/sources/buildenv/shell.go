@@ -467,6 +467,7 @@ func (sc *shellScanner) githubEnvLine(c chunk, t textWord, a, b int) {
 	}
 	if i := strings.Index(line, "<<"); i > 0 && validName(line[:i]) && !strings.Contains(line[:i], "=") {
 		ks, ap := sc.spanOf(c, t, a, a+i)
+		ap = ap || ks.End-ks.Start != i // the name was split by quotes
 		vs, _ := sc.spanOf(c, t, a+i+2, a+i+2)
 		s := Setting{Key: line[:i], KeySpan: ks, ValueSpan: vs, How: GitHubEn, Exported: true, Approx: ap}
 		s = sc.pos.setting(sc.content, s)
@@ -478,6 +479,7 @@ func (sc *shellScanner) githubEnvLine(c chunk, t textWord, a, b int) {
 		return
 	}
 	ks, a1 := sc.spanOf(c, t, a, a+i)
+	a1 = a1 || ks.End-ks.Start != i // the name was split by quotes
 	vs, a2 := sc.spanOf(c, t, a+i+1, b)
 	v := line[i+1:]
 	s := Setting{Key: line[:i], Value: v, KeySpan: ks, ValueSpan: vs, How: GitHubEn, Exported: true, Approx: a1 || a2,

@@ -243,7 +243,13 @@ func isMeta(c byte, docker bool) bool {
 // escape character is l.esc.
 func (l *lexer) word(docker bool) word {
 	w := word{start: l.i}
-	var b []byte
+	// Most words end at the next blank: size for that.
+	size := strings.IndexAny(l.s[l.i:], " \t\n")
+	if size < 0 {
+		size = len(l.s) - l.i
+	}
+	b := make([]byte, 0, size)
+	w.pos = make([]int, 0, size)
 	emit := func(c byte, at int) {
 		b = append(b, c)
 		w.pos = append(w.pos, at)
@@ -314,6 +320,8 @@ done:
 	return w
 }
 
+var ansiCEscapes = map[byte]byte{'n': '\n', 't': '\t', '\\': '\\', '\'': '\'', '"': '"', 'r': '\r'}
+
 // ansiC reads $'…' conservatively: the common escapes are decoded, any other
 // is kept as written.
 func (l *lexer) ansiC(emit func(byte, int)) {
@@ -321,7 +329,7 @@ func (l *lexer) ansiC(emit func(byte, int)) {
 	l.i += 2
 	for l.i < len(s) && s[l.i] != '\'' {
 		if s[l.i] == '\\' && l.i+1 < len(s) {
-			if d, ok := map[byte]byte{'n': '\n', 't': '\t', '\\': '\\', '\'': '\'', '"': '"', 'r': '\r'}[s[l.i+1]]; ok {
+			if d, ok := ansiCEscapes[s[l.i+1]]; ok {
 				emit(d, l.i+1)
 				l.i += 2
 				continue

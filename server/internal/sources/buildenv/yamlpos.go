@@ -169,6 +169,21 @@ func pairsDepth(n *yaml.Node, depth int) []pair {
 
 // get returns the value of key in a mapping (the last one wins).
 func get(n *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	merges := false
+	for i := len(n.Content) - 2; i >= 0; i -= 2 {
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Value == key && k.Tag != "!!merge" {
+			return k, resolve(n.Content[i+1])
+		}
+		merges = merges || k.Kind == yaml.ScalarNode && k.Tag == "!!merge"
+	}
+	if !merges {
+		return nil, nil
+	}
 	ps := pairs(n)
 	for i := len(ps) - 1; i >= 0; i-- {
 		if ps[i].k.Kind == yaml.ScalarNode && ps[i].k.Value == key {
