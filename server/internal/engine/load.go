@@ -32,7 +32,13 @@ type Config struct {
 	// with FindModFiles (the language server keeps the list up to date from
 	// file events instead of walking on every change).
 	ModFiles []string
+	// Parses memoizes the parsed files by content; nil means the engine's
+	// shared cache (a keystroke in one file parses that file only).
+	Parses *sources.ParseCache
 }
+
+// parses is the cache of every Load whose Config names none.
+var parses = sources.NewParseCache()
 
 // Reader returns a file's content: an open editor buffer or the file on disk.
 type Reader func(path string) ([]byte, error)
@@ -50,6 +56,10 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 	if cfg.Options.GOOS == "" {
 		cfg.Options.GOOS = runtime.GOOS
 	}
+	// The one place the OS flavour is decided: resolve and rules read it.
+	if cfg.Options.OSFlavour == "" {
+		cfg.Options.OSFlavour = OSFlavour(cfg.Options.GOOS)
+	}
 	cfg.Options.MultiRoot = cfg.WorkspaceFile != ""
 	s := sources.NewSnapshot(cfg.Folder, read)
 	s.Options = cfg.Options
@@ -57,6 +67,12 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 	s.TerminalEnv = cfg.TerminalEnv
 	// Every read goes through the snapshot, which records refused files.
 	read = s.ReadFile
+	cache := cfg.Parses
+	if cache == nil {
+		cache = parses
+	}
+	parse := cache.Load(cfg.Folder)
+	defer parse.Done()
 
 	settings := func(path string, kind sources.Kind, ws bool) *sources.Settings {
 		if path == "" {
@@ -66,7 +82,7 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 		if err != nil {
 			return nil
 		}
-		return sources.ParseSettings(path, kind, content, ws)
+		return parse.Settings(path, kind, content, ws)
 	}
 	s.User = settings(cfg.UserSettings, sources.VSCodeUser, false)
 	s.UserSettingsPath = cfg.UserSettings
@@ -78,7 +94,7 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 		s.Workspace = settings(folderSettings, sources.VSCodeWorkspace, false)
 	}
 	if content, err := read(filepath.Join(cfg.Folder, "go.mod")); err == nil {
-		s.GoMod = sources.ParseGoMod(filepath.Join(cfg.Folder, "go.mod"), content)
+		s.GoMod = parse.GoMod(filepath.Join(cfg.Folder, "go.mod"), content)
 	}
 	nested := cfg.ModFiles
 	if nested == nil {
@@ -89,20 +105,20 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 			continue
 		}
 		if content, err := read(p); err == nil {
-			s.NestedMods = append(s.NestedMods, sources.ParseGoMod(p, content))
+			s.NestedMods = append(s.NestedMods, parse.GoMod(p, content))
 		}
 	}
 	if content, err := read(filepath.Join(cfg.Folder, "go.work")); err == nil {
-		s.GoWork = sources.ParseGoWork(filepath.Join(cfg.Folder, "go.work"), content)
+		s.GoWork = parse.GoWork(filepath.Join(cfg.Folder, "go.work"), content)
 	}
 	if p := filepath.Join(cfg.Folder, ".vscode", "launch.json"); true {
 		if content, err := read(p); err == nil {
-			s.Launch = sources.ParseJSONCFile(p, sources.Launch, content)
+			s.Launch = parse.JSONCFile(p, sources.Launch, content)
 		}
 	}
 	if p := filepath.Join(cfg.Folder, ".vscode", "tasks.json"); true {
 		if content, err := read(p); err == nil {
-			s.Tasks = sources.ParseJSONCFile(p, sources.Tasks, content)
+			s.Tasks = parse.JSONCFile(p, sources.Tasks, content)
 		}
 	}
 	s.GoBinary = cfg.GoBinary

@@ -4,15 +4,17 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // maxModFiles bounds the walk so a huge tree cannot stall a check.
 const maxModFiles = 5000
 
-// FindModFiles returns the go.mod files in folder and below, skipping the
-// directories the go command ignores (vendor, testdata, and names starting
-// with "." or "_") and node_modules.
+// FindModFiles returns the go.mod files in folder and below that
+// sources.ModFileIncluded counts, in path order. It prunes the directories
+// that rule ignores and, like it, does not follow symbolic links to
+// directories.
 func FindModFiles(folder string) []string {
 	var out []string
 	filepath.WalkDir(folder, func(path string, d fs.DirEntry, err error) error {
@@ -23,13 +25,12 @@ func FindModFiles(folder string) []string {
 			return nil
 		}
 		if d.IsDir() {
-			name := d.Name()
-			if path != folder && (name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if path != folder && sources.ModDirIgnored(d.Name()) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.Name() == "go.mod" {
+		if d.Name() == "go.mod" && sources.ModFileIncluded(folder, path) {
 			out = append(out, path)
 			if len(out) >= maxModFiles {
 				return fs.SkipAll

@@ -1,6 +1,7 @@
 package lsp_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
@@ -19,5 +20,28 @@ func BenchmarkKeystroke(b *testing.B) {
 		mark := h.mark()
 		h.change(settingsPath, v, edit(3, 40, 3, 41, string(rune('a'+v%26))))
 		h.awaitDiagnostics(mark, settingsPath, "the edit", version(v))
+	}
+}
+
+// BenchmarkKeystrokeGoMod measures a one-character edit of go.mod while a
+// 5,000-line settings.json is open, to the publishDiagnostics carrying its
+// version: unchanged files are not parsed again, so the size of
+// settings.json does not count.
+func BenchmarkKeystrokeGoMod(b *testing.B) {
+	h := start(b, withInitOptions(func(h *harness) any {
+		env := maps.Clone(h.env)
+		env["GOPROXY"] = "https://proxy.example.com" // a finding on the module line
+		return map[string]any{"processEnv": env, "trusted": true, "osFlavour": "linux"}
+	}))
+	mark := h.mark()
+	h.open(settingsPath, 1, benchdata.Settings(5000))
+	h.open("go.mod", 1, defaultGoMod)
+	h.awaitDiagnostics(mark, "go.mod", "version 1", all(version(1), hasCode("goproxy-no-fallback")))
+	b.ResetTimer()
+	for i := range b.N {
+		v := i + 2
+		mark := h.mark()
+		h.change("go.mod", v, edit(2, 0, 2, 0, "\n"[:v%2]))
+		h.awaitDiagnostics(mark, "go.mod", "the edit", version(v))
 	}
 }

@@ -42,7 +42,7 @@ type clientState struct {
 	TerminalEnv      map[string]string
 	UserSettingsPath string // normalised path; "" for none
 	WorkspaceFile    string // normalised path; "" for a single-folder window
-	OSFlavour        string
+	OSFlavour        string // linux, osx, windows; "" when the client did not say
 	RemoteName       string
 	Trusted          bool
 	// SupportsReloadWindow: the client can run commandReloadWindow (VS
@@ -85,7 +85,7 @@ func (p clientStateParams) withDefaults() clientState {
 	switch st.OSFlavour {
 	case "linux", "osx", "windows":
 	default:
-		st.OSFlavour = engine.OSFlavour(runtime.GOOS)
+		st.OSFlavour = "" // engine.Load derives it from GOOS
 	}
 	st.UserSettingsPath = pathOrURI(p.UserSettingsPath)
 	if st.UserSettingsPath == "" {

@@ -14,15 +14,12 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
-	"golang.org/x/mod/modfile"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
@@ -230,9 +227,10 @@ func (d *diagnoser) run() (outpaced bool) {
 	results := make(map[string]*folderResult, len(v.folders))
 	modFiles := make(map[string][]string, len(v.folders))
 	for _, f := range v.folders {
-		mods, modsChanged := d.folderModFiles(f, modEvents)
-		modFiles[f.path] = mods
-		if r := old[f.path]; r != nil && !all && !modsChanged && !r.files.readAny(paths) {
+		disk, modsChanged := d.folderModFiles(f, modEvents)
+		modFiles[f.path] = disk
+		mods := v.modFiles(f.path, disk)
+		if r := old[f.path]; r != nil && !all && !modsChanged && slices.Equal(r.mods, mods) && !r.files.readAny(paths) {
 			// None of the changes reach this folder: still up to date.
 			c := *r
 			c.modified = v.modified
@@ -280,7 +278,7 @@ func (d *diagnoser) folderModFiles(f folder, events map[string]bool) (mods []str
 		}
 	}
 	for path, created := range events {
-		if !modFileIncluded(f.path, path) {
+		if !sources.ModFileIncluded(f.path, path) {
 			continue
 		}
 		i, found := slices.BinarySearch(mods, path)
@@ -296,25 +294,16 @@ func (d *diagnoser) folderModFiles(f folder, events map[string]bool) (mods []str
 	return mods, changed
 }
 
-// modFileIncluded applies engine.FindModFiles's rules to one path: a go.mod
-// below folder, not under vendor, testdata, node_modules or a directory whose
-// name starts with "." or "_".
-func modFileIncluded(folder, path string) bool {
-	rel, err := filepath.Rel(folder, path)
-	if err != nil || filepath.Base(path) != "go.mod" || !filepath.IsLocal(rel) {
-		return false
-	}
-	for _, dir := range strings.Split(filepath.Dir(rel), string(filepath.Separator)) {
-		if dir == "vendor" || dir == "testdata" || dir == "node_modules" || strings.HasPrefix(dir, "_") || strings.HasPrefix(dir, ".") && dir != "." {
-			return false
+// diagnoseFolder loads, resolves and diagnoses one folder. mods lists its
+// go.mod files on disk (nil: walk the folder to find them); the open go.mod
+// buffers that count are added (view.modFiles).
+func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderResult {
+	if mods == nil {
+		if mods = engine.FindModFiles(f.path); mods == nil {
+			mods = []string{}
 		}
 	}
-	return true
-}
-
-// diagnoseFolder loads, resolves and diagnoses one folder. mods lists its
-// go.mod files (nil: walk the folder to find them).
-func diagnoseFolder(f folder, v view, reads *readCache, mods []string) *folderResult {
+	mods = v.modFiles(f.path, mods)
 	cs := v.cs
 	files := reads.fileSet()
 	snap := engine.Load(engine.Config{
@@ -595,12 +584,8 @@ func (r *folderResult) diagnostics() []fileDiagnostic {
 // moduleLine locates the module directive of the folder's go.mod.
 func (r *folderResult) moduleLine() (string, sources.Span, bool) {
 	gm := r.snap.GoMod
-	if gm == nil {
+	if gm == nil || gm.Err != nil || gm.ModuleSpan == (sources.Span{}) {
 		return "", sources.Span{}, false
 	}
-	f, err := modfile.ParseLax(gm.Path, gm.Content, nil)
-	if err != nil || f.Module == nil || f.Module.Syntax == nil {
-		return "", sources.Span{}, false
-	}
-	return normPath(gm.Path), sources.Span{Start: f.Module.Syntax.Start.Byte, End: f.Module.Syntax.End.Byte}, true
+	return normPath(gm.Path), gm.ModuleSpan, true
 }

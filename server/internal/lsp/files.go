@@ -3,11 +3,13 @@ package lsp
 import (
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // view is a consistent copy of what the handlers maintain, taken at the start
@@ -39,6 +41,24 @@ func (s *server) view() view {
 		watchDyn: s.watchDyn,
 		watchRel: s.watchRel,
 	}
+}
+
+// modFiles is a folder's go.mod files as the reader sees them: those on
+// disk (disk: the walk, kept current from file events) and the open buffers
+// of go.mod files that count (sources.ModFileIncluded). The reader serves an
+// open buffer before the disk, for a nested go.mod as for the folder's own:
+// one that exists only in the editor, or no longer on disk, is a module too.
+func (v view) modFiles(folder string, disk []string) []string {
+	out := disk
+	for path := range v.docs {
+		if filepath.Base(path) != "go.mod" {
+			continue
+		}
+		if i, found := slices.BinarySearch(out, path); !found && sources.ModFileIncluded(folder, path) {
+			out = slices.Insert(slices.Clone(out), i, path)
+		}
+	}
+	return out
 }
 
 // readCache is the engine's reader for one diagnosis: open buffers first,

@@ -3,6 +3,7 @@ package lsp
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -31,5 +32,23 @@ func TestDiskCacheRevalidates(t *testing.T) {
 	}
 	if _, err := c.read(path); err == nil {
 		t.Errorf("removed file still read")
+	}
+}
+
+// The go.mod files of a folder are those on disk and the open buffers of
+// go.mod files that count: the reader serves a buffer before the disk.
+func TestViewModFilesAddsOpenBuffers(t *testing.T) {
+	disk := []string{"/ws/a/go.mod", "/ws/go.mod"}
+	v := view{docs: map[string]*document{}}
+	for _, p := range []string{"/ws/b/go.mod", "/ws/a/go.mod", "/ws/vendor/x/go.mod", "/ws/.vscode/settings.json", "/other/go.mod", "/ws/testdata/go.mod"} {
+		v.docs[p] = &document{path: p}
+	}
+	got := v.modFiles("/ws", disk)
+	want := []string{"/ws/a/go.mod", "/ws/b/go.mod", "/ws/go.mod"}
+	if !slices.Equal(got, want) {
+		t.Errorf("modFiles = %q; want %q", got, want)
+	}
+	if !slices.Equal(disk, []string{"/ws/a/go.mod", "/ws/go.mod"}) {
+		t.Errorf("the disk list was modified: %q", disk)
 	}
 }

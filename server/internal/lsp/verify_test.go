@@ -416,3 +416,33 @@ func TestVerifyRankedFixKeepsCredentials(t *testing.T) {
 		}
 	}
 }
+
+// A nested go.mod open in the editor counts like the folder's own go.mod:
+// the content the server reads for a path is the open buffer, also when the
+// file is not (or no longer) on disk, so its requirements are verified; once
+// closed, the disk decides again.
+func TestVerifyNestedModuleInABuffer(t *testing.T) {
+	n := newVerifyNet(t)
+	goenv := "GOPROXY=" + n.p2.URL + "\nGOSUMDB=" + n.db.Key + "\nGONOSUMCHECK=example.com\n"
+	h := start(t, withGoEnv(goenv), n.initWith(nil))
+	h.awaitDiagnostics(0, h.goenv, "the engine's findings", hasCode("unknown-go-variable"))
+	verified := func() map[string]bool {
+		res := decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+		out := map[string]bool{}
+		for _, m := range res.Folders[0].Modules {
+			out[m.Path+"@"+m.Version] = true
+		}
+		return out
+	}
+	if mods := verified(); mods["pub.example.com/lib@v1.0.0"] {
+		t.Fatalf("verified before the nested module exists: %v", mods)
+	}
+	h.open("sub/go.mod", 1, "module example.com/m/sub\n\ngo 1.22\n\nrequire pub.example.com/lib v1.0.0\n")
+	if mods := verified(); !mods["pub.example.com/lib@v1.0.0"] {
+		t.Errorf("the open nested go.mod's requirement is not verified: %v", mods)
+	}
+	h.closeDoc("sub/go.mod")
+	if mods := verified(); mods["pub.example.com/lib@v1.0.0"] {
+		t.Errorf("verified after the buffer of a go.mod not on disk was closed: %v", mods)
+	}
+}

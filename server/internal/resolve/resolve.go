@@ -276,7 +276,7 @@ func (r resolver) httpProxy() Layer {
 // it is not trusted). null deletes a variable, as does any other non-string
 // value (mergeEnvironments keeps strings only).
 func (r resolver) terminalEnv() Layer {
-	key := "terminal.integrated.env." + r.osFlavour()
+	key := "terminal.integrated.env." + r.s.Options.OSFlavour
 	entries := r.merged(func(st *sources.Settings) []sources.EnvEntry { return st.Env(key) }, func(st *sources.Settings) bool {
 		switch st.Kind {
 		case sources.VSCodeFolder:
@@ -317,19 +317,6 @@ func (r resolver) resolveVariables(entries []sources.EnvEntry) []sources.EnvEntr
 		out[i] = e
 	}
 	return out
-}
-
-func (r resolver) osFlavour() string {
-	if f := r.s.Options.OSFlavour; f != "" {
-		return f
-	}
-	switch r.s.Options.GOOS {
-	case "darwin":
-		return "osx"
-	case "windows":
-		return "windows"
-	}
-	return "linux"
 }
 
 func (r resolver) terminal() *Consumer {

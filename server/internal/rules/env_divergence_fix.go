@@ -280,7 +280,7 @@ func (in *Input) writeLayers(consumers, names []string, value, file string) (*fi
 			}
 			shown = append(shown, "the GOENV file (go env -w)")
 		} else {
-			layers = append(layers, []string{"terminal.integrated.env." + osFlavour(in.Snap)})
+			layers = append(layers, []string{"terminal.integrated.env." + in.Snap.Options.OSFlavour})
 		}
 	}
 	switch {

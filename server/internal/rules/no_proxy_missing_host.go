@@ -168,7 +168,7 @@ func (in *Input) besideProxy(fx *fixer, c *resolve.Consumer, proxy sources.Prove
 		}
 		layer := "go.toolsEnvVars"
 		if c.Name == "terminal" || strings.HasPrefix(c.Name, "task:") {
-			layer = "terminal.integrated.env." + osFlavour(in.Snap)
+			layer = "terminal.integrated.env." + in.Snap.Options.OSFlavour
 		}
 		fx.set(user, value, layer, name)
 		return layer + "." + name + " in " + in.label(user), fx.err == nil

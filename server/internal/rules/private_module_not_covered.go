@@ -3,8 +3,6 @@ package rules
 import (
 	"strings"
 
-	"golang.org/x/mod/modfile"
-
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -263,7 +261,7 @@ func (in *Input) extendList(fx *fixer, c *resolve.Consumer, name, item, settings
 	}
 	layer := "go.toolsEnvVars"
 	if terminal {
-		layer = "terminal.integrated.env." + osFlavour(in.Snap)
+		layer = "terminal.integrated.env." + in.Snap.Options.OSFlavour
 	}
 	fx.set(settings, newValue, layer, name)
 	return layer + "." + name + " in " + in.label(settings), fx.err == nil
@@ -294,30 +292,12 @@ func (in *Input) requirements() []sources.Requirement {
 
 // replacedModules lists path@version (or path@ for every version) of the
 // modules a go.mod or go.work replaces, and the offsets of the replace lines
-// (whose new module sources.ModFile may list as a requirement). The replace
-// directives are read again here, strictly: sources.ModFile keeps none, and
-// modfile.ParseLax drops them.
+// (whose new module sources.ModFile may list as a requirement).
 func replacedModules(mf *sources.ModFile) (map[string]bool, map[int]bool) {
 	out, lines := map[string]bool{}, map[int]bool{}
-	var reps []*modfile.Replace
-	if mf.Module != "" {
-		f, err := modfile.Parse(mf.Path, mf.Content, nil)
-		if err != nil {
-			return out, lines
-		}
-		reps = f.Replace
-	} else {
-		f, err := modfile.ParseWork(mf.Path, mf.Content, nil)
-		if err != nil {
-			return out, lines
-		}
-		reps = f.Replace
-	}
-	for _, r := range reps {
-		out[r.Old.Path+"@"+r.Old.Version] = true
-		if r.Syntax != nil {
-			lines[r.Syntax.Start.Byte] = true
-		}
+	for _, r := range mf.Replace {
+		out[r.OldPath+"@"+r.OldVersion] = true
+		lines[r.Span.Start] = true
 	}
 	return out, lines
 }

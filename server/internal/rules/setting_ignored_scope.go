@@ -41,7 +41,7 @@ func checkSettingIgnoredScope(in *Input) []Finding {
 				continue
 			}
 			var consumers []string
-			if os == osFlavour(s) {
+			if os == s.Options.OSFlavour {
 				consumers = append(consumers, "terminal")
 				for _, c := range in.Consumers {
 					if strings.HasPrefix(c.Name, "task:") {
@@ -81,19 +81,6 @@ func scopeName(st *sources.Settings) string {
 		return "workspace settings"
 	}
 	return "user settings"
-}
-
-func osFlavour(s *sources.Snapshot) string {
-	if f := s.Options.OSFlavour; f != "" {
-		return f
-	}
-	switch s.Options.GOOS {
-	case "darwin":
-		return "osx"
-	case "windows":
-		return "windows"
-	}
-	return "linux"
 }
 
 func orNone(names []string) string {

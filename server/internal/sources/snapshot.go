@@ -11,6 +11,8 @@ import (
 // Options are facts about the client the files cannot tell.
 type Options struct {
 	// OSFlavour selects terminal.integrated.env.<os>: linux, osx or windows.
+	// engine.Load derives it from GOOS when the client does not say; the
+	// resolver and the rules read it from here only.
 	OSFlavour string
 	// GOOS of the machine running the go command (for GOENV's location).
 	GOOS string

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
@@ -175,30 +174,15 @@ func addModule(mods []Module, m Module) []Module {
 // localReplacements are the modules a go.mod or go.work replaces with a
 // directory: the go command never fetches them.
 func localReplacements(f *sources.ModFile) []string {
-	var reps []*modfile.Replace
-	if filepath.Base(f.Path) == "go.work" {
-		wf, err := modfile.ParseWork(f.Path, f.Content, nil)
-		if err != nil {
-			return nil
-		}
-		reps = wf.Replace
-	} else {
-		// The main module's replacements count: ParseLax ignores them.
-		mf, err := modfile.Parse(f.Path, f.Content, nil)
-		if err != nil {
-			return nil
-		}
-		reps = mf.Replace
-	}
 	var out []string
-	for _, r := range reps {
-		if r.New.Version != "" {
+	for _, r := range f.Replace {
+		if r.NewVersion != "" {
 			continue
 		}
-		if r.Old.Version == "" {
-			out = append(out, r.Old.Path)
+		if r.OldVersion == "" {
+			out = append(out, r.OldPath)
 		} else {
-			out = append(out, r.Old.Path+"@"+r.Old.Version)
+			out = append(out, r.OldPath+"@"+r.OldVersion)
 		}
 	}
 	return out
