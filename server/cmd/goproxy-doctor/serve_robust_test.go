@@ -37,13 +37,20 @@ func spawnServe(t *testing.T, bin string) *served {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
+	// An os.Pipe rather than StdoutPipe: Wait closes StdoutPipe's read end
+	// when the process exits, which could discard the reply a server writes
+	// just before it exits on a framing error.
+	stdout, stdoutW, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { stdout.Close() })
+	cmd.Stdout = stdoutW
 	s := &served{t: t, cmd: cmd, stdin: stdin, stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	stdoutW.Close() // the child holds its own copy
+	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
