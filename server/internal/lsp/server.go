@@ -81,6 +81,7 @@ type server struct {
 	watchDyn bool             // the client registers file watchers dynamically
 	watchRel bool             // ... and understands RelativePattern
 	editCaps editCapabilities // what WorkspaceEdits the client applies
+	snippets bool             // the client takes snippets in completion items
 }
 
 var _ protocol.Server = (*server)(nil)
@@ -223,6 +224,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
+	s.snippets = snippetSupport(params.Capabilities)
 	s.mu.Unlock()
 	if w := params.Capabilities.Window; w != nil {
 		s.verifies.setProgress(isTrue(w.WorkDoneProgress))
@@ -240,6 +242,8 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
 				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
 			},
+			CompletionProvider:   &protocol.CompletionOptions{TriggerCharacters: completionTriggers},
+			DocumentLinkProvider: &protocol.DocumentLinkOptions{},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
 					Supported:           &supported,
