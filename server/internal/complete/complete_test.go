@@ -219,7 +219,7 @@ func TestPrivateCandidates(t *testing.T) {
 	}
 	want := []string{
 		"git.corp.example.com/team", "git.corp.example.com", // narrowest first, then the host
-		"github.com/acme",                                     // shares its owner with a covered module
+		"github.com/acme", // shares its owner with a covered module
 		"vcs.internal.example.net/one/lib", "vcs.internal.example.net",
 		"git.corp.example.com/team,github.com/acme,vcs.internal.example.net/one/lib",
 		"github.com/acme/private-x", // the existing pattern
