@@ -75,6 +75,22 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.equal(last.goproxy, `http://127.0.0.1:${port}/team-mirror,off`);
   });
 
+  test('completion inside go.toolsEnvVars offers the GO variables, with their docs', () => {
+    assert.equal(result.completion_provider, true, 'the server advertises completionProvider');
+    assert.equal(result.completion_error, undefined, `completion failed: ${result.completion_error}`);
+    const labels = result.completion.map((c) => c.label);
+    for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOFLAGS']) {
+      assert.ok(labels.includes(name), `no ${name} among ${JSON.stringify(labels)}`);
+    }
+    const goproxy = result.completion.find((c) => c.label === 'GOPROXY');
+    assert.equal(goproxy.kind, 6, 'a Variable item');
+    assert.match(goproxy.documentation ?? '', /proxy/i);
+    // The key is followed by its colon: the name replaces the text between the quotes.
+    const { line, character } = result.completion_position;
+    assert.equal(goproxy.new_text, 'GOPROXY');
+    assert.deepEqual(goproxy.range, { start: { line, character: character - 3 }, end: { line, character: character + 4 } });
+  });
+
   test('the environment command carries the report the server renders, the one VS Code shows', () => {
     assert.equal(result.environment_error, undefined, 'goproxy-doctor.environment failed');
     const md = result.environment_markdown ?? '';

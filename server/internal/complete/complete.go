@@ -2,6 +2,7 @@ package complete
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
@@ -95,7 +96,7 @@ func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 				tail += ","
 			}
 		}
-		return nameItems(goenv.SettableVars(), func(name string) (Edit, int) {
+		return nameItems(settable, func(name string) (Edit, int) {
 			text := jsonEscape(name) + after + tail
 			cursor := -1
 			if after != "" {
@@ -110,7 +111,7 @@ func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 		if next := nextSignificant(s, end); next == '"' {
 			tail = ","
 		}
-		return nameItems(goenv.SettableVars(), func(name string) (Edit, int) {
+		return nameItems(settable, func(name string) (Edit, int) {
 			head := `"` + jsonEscape(name) + `": "`
 			return Edit{Start: start, End: end, Text: head + `"` + tail}, len(head)
 		}, extra)
@@ -151,14 +152,7 @@ func completeEnvFile(s []byte, offset int, facts *Facts) []Item {
 		if eq >= 0 {
 			end, suffix = ls+eq, ""
 		}
-		var names []string
-		for _, n := range goenv.SettableVars() {
-			// The go command ignores these in the file ('go env -w' refuses them).
-			if n != "GOENV" && n != "GODEBUG" && n != "GIT_ALLOW_PROTOCOL" {
-				names = append(names, n)
-			}
-		}
-		return nameItems(names, func(name string) (Edit, int) {
+		return nameItems(settableInFile, func(name string) (Edit, int) {
 			return Edit{Start: ls, End: end, Text: name + suffix}, -1
 		}, nil)
 	}
@@ -166,6 +160,15 @@ func completeEnvFile(s []byte, offset int, facts *Facts) []Item {
 	start := ls + eq + 1
 	return valueItems(key, s[start:le], start, offset, facts, func(v string) string { return v }, "", "")
 }
+
+var (
+	settable = goenv.SettableVars()
+	// settableInFile leaves out what the go command ignores in a GOENV
+	// file ('go env -w' refuses them).
+	settableInFile = slices.DeleteFunc(goenv.SettableVars(), func(n string) bool {
+		return n == "GOENV" || n == "GODEBUG" || n == "GIT_ALLOW_PROTOCOL"
+	})
+)
 
 func nameItems(names []string, edit func(string) (Edit, int), extra []Edit) []Item {
 	out := make([]Item, 0, len(names))

@@ -20,7 +20,7 @@ type frame struct {
 	at    elem // how the parent reaches this container
 	// state: what the next token is, in this container.
 	state frameState
-	key   string // objects: the key of the member being read
+	key   []byte // objects: the raw key of the member being read (decoded when used)
 	index int    // arrays: the index of the element being read
 	// valueEnd is the offset after the last complete member or element (0:
 	// none yet); a token in stateAfter needs a comma there.
@@ -96,7 +96,7 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 				if top.array {
 					child.at = elem{index: top.index, isIdx: true}
 				} else {
-					child.at = elem{key: top.key}
+					child.at = elem{key: decodeKey(top.key)}
 				}
 			}
 			stack = append(stack, child)
@@ -148,7 +148,7 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 			}
 			if top != nil {
 				if !top.array && (top.state == stateKey || top.state == stateAfter) {
-					top.key = decodeKey(s[i+1 : end])
+					top.key = s[i+1 : end]
 					top.state = stateColon
 				} else {
 					top.state, top.valueEnd = stateAfter, end+1
@@ -204,7 +204,7 @@ func locAt(stack []frame, top *frame) jsonLoc {
 			l.missingComma = top.valueEnd
 		}
 	case stateValue:
-		l.inValue, l.key = true, top.key
+		l.inValue, l.key = true, decodeKey(top.key)
 	case stateColon:
 		// After a key, before its colon: nothing to complete.
 	}

@@ -100,16 +100,18 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 			Label:            it.Label,
 			Kind:             protocol.CompletionItemKindValue,
 			Detail:           protocol.NewOptional(it.Detail),
-			FilterText:       protocol.NewOptional(it.Filter),
 			SortText:         protocol.NewOptional(sortKey(i)),
 			InsertTextFormat: format,
 			TextEdit:         &protocol.TextEdit{Range: protocolRange(m.Range(it.Edit.Start, it.Edit.End)), NewText: text},
+		}
+		if it.Filter != it.Label {
+			item.FilterText = protocol.NewOptional(it.Filter)
 		}
 		if it.Kind == complete.VariableItem {
 			item.Kind = protocol.CompletionItemKindVariable
 		}
 		if it.Doc != "" {
-			item.Documentation = &protocol.MarkupContent{Kind: protocol.MarkupKindPlainText, Value: it.Doc}
+			item.Documentation = protocol.String(it.Doc)
 		}
 		for _, e := range it.Extra {
 			item.AdditionalTextEdits = append(item.AdditionalTextEdits, protocol.TextEdit{Range: protocolRange(m.Range(e.Start, e.End)), NewText: e.Text})

@@ -17,10 +17,7 @@ type completionItem struct {
 	InsertTextFormat    int        `json:"insertTextFormat"`
 	TextEdit            textEdit   `json:"textEdit"`
 	AdditionalTextEdits []textEdit `json:"additionalTextEdits"`
-	Documentation       struct {
-		Kind  string `json:"kind"`
-		Value string `json:"value"`
-	} `json:"documentation"`
+	Documentation       string     `json:"documentation"`
 }
 
 // cursorAt splits a text marked with "§" into the text and the cursor's
@@ -96,7 +93,7 @@ func TestCompletionGoVariableNameUTF16(t *testing.T) {
 	if it == nil {
 		t.Fatalf("no GOPROXY among %d items", len(items))
 	}
-	if it.Kind != 6 || it.Documentation.Value == "" || it.InsertTextFormat != 1 {
+	if it.Kind != 6 || it.Documentation == "" || it.InsertTextFormat != 1 {
 		t.Errorf("item %+v: want a documented variable, plain text (the client takes no snippets)", it)
 	}
 	// From after the opening quote over the closing one (the colon is new):
@@ -158,8 +155,8 @@ func TestCompletionGOPROXYValuesAndGoEnvFile(t *testing.T) {
 		}
 	}
 	it := itemNamed(items, "https://proxy.example.com")
-	if it != nil && !strings.Contains(it.Documentation.Value, "goenv-file") {
-		t.Errorf("doc %q does not say where it is configured", it.Documentation.Value)
+	if it != nil && !strings.Contains(it.Documentation, "goenv-file") {
+		t.Errorf("doc %q does not say where it is configured", it.Documentation)
 	}
 
 	goenvText, pos := cursorAt(t, "GOPROXY=https://proxy.example.com,direct\r\nGONOSUMDB=example.com/private\r\nGOINS§\r\n")
