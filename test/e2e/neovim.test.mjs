@@ -84,7 +84,7 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     }
     const goproxy = result.completion.find((c) => c.label === 'GOPROXY');
     assert.equal(goproxy.kind, 6, 'a Variable item');
-    assert.match(goproxy.documentation ?? '', /proxy/i);
+    assert.match(goproxy.documentation ?? '', /Go module proxies/);
     // The key is followed by its colon: the name replaces the text between the quotes.
     const { line, character } = result.completion_position;
     assert.equal(goproxy.new_text, 'GOPROXY');

@@ -180,9 +180,12 @@ func TestFactsDropCredentials(t *testing.T) {
 		[]byte(`{"go.toolsEnvVars": {"GOPROXY": "https://alice:s3cret-token@proxy.corp.example.com/go,direct", "HTTPS_PROXY": "http://bob:pw@127.0.0.1:3128"}}`), false)
 	snap := sources.NewSnapshot("/w", func(string) ([]byte, error) { return nil, nil })
 	snap.Workspace = st
+	snap.User = sources.ParseSettings("/h/settings.json", sources.VSCodeUser,
+		[]byte(`{"terminal.integrated.env.osx": {"GOPROXY": "https://proxy.corp.example.com/go"}}`), false)
 	f := FactsOf(snap, nil)
-	if len(f.ProxyURLs) != 1 || f.ProxyURLs[0].URL != "https://proxy.corp.example.com/go" {
-		t.Fatalf("proxy URLs %+v, want the URL without its userinfo", f.ProxyURLs)
+	want := []string{"terminal.integrated.env.osx.GOPROXY (vscode-user)", "go.toolsEnvVars.GOPROXY (vscode-workspace)"}
+	if len(f.ProxyURLs) != 1 || f.ProxyURLs[0].URL != "https://proxy.corp.example.com/go" || !slices.Equal(f.ProxyURLs[0].Where, want) {
+		t.Fatalf("proxy URLs %+v, want the URL without its userinfo, set in %q", f.ProxyURLs, want)
 	}
 	content, off := at(t, `{"go.toolsEnvVars": {"GOPROXY": "§"}}`)
 	for _, it := range Complete(Doc{Kind: Settings, Content: content}, off, f) {

@@ -56,7 +56,7 @@ var privateVars = []string{"GOPRIVATE", "GONOPROXY", "GONOSUMDB"}
 // FactsOf gathers the facts of a result. Either argument may be nil.
 func FactsOf(snap *sources.Snapshot, consumers []*resolve.Consumer) *Facts {
 	f := &Facts{snap: snap}
-	proxies := map[string]*ProxyURL{}
+	proxies := map[string]int{} // URL → index in f.ProxyURLs
 	patterns := map[string]bool{}
 	add := func(name, value string, p sources.Provenance) {
 		where := describe(p)
@@ -68,13 +68,13 @@ func FactsOf(snap *sources.Snapshot, consumers []*resolve.Consumer) *Facts {
 				if u == "" {
 					continue
 				}
-				pu := proxies[u]
-				if pu == nil {
-					pu = &ProxyURL{URL: u}
-					proxies[u] = pu
-					f.ProxyURLs = append(f.ProxyURLs, *pu)
+				i, ok := proxies[u]
+				if !ok {
+					i = len(f.ProxyURLs)
+					proxies[u] = i
+					f.ProxyURLs = append(f.ProxyURLs, ProxyURL{URL: u})
 				}
-				if !slices.Contains(pu.Where, where) {
+				if pu := &f.ProxyURLs[i]; !slices.Contains(pu.Where, where) {
 					pu.Where = append(pu.Where, where)
 				}
 			}
@@ -141,10 +141,6 @@ func FactsOf(snap *sources.Snapshot, consumers []*resolve.Consumer) *Facts {
 				}
 			}
 		}
-	}
-	// The pointers were only for collecting Where.
-	for i := range f.ProxyURLs {
-		f.ProxyURLs[i] = *proxies[f.ProxyURLs[i].URL]
 	}
 	return f
 }
