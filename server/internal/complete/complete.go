@@ -75,6 +75,12 @@ func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 	if loc.missingComma >= 0 {
 		extra = []Edit{{Start: loc.missingComma, End: loc.missingComma, Text: ","}}
 	}
+	var names []string
+	if loc.inKey {
+		// A variable the object already sets is not offered again.
+		set := memberKeys(s, loc.object, offset)
+		names = slices.DeleteFunc(slices.Clone(settable), func(n string) bool { return set[n] })
+	}
 	switch {
 	case loc.inKey && loc.inString:
 		// "GOP|" or "GOP|": the name goes between the quotes; a member
@@ -96,7 +102,7 @@ func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 				tail += ","
 			}
 		}
-		return nameItems(settable, func(name string) (Edit, int) {
+		return nameItems(names, func(name string) (Edit, int) {
 			text := jsonEscape(name) + after + tail
 			cursor := -1
 			if after != "" {
@@ -111,7 +117,7 @@ func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 		if next := nextSignificant(s, end); next == '"' {
 			tail = ","
 		}
-		return nameItems(settable, func(name string) (Edit, int) {
+		return nameItems(names, func(name string) (Edit, int) {
 			head := `"` + jsonEscape(name) + `": "`
 			return Edit{Start: start, End: end, Text: head + `"` + tail}, len(head)
 		}, extra)

@@ -279,3 +279,29 @@ func TestSettableVarsAreDocumented(t *testing.T) {
 		t.Errorf("first %s, want the download variables first", vars[0])
 	}
 }
+
+// A variable the object already sets is not offered again; the key being
+// edited, keys in comments and keys of nested objects do not count.
+func TestCompleteSkipsSetNames(t *testing.T) {
+	for _, tc := range []struct {
+		marked        string
+		offered, gone []string
+	}{
+		{`{"go.toolsEnvVars": {"GOPROXY": "x", "GO§", /* "GOFLAGS": */ "GOSUMDB": "y"}}`, []string{"GOFLAGS", "GOPRIVATE"}, []string{"GOPROXY", "GOSUMDB"}},
+		{`{"go.toolsEnvVars": {"GOPROXY§": "x"}}`, []string{"GOPROXY"}, nil},
+		{"{\"go.toolsEnvVars\": {\"X\": {\"GOFLAGS\": 1}, \"GONOSUMDB\": [\"GOAUTH\"],\n §\n}}", []string{"GOFLAGS", "GOAUTH"}, []string{"GONOSUMDB"}},
+	} {
+		content, off := at(t, tc.marked)
+		items := Complete(Doc{Kind: Settings, Content: content}, off, nil)
+		for _, n := range tc.offered {
+			if _, ok := find(items, n); !ok {
+				t.Errorf("%q: %s not offered", tc.marked, n)
+			}
+		}
+		for _, n := range tc.gone {
+			if _, ok := find(items, n); ok {
+				t.Errorf("%q: %s offered, but the object sets it", tc.marked, n)
+			}
+		}
+	}
+}

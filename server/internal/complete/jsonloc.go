@@ -17,6 +17,7 @@ type elem struct {
 // frame is an object or array the scan is inside.
 type frame struct {
 	array bool
+	start int  // the offset of its opening bracket
 	at    elem // how the parent reaches this container
 	// state: what the next token is, in this container.
 	state frameState
@@ -50,6 +51,8 @@ type jsonLoc struct {
 	// missingComma is the offset where a comma must go before the token at
 	// the offset (-1: none needed).
 	missingComma int
+	// object is the offset of the "{" of the object around the offset.
+	object int
 }
 
 // locate scans content up to offset.
@@ -91,7 +94,7 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 		}
 		switch c {
 		case '{', '[':
-			child := frame{array: c == '['}
+			child := frame{array: c == '[', start: i}
 			if top != nil {
 				if top.array {
 					child.at = elem{index: top.index, isIdx: true}
@@ -187,7 +190,7 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 
 // locAt describes a token (or a gap) in the top frame.
 func locAt(stack []frame, top *frame) jsonLoc {
-	l := jsonLoc{strEnd: -1, missingComma: -1}
+	l := jsonLoc{strEnd: -1, missingComma: -1, object: top.start}
 	for _, fr := range stack[1:] {
 		l.path = append(l.path, fr.at)
 	}
@@ -274,4 +277,39 @@ func indexByte(s []byte, c byte) int {
 		}
 	}
 	return -1
+}
+
+// memberKeys are the keys of the object whose "{" is at start, except the
+// one whose string holds offset: a tolerant scan to its "}" (or the end).
+func memberKeys(s []byte, start, offset int) map[string]bool {
+	keys := map[string]bool{}
+	depth := 0
+	for i := start + 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '/' && i+1 < len(s) && s[i+1] == '/':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			j := indexFrom(s, i+2, "*/")
+			if j < 0 {
+				return keys
+			}
+			i = j + 1
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				return keys
+			}
+			depth--
+		case c == '"':
+			end, closed := scanString(s, i)
+			if depth == 0 && closed && !(offset > i && offset <= end) && nextSignificant(s, end+1) == ':' {
+				keys[decodeKey(s[i+1:end])] = true
+			}
+			i = end
+		}
+	}
+	return keys
 }
