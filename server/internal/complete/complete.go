@@ -64,6 +64,22 @@ func Complete(doc Doc, offset int, facts *Facts) []Item {
 	return nil
 }
 
+// listTriggers are the trigger characters that only start a list entry
+// (after GOPROXY's separators, after a GOENV file line's "="): typed
+// anywhere else they bring up nothing, so that Enter after a comma between
+// members inserts a newline, not a variable name.
+const listTriggers = ",|="
+
+// CompleteTriggered is Complete for a request the client sent because
+// trigger ("" when none) was typed.
+func CompleteTriggered(doc Doc, offset int, facts *Facts, trigger string) []Item {
+	items := Complete(doc, offset, facts)
+	if trigger == "" || !strings.Contains(listTriggers, trigger) {
+		return items
+	}
+	return slices.DeleteFunc(items, func(it Item) bool { return it.Kind != ValueItem })
+}
+
 // completeJSON completes keys and values of the environment objects.
 func completeJSON(doc Doc, offset int, facts *Facts) []Item {
 	loc, ok := locate(doc.Content, offset)

@@ -305,3 +305,34 @@ func TestCompleteSkipsSetNames(t *testing.T) {
 		}
 	}
 }
+
+// After a comma between members nothing comes up (Enter must insert a
+// newline); after a GOPROXY separator or a GOENV file's "=", entries do.
+func TestCompleteTriggered(t *testing.T) {
+	for _, tc := range []struct {
+		kind    Kind
+		marked  string
+		trigger string
+		want    string // a label, or "" for none
+	}{
+		{Settings, `{"go.toolsEnvVars": {"GOFLAGS": "",§}}`, ",", ""},
+		{Settings, `{"go.toolsEnvVars": {"GOFLAGS": "",§}}`, "", "GOPROXY"},
+		{Settings, `{"go.toolsEnvVars": {"GOFLAGS": "", "§"}}`, `"`, "GOPROXY"},
+		{Settings, `{"go.toolsEnvVars": {"GOPROXY": "https://a.example.com,§"}}`, ",", "direct"},
+		{Settings, `{"go.toolsEnvVars": {"GOPROXY": "https://a.example.com|§"}}`, "|", "off"},
+		{GoEnv, "GOPROXY=§", "=", "direct"},
+		{GoEnv, "GOFLAGS=§", "=", ""},
+	} {
+		content, off := at(t, tc.marked)
+		items := CompleteTriggered(Doc{Kind: tc.kind, Content: content}, off, nil, tc.trigger)
+		if tc.want == "" {
+			if len(items) > 0 {
+				t.Errorf("%q after %q: %d items, want none", tc.marked, tc.trigger, len(items))
+			}
+			continue
+		}
+		if _, ok := find(items, tc.want); !ok {
+			t.Errorf("%q after %q: no %s", tc.marked, tc.trigger, tc.want)
+		}
+	}
+}

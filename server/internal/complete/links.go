@@ -27,7 +27,7 @@ var proxyURLVars = map[string]bool{
 }
 
 // Links returns the links of a document: GOENV paths set in environment
-// objects, launch.json envFile paths, and the proxy URLs of GOPROXY, the
+// objects, launch.json envFile and go.testEnvFile paths, and the proxy URLs of GOPROXY, the
 // HTTP proxy variables and http.proxy — in settings, launch and tasks
 // files, and in the GOENV file. A document that does not parse has none.
 func Links(doc Doc, facts *Facts) []Link {
@@ -73,7 +73,7 @@ func (w *linkWalker) walk(v *sources.Value, path []elem) {
 			switch {
 			case env:
 				w.envMember(m)
-			case w.envFile(p):
+			case w.envFile(p), m.Key == "go.testEnvFile" && w.topSetting(path):
 				w.fileValues(m.Value, "Open the env file")
 			case m.Key == "http.proxy" && w.topSetting(path):
 				w.urlLink(m.Value)

@@ -23,9 +23,10 @@ func TestLinks(t *testing.T) {
 			{"https://u:p4ss@proxy.example.com/go", "https://proxy.example.com/go"},
 			{"http://m.example.org", "http://m.example.org"},
 		}},
-		{Settings, `{"http.proxy": "http://bob:pw@127.0.0.1:3128", "terminal.integrated.env.linux": {"GOENV": "off", "HTTPS_PROXY": " https://127.0.0.1:8443 ", "NO_PROXY": "x"}}`, []want{
+		{Settings, `{"http.proxy": "http://bob:pw@127.0.0.1:3128", "terminal.integrated.env.linux": {"GOENV": "off", "HTTPS_PROXY": " https://127.0.0.1:8443 ", "NO_PROXY": "x"}, "go.testEnvFile": "${workspaceFolder}/test.env"}`, []want{
 			{"http://bob:pw@127.0.0.1:3128", "http://127.0.0.1:3128"},
 			{"https://127.0.0.1:8443", "https://127.0.0.1:8443"},
+			{"${workspaceFolder}/test.env", "/w/test.env"},
 		}},
 		{Workspace, `{"settings": {"gopls": {"build.env": {"GOENV": "~/goenv"}}}, "launch": {"configurations": [{"envFile": ["${env:CFG}/a.env", "rel.env"]}]}}`, []want{
 			{"~/goenv", "/home/u/goenv"},

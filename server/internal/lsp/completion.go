@@ -91,7 +91,11 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 	s.mu.Lock()
 	snippets := s.snippets
 	s.mu.Unlock()
-	for i, it := range complete.Complete(cd.doc, offset, cd.facts) {
+	trigger := ""
+	if params.Context.TriggerKind == protocol.CompletionTriggerKindTriggerCharacter && params.Context.TriggerCharacter != nil {
+		trigger = *params.Context.TriggerCharacter
+	}
+	for i, it := range complete.CompleteTriggered(cd.doc, offset, cd.facts, trigger) {
 		text, format := it.Edit.Text, protocol.InsertTextFormatPlainText
 		if snippets && it.Cursor >= 0 {
 			text, format = snippetEscape(text[:it.Cursor])+"$0"+snippetEscape(text[it.Cursor:]), protocol.InsertTextFormatSnippet

@@ -105,6 +105,21 @@ func TestCompletionGoVariableNameUTF16(t *testing.T) {
 	if want := "{\n  \"go.toolsEnvVars\": {\"Ä😀\": \"ü\", \"GOPROXY\": \"\"}\n}\n"; got != want {
 		t.Errorf("after completion:\n%s\nwant\n%s", got, want)
 	}
+	// A comma typed between members brings up nothing (Enter after it must
+	// not insert a name); invoked there, the names come.
+	text, pos = cursorAt(t, "{\n  \"go.toolsEnvVars\": {\"Ä😀\": \"ü\",§}\n}\n")
+	h.change(settingsPath, 2, whole(text))
+	r := h.call("textDocument/completion", map[string]any{
+		"textDocument": map[string]any{"uri": h.uri(settingsPath)},
+		"position":     pos,
+		"context":      map[string]any{"triggerKind": 2, "triggerCharacter": ","},
+	})
+	if r.Error != nil || !strings.Contains(string(r.Result), `"items":[]`) {
+		t.Errorf("completion after a typed comma: %s %v, want no items", r.Result, r.Error)
+	}
+	if itemNamed(h.complete(settingsPath, pos), "GOPROXY") == nil {
+		t.Error("invoked after the comma: no GOPROXY")
+	}
 	// Outside an env object there is nothing to complete.
 	_, pos = cursorAt(t, "{§\n")
 	if items := h.complete(settingsPath, pos); len(items) != 0 {
