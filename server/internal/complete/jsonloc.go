@@ -1,5 +1,7 @@
 package complete
 
+import "bytes"
+
 // A completion request arrives while the user types, so the document is
 // often not valid JSON ("GOP" with no colon yet, a missing comma): the
 // location of the cursor comes from a tolerant scan of the text before it,
@@ -73,9 +75,7 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 			i++
 			continue
 		case c == '/' && i+1 < len(s) && s[i+1] == '/':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
+			i = lineEndAt(s, i)
 			if i >= offset {
 				return jsonLoc{}, false // inside a comment
 			}
@@ -169,6 +169,9 @@ func locate(content []byte, offset int) (loc jsonLoc, ok bool) {
 			for j < len(s) && !delimiter(s[j]) {
 				j++
 			}
+			if j == i {
+				j++ // a stray "/" (not a comment)
+			}
 			if offset <= j {
 				if top == nil {
 					return jsonLoc{}, false
@@ -230,6 +233,14 @@ func scanString(s []byte, i int) (end int, closed bool) {
 	return len(s), false
 }
 
+// lineEndAt is the offset of the "\n" ending the line at i (or the end).
+func lineEndAt(s []byte, i int) int {
+	if k := bytes.IndexByte(s[i:], '\n'); k >= 0 {
+		return i + k
+	}
+	return len(s)
+}
+
 // decodeKey decodes the JSON escapes of a key's text (the common simple
 // ones: a key with others is kept as written, which matches no env path).
 func decodeKey(raw []byte) string {
@@ -287,9 +298,7 @@ func memberKeys(s []byte, start, offset int) map[string]bool {
 	for i := start + 1; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '/' && i+1 < len(s) && s[i+1] == '/':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
+			i = lineEndAt(s, i)
 		case c == '/' && i+1 < len(s) && s[i+1] == '*':
 			j := indexFrom(s, i+2, "*/")
 			if j < 0 {
