@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
 // Edit replaces the bytes [Start, End) of the document with Text.
@@ -174,7 +175,15 @@ func completeEnvFile(s []byte, offset int, facts *Facts) []Item {
 		if eq >= 0 {
 			end, suffix = ls+eq, ""
 		}
-		return nameItems(settableInFile, func(name string) (Edit, int) {
+		// A variable another line sets is not offered again.
+		set := map[string]bool{}
+		for _, l := range sources.ParseEnvFile("", sources.GoEnvFile, s).Lines {
+			if l.Valid && l.Span.Start != ls {
+				set[l.Key] = true
+			}
+		}
+		names := slices.DeleteFunc(slices.Clone(settableInFile), func(n string) bool { return set[n] })
+		return nameItems(names, func(name string) (Edit, int) {
 			return Edit{Start: ls, End: end, Text: name + suffix}, -1
 		}, nil)
 	}

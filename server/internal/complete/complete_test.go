@@ -137,6 +137,18 @@ func TestCompleteGoEnvFile(t *testing.T) {
 	if _, ok := find(Complete(Doc{Kind: GoEnv, Content: content}, off, nil), "GOENV"); ok {
 		t.Error("GOENV offered in the GOENV file, which the go command ignores there")
 	}
+	content, off = at(t, "GOPROXY=off\nGOP§\nGOFLAGS=-x\n")
+	items := Complete(Doc{Kind: GoEnv, Content: content}, off, nil)
+	if _, ok := find(items, "GOPROXY"); ok {
+		t.Error("GOPROXY offered, but another line sets it")
+	}
+	if _, ok := find(items, "GOPRIVATE"); !ok {
+		t.Error("no GOPRIVATE")
+	}
+	content, off = at(t, "GOPROXY§=off\n")
+	if _, ok := find(Complete(Doc{Kind: GoEnv, Content: content}, off, nil), "GOPROXY"); !ok {
+		t.Error("the line's own key is not offered")
+	}
 }
 
 func TestCompleteGOPROXYValues(t *testing.T) {

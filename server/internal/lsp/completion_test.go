@@ -183,6 +183,10 @@ func TestCompletionGOPROXYValuesAndGoEnvFile(t *testing.T) {
 	if got, want := applyTextEdits(t, goenvText, []textEdit{it.TextEdit}), "GOPROXY=https://proxy.example.com,direct\r\nGONOSUMDB=example.com/private\r\nGOINSECURE=\r\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	if links := h.links(h.goenv); len(links) != 1 || links[0].Target != "https://proxy.example.com" ||
+		links[0].Range != (lspRange{Start: lspPosition{0, 8}, End: lspPosition{0, 33}}) {
+		t.Errorf("GOENV file links %+v, want the proxy at 0:8-33", links)
+	}
 	_, pos = cursorAt(t, "GOPROXY=https://proxy.example.com,§direct\r\n")
 	it = itemNamed(h.complete(h.goenv, pos), "off")
 	if it == nil {
