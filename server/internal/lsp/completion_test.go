@@ -291,3 +291,43 @@ func TestDocumentLinks(t *testing.T) {
 		t.Errorf("launch.json links %+v, want %s at %+v", links, envFile, want)
 	}
 }
+
+// A client that takes snippets gets the caret between the new value's
+// quotes; the capability is advertised with its trigger characters.
+func TestCompletionSnippetsAndCapability(t *testing.T) {
+	text, pos := cursorAt(t, "{\"go.toolsEnvVars\": {\"é\": \"\", \"GOP§\"}}")
+	h := start(t, uninitialized(), withFiles(map[string]string{settingsPath: text}))
+	r := h.call("initialize", map[string]any{
+		"processId": nil, "rootUri": h.folderURI(),
+		"initializationOptions": map[string]any{"processEnv": h.env, "trusted": true},
+		"capabilities": map[string]any{"textDocument": map[string]any{
+			"completion": map[string]any{"completionItem": map[string]any{"snippetSupport": true}},
+		}},
+	})
+	if r.Error != nil {
+		t.Fatalf("initialize: %v", r.Error)
+	}
+	var result struct {
+		Capabilities struct {
+			CompletionProvider struct {
+				TriggerCharacters []string `json:"triggerCharacters"`
+			} `json:"completionProvider"`
+			DocumentLinkProvider *struct{} `json:"documentLinkProvider"`
+		} `json:"capabilities"`
+	}
+	if err := json.Unmarshal(r.Result, &result); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(result.Capabilities.CompletionProvider.TriggerCharacters, " "); got != `" , | =` || result.Capabilities.DocumentLinkProvider == nil {
+		t.Errorf("capabilities %s: want completion (triggers \" , | =) and document links", r.Result)
+	}
+	h.notify("initialized", map[string]any{})
+	h.openAndWait(settingsPath, text)
+	it := itemNamed(h.complete(settingsPath, pos), "GOPROXY")
+	if it == nil {
+		t.Fatal("no GOPROXY")
+	}
+	if it.InsertTextFormat != 2 || it.TextEdit.NewText != `GOPROXY": "$0"` {
+		t.Errorf("item %+v: want the snippet GOPROXY\": \"$0\"", it)
+	}
+}
