@@ -79,9 +79,12 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.equal(result.completion_provider, true, 'the server advertises completionProvider');
     assert.equal(result.completion_error, undefined, `completion failed: ${result.completion_error}`);
     const labels = result.completion.map((c) => c.label);
-    for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOSUMDB', 'GOFLAGS']) {
+    // Narrowed to what `"GOP` typed (letters in order), and said to be incomplete so the client asks again.
+    for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOPATH']) {
       assert.ok(labels.includes(name), `no ${name} among ${JSON.stringify(labels)}`);
     }
+    assert.ok(!labels.includes('GOFLAGS'), `GOFLAGS does not match "GOP": ${JSON.stringify(labels)}`);
+    assert.equal(result.completion_incomplete, true);
     const goproxy = result.completion.find((c) => c.label === 'GOPROXY');
     assert.equal(goproxy.kind, 6, 'a Variable item');
     assert.match(goproxy.documentation ?? '', /Go module proxies/);

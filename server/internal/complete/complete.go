@@ -72,13 +72,46 @@ func Complete(doc Doc, offset int, facts *Facts) []Item {
 const listTriggers = ",|="
 
 // CompleteTriggered is Complete for a request the client sent because
-// trigger ("" when none) was typed.
-func CompleteTriggered(doc Doc, offset int, facts *Facts, trigger string) []Item {
-	items := Complete(doc, offset, facts)
-	if trigger == "" || !strings.Contains(listTriggers, trigger) {
-		return items
+// trigger ("" when none) was typed, narrowed to the items whose filter text
+// holds the text already typed (in order, in any case: a superset of what
+// editors' fuzzy matching keeps). incomplete says some were left out: the
+// client must ask again as the typed text changes.
+func CompleteTriggered(doc Doc, offset int, facts *Facts, trigger string) (items []Item, incomplete bool) {
+	items = Complete(doc, offset, facts)
+	if trigger != "" && strings.Contains(listTriggers, trigger) {
+		items = slices.DeleteFunc(items, func(it Item) bool { return it.Kind != ValueItem })
 	}
-	return slices.DeleteFunc(items, func(it Item) bool { return it.Kind != ValueItem })
+	n := len(items)
+	items = slices.DeleteFunc(items, func(it Item) bool {
+		return it.Edit.Start <= offset && !subsequence(string(doc.Content[it.Edit.Start:offset]), it.Filter)
+	})
+	return items, len(items) < n
+}
+
+// subsequence reports whether the letters of typed appear in s in order,
+// ignoring case; quotes and spaces typed are ignored.
+func subsequence(typed, s string) bool {
+	i := 0
+	for _, c := range []byte(strings.ToLower(typed)) {
+		if c == '"' || c == ' ' {
+			continue
+		}
+		for i < len(s) && lower(s[i]) != c {
+			i++
+		}
+		if i == len(s) {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // completeJSON completes keys and values of the environment objects.

@@ -336,7 +336,7 @@ func TestCompleteTriggered(t *testing.T) {
 		{GoEnv, "GOFLAGS=§", "=", ""},
 	} {
 		content, off := at(t, tc.marked)
-		items := CompleteTriggered(Doc{Kind: tc.kind, Content: content}, off, nil, tc.trigger)
+		items, _ := CompleteTriggered(Doc{Kind: tc.kind, Content: content}, off, nil, tc.trigger)
 		if tc.want == "" {
 			if len(items) > 0 {
 				t.Errorf("%q after %q: %d items, want none", tc.marked, tc.trigger, len(items))
@@ -346,5 +346,28 @@ func TestCompleteTriggered(t *testing.T) {
 		if _, ok := find(items, tc.want); !ok {
 			t.Errorf("%q after %q: no %s", tc.marked, tc.trigger, tc.want)
 		}
+	}
+}
+
+// The items are narrowed to what was typed; the list says it is
+// incomplete then, so that the client asks again.
+func TestCompleteTriggeredNarrows(t *testing.T) {
+	content, off := at(t, `{"go.toolsEnvVars": {"gpx§"}}`)
+	items, incomplete := CompleteTriggered(Doc{Kind: Settings, Content: content}, off, nil, "")
+	if _, ok := find(items, "GOPROXY"); !ok || !incomplete {
+		t.Errorf("typed gpx: GOPROXY kept %v, incomplete %v", ok, incomplete)
+	}
+	if _, ok := find(items, "GOFLAGS"); ok {
+		t.Error("typed gpx: GOFLAGS kept")
+	}
+	content, off = at(t, `{"go.toolsEnvVars": {"§"}}`)
+	items, incomplete = CompleteTriggered(Doc{Kind: Settings, Content: content}, off, nil, `"`)
+	if len(items) != len(settable) || incomplete {
+		t.Errorf("nothing typed: %d items of %d, incomplete %v", len(items), len(settable), incomplete)
+	}
+	content, off = at(t, `{"go.toolsEnvVars": {"GOPROXY": "https://a.example.com,DIR§"}}`)
+	items, _ = CompleteTriggered(Doc{Kind: Settings, Content: content}, off, nil, "")
+	if len(items) != 1 || items[0].Label != "direct" {
+		t.Errorf("typed DIR in GOPROXY: %+v", items)
 	}
 }

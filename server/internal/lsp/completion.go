@@ -95,7 +95,9 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if params.Context.TriggerKind == protocol.CompletionTriggerKindTriggerCharacter && params.Context.TriggerCharacter != nil {
 		trigger = *params.Context.TriggerCharacter
 	}
-	for i, it := range complete.CompleteTriggered(cd.doc, offset, cd.facts, trigger) {
+	items, incomplete := complete.CompleteTriggered(cd.doc, offset, cd.facts, trigger)
+	out.IsIncomplete = incomplete
+	for i, it := range items {
 		text, format := it.Edit.Text, protocol.InsertTextFormatPlainText
 		if snippets && it.Cursor >= 0 {
 			text, format = snippetEscape(text[:it.Cursor])+"$0"+snippetEscape(text[it.Cursor:]), protocol.InsertTextFormatSnippet

@@ -81,6 +81,7 @@ local ok, err = pcall(function()
       for _, resp in pairs(responses or {}) do
         if resp.error then result.completion_error = resp.error.message end
         local items = resp.result and (resp.result.items or resp.result) or {}
+        result.completion_incomplete = resp.result and resp.result.isIncomplete or false
         for _, item in ipairs(items) do
           table.insert(result.completion, { label = item.label, kind = item.kind,
             documentation = type(item.documentation) == 'table' and item.documentation.value or item.documentation,
