@@ -8,11 +8,12 @@ import (
 )
 
 // completionLatency measures textDocument/completion on the realistic
-// 5,000-line settings.json (budget: p99 < 5 ms, like a keystroke): a GO
-// variable name in go.toolsEnvVars and a GOPROXY list entry, with the
-// server idle and right after each keystroke (its diagnosis then runs
-// beside the request), and the end of the file, where the cursor's
-// location takes a scan of the whole text and nothing is offered.
+// 5,000-line settings.json (budget: p99 < 5 ms, like a keystroke): GO
+// variable names in go.toolsEnvVars (the whole list, and narrowed to what
+// was typed) and a GOPROXY list entry, with the server idle and right after
+// each keystroke (its diagnosis then runs beside the request), and the end
+// of the file, where the cursor's location takes a scan of the whole text
+// and nothing is offered.
 func completionLatency(s servers, tmp string, n int) {
 	w := newWorkspace(tmp, "completion", benchdata.Realistic(5000))
 	fmt.Printf("\nlsp     completion request → response, realistic 5,000-line settings.json (%d KB), %d requests a run\n", len(w.text)/1024, n)
@@ -30,7 +31,10 @@ func completionLatency(s servers, tmp string, n int) {
 			lines++
 		}
 	}
-	// `        "GOP|ROXY": ...` and the GOPROXY value; the line is ASCII.
+	// `        "|GOPROXY": ...` (nothing typed yet: every name the object
+	// does not set), `        "GOP|ROXY": ...` (narrowed to "GOP") and the
+	// GOPROXY value; the line is ASCII.
+	names := [2]int{benchdata.RealisticGOPROXYLine, 9}
 	name := [2]int{benchdata.RealisticGOPROXYLine, 12}
 	value := [2]int{benchdata.RealisticGOPROXYLine, benchdata.RealisticGOPROXYColumn}
 	end := [2]int{lines, 0}
@@ -67,19 +71,22 @@ func completionLatency(s servers, tmp string, n int) {
 		}
 		return statsOf(lat, missed)
 	}
-	run(name, false, true) // warm-up
+	run(names, false, true) // warm-up
+	namesIdle := run(names, false, true)
 	nameIdle := run(name, false, true)
 	valueIdle := run(value, false, true)
 	endIdle := run(end, false, false)
-	nameTyping := run(name, true, true)
+	namesTyping := run(names, true, true)
 	p.stop()
-	fmt.Printf("  %-30s %s\n", "GO variable name, idle", nameIdle)
+	fmt.Printf("  %-30s %s\n", "every GO variable, idle", namesIdle)
+	fmt.Printf("  %-30s %s\n", "GO variables after GOP, idle", nameIdle)
 	fmt.Printf("  %-30s %s\n", "GOPROXY entry, idle", valueIdle)
 	fmt.Printf("  %-30s %s\n", "end of the file, idle", endIdle)
-	fmt.Printf("  %-30s %s\n", "GO variable name, typing", nameTyping)
+	fmt.Printf("  %-30s %s\n", "every GO variable, typing", namesTyping)
 	fmt.Println("  budgets (ratio = measured / budget, ≤ 1 meets it):")
-	budget("completion p99, GO variable name (< 5 ms)", ms(nameIdle.p99), 5, "ms", "")
+	budget("completion p99, every GO variable (< 5 ms)", ms(namesIdle.p99), 5, "ms", "")
+	budget("completion p99, GO variables after GOP (< 5 ms)", ms(nameIdle.p99), 5, "ms", "")
 	budget("completion p99, GOPROXY entry (< 5 ms)", ms(valueIdle.p99), 5, "ms", "")
 	budget("completion p99, end of the file (< 5 ms)", ms(endIdle.p99), 5, "ms", "")
-	budget("completion p99, after each keystroke (< 5 ms)", ms(nameTyping.p99), 5, "ms", "")
+	budget("completion p99 after a keystroke, every name (< 5 ms)", ms(namesTyping.p99), 5, "ms", "")
 }
