@@ -1,0 +1,69 @@
+package session_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
+)
+
+// serveDebounce is the debounce `serve` runs with (lsp.DefaultDebounce):
+// keystrokes that each wait for their diagnostics are diagnosed at once, and
+// the go env oracle waits for the inputs to be quiet, so it does not run
+// while typing.
+const serveDebounce = 75 * time.Millisecond
+
+// benchKeystrokes types one character at line:col of the open buffer path
+// per iteration, each after the previous one's publication, and reports the
+// in-process cost of a keystroke: session.Change to the publication of its
+// version, without JSON-RPC.
+func benchKeystrokes(b *testing.B, w *world, path string, line, col int) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		v := int32(i + 2)
+		pos := func(c int) position.Position { return position.Position{Line: line, Character: c} }
+		_, _, err := w.sess.Change(path, v, []session.Change{{
+			Range: position.Range{Start: pos(col), End: pos(col + 1)},
+			Text:  string(rune('a' + v%26)),
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.await(path, "of the edit", version(v))
+	}
+}
+
+// openRealistic opens the realistic 5,000-line settings.json of make bench
+// as the folder's .vscode/settings.json and waits for its diagnostics.
+func openRealistic(w *world) string {
+	path := filepath.Join(w.folder, ".vscode", "settings.json")
+	text := benchdata.Realistic(5000)
+	w.write(path, text)
+	w.sess.Open(session.NewDocument("file://"+path, path, 1, text))
+	w.await(path, "when opened", version(1))
+	return path
+}
+
+// BenchmarkSessionKeystrokeRealistic is a keystroke inside the GOPROXY value
+// of the realistic settings.json.
+func BenchmarkSessionKeystrokeRealistic(b *testing.B) {
+	w := newWorld(b, "", serveDebounce, nil)
+	path := openRealistic(w)
+	benchKeystrokes(b, w, path, benchdata.RealisticGOPROXYLine, benchdata.RealisticGOPROXYColumn)
+}
+
+// BenchmarkSessionKeystrokeGoModBesideRealistic is a keystroke in go.mod
+// with the realistic settings.json open: it must not pay for that file.
+func BenchmarkSessionKeystrokeGoModBesideRealistic(b *testing.B) {
+	w := newWorld(b, "", serveDebounce, nil)
+	openRealistic(w)
+	mod := filepath.Join(w.folder, "go.mod")
+	w.write(mod, benchdata.GoMod)
+	w.sess.Open(session.NewDocument("file://"+mod, mod, 1, benchdata.GoMod))
+	w.await(mod, "when opened", version(1))
+	benchKeystrokes(b, w, mod, 0, 30)
+}
