@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 )
 
 // reparseFragments are what the random edits insert: value text, and the
@@ -234,4 +235,29 @@ func FuzzReparseJSONC(f *testing.F) {
 			t.Fatalf("incremental parse of %q (from %q) differs from the full parse", content, old)
 		}
 	})
+}
+
+// The line index of a settings parse, full or incremental, is the one
+// position.NewMapper builds: the language server maps positions with it.
+func TestSettingsLinesMapLikeNewMapper(t *testing.T) {
+	text := "{\r\n  \"a\": \"é😀\", // c\n\n  \"b\": [1,\n 2]\n}"
+	prev := ParseSettings("/s.json", VSCodeFolder, []byte(text), false)
+	at := strings.Index(text, "é")
+	next := []byte(text[:at] + "xyz" + text[at:])
+	st := ReparseSettings(prev, next)
+	if st == nil {
+		t.Fatal("not incremental")
+	}
+	for _, s := range []*Settings{prev, st} {
+		want := position.NewMapper(s.Content)
+		got := position.NewMapperLines(s.Content, s.Lines)
+		for off := 0; off <= len(s.Content)+1; off++ {
+			if g, w := got.Position(off), want.Position(off); g != w {
+				t.Errorf("offset %d of %q: %+v, want %+v", off, s.Content, g, w)
+			}
+		}
+		if got.LineCount() != want.LineCount() {
+			t.Errorf("%d lines, want %d", got.LineCount(), want.LineCount())
+		}
+	}
 }

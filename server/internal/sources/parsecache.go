@@ -136,8 +136,10 @@ func memoFrom[T comparable](l *ParseLoad, k parseKey, content []byte, parse func
 	e := c.entries[k]
 	c.mu.Unlock()
 	// The stored content is compared byte for byte, and its hash from parse
-	// time guards against a caller having changed those bytes since.
-	if e != nil && e.hash == h && bytes.Equal(e.content, content) && maphash.Bytes(c.seed, e.content) == h {
+	// time guards against a caller having changed those bytes since. When
+	// content is the very slice stored (an open buffer read again), its
+	// hash, just taken, is the hash of the stored bytes.
+	if e != nil && e.hash == h && (sameSlice(e.content, content) || bytes.Equal(e.content, content) && maphash.Bytes(c.seed, e.content) == h) {
 		if v, ok := e.value.(T); ok {
 			c.mu.Lock()
 			if c.entries[k] == e {
@@ -170,6 +172,11 @@ func memoFrom[T comparable](l *ParseLoad, k parseKey, content []byte, parse func
 	c.entries[k] = &parseEntry{content: content, hash: h, value: v, users: users}
 	c.mu.Unlock()
 	return v
+}
+
+// sameSlice reports whether a and b are the same bytes in memory.
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Done ends the load: the entries the folder's previous loads used and this
