@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,19 @@ func BenchmarkSessionKeystrokeRealisticInsert(b *testing.B) {
 	w := newWorld(b, "", serveDebounce, nil)
 	path := openRealistic(w)
 	benchKeystrokes(b, w, path, benchdata.RealisticGOPROXYLine, benchdata.RealisticGOPROXYColumn, true)
+}
+
+// BenchmarkSessionKeystrokeRealisticComment types and deletes a character
+// in the comment after the GOPROXY value of the realistic settings.json.
+func BenchmarkSessionKeystrokeRealisticComment(b *testing.B) {
+	w := newWorld(b, "", serveDebounce, nil)
+	path := openRealistic(w)
+	line := strings.Split(benchdata.Realistic(5000), "\n")[benchdata.RealisticGOPROXYLine]
+	col := strings.Index(line, "company") // ASCII: bytes are UTF-16 units
+	if col < 0 {
+		b.Fatalf("no comment on the GOPROXY line %q", line)
+	}
+	benchKeystrokes(b, w, path, benchdata.RealisticGOPROXYLine, col, true)
 }
 
 // BenchmarkSessionKeystrokeGoModBesideRealistic is a keystroke in go.mod

@@ -37,14 +37,23 @@ func scalars(v *Value, out []*Value) []*Value {
 }
 
 // randomEdit changes content: mostly inside one of the scalar values of
-// root (the keystrokes the incremental parse is for), sometimes anywhere.
+// root or just after one (the keystrokes the incremental parse is for),
+// sometimes anywhere.
 func randomEdit(r *rand.Rand, content []byte, root *Value) []byte {
 	var start, end int
-	if vals := scalars(root, nil); len(vals) > 0 && r.IntN(4) != 0 {
+	vals := scalars(root, nil)
+	switch k := r.IntN(4); {
+	case len(vals) > 0 && k < 2:
 		v := vals[r.IntN(len(vals))]
 		start = v.Span.Start + r.IntN(v.Span.End-v.Span.Start+1)
 		end = min(start+r.IntN(3), v.Span.End)
-	} else {
+	case len(vals) > 0 && k == 2:
+		// Just after a value: in the comment or whitespace that follows.
+		v := vals[r.IntN(len(vals))]
+		start = v.Span.End + r.IntN(3)
+		end = min(start+r.IntN(3), len(content))
+		start = min(start, end)
+	default:
 		start = r.IntN(len(content) + 1)
 		end = min(start+r.IntN(4), len(content))
 	}
@@ -121,20 +130,35 @@ func TestReparseJSONCCases(t *testing.T) {
 		{`{"a": "xy"}`, `{"a": "xzy"}`, true},
 		{`{"a": "xy", "b": [1, 2]}`, `{"a": "x", "b": [1, 2]}`, true},
 		{`{"a": "xy", "b": [1, 2]}`, `{"a": "xy", "b": [1, 23]}`, true},
-		{`{"a": 1}`, `{"a": true}`, true},                      // another scalar in its place
-		{`{"a": "é"}`, `{"a": "\u00e9😀"}`, true},               // escapes and non-ASCII text
-		{`{"a": "xy"}`, `{"a": "xy"}`, true},                   // unchanged
-		{`{"a": "xy"}`, `{"ab": "xy"}`, false},                 // a key
-		{`{"a": "xy" /* c */}`, `{"a": "xy" /* cd */}`, false}, // a comment
-		{`{"a": "xy"}`, `{"a": "x"y"}`, false},                 // a quote ends the string early
-		{`{"a": "xy"}`, `{"a": "x\y"}`, false},                 // an invalid escape
-		{`{"a": "xy"}`, `{"a": "x` + "\n" + `y"}`, false},      // a line break
-		{`{"a": 12}`, `{"a": 1 2}`, false},                     // two values
-		{`{"a": 12}`, `{"a": 1,2}`, false},                     // punctuation
-		{`{"a": 12}`, `{"a": 12x}`, false},                     // not a number
-		{`{"a": 12}`, `{"a": {}}`, false},                      // a container
-		{`{"a": "x", "b": "y"}`, `{"a": "xy"}`, false},         // over several values
-		{`{}`, `{ }`, false},
+		{`{"a": 1}`, `{"a": true}`, true},                     // another scalar in its place
+		{`{"a": "é"}`, `{"a": "\u00e9😀"}`, true},              // escapes and non-ASCII text
+		{`{"a": "xy"}`, `{"a": "xy"}`, true},                  // unchanged
+		{`{"a": "xy"}`, `{"ab": "xy"}`, false},                // a key
+		{`{"a": "xy" /* c */}`, `{"a": "xy" /* cd */}`, true}, // a comment
+		{`{"a": 1, "b": 2}`, `{"a": 1, /**/ "b": 2}`, true},   // a comment added
+		{`{"a": 1, "b": 2}`, "{\"a\": 1,\n  \"b\": 2}", true}, // a line break
+		{`{"a": 1}`, `{"a" : 1}`, true},                       // around ':'
+		{`[1, 2]`, `[1 , 2]`, true},                           // just after a value
+		{`[1, [2]]`, `[1, [2] ]`, true},                       // just after an array
+		{`{"a": 1} // x`, `{"a": 1} // xy`, true},             // after the top-level value
+		{"// c\n{\"a\": 1}", "// cd\n{\"a\": 1}", true},       // before it
+		{"\ufeff{\"a\": 1}", "\ufeff {\"a\": 1}", true},       // after a BOM
+		{`{"a": 1, "b": 2}`, `{"a": 1,, "b": 2}`, false},      // other punctuation
+		{`{"a": 1, "b": 2}`, `{"a": 1 "b": 2}`, false},        // a comma removed
+		{"{\"a\": 1 // c\n}", `{"a": 1 // c}`, false},         // a line comment now ends the object
+		{`{"a": 1 /* c */}`, `{"a": 1 /* c * /}`, false},      // an unterminated comment
+		{`{"a": 1} /* x */`, `{"a": 1} /* x *`, false},        // after it, unterminated
+		{`{"a": 1}`, `{"a": 1} x`, false},                     // a value after it
+		{`{"a": "xy"}`, `{"a": "x"y"}`, false},                // a quote ends the string early
+		{`{"a": "xy"}`, `{"a": "x\y"}`, false},                // an invalid escape
+		{`{"a": "xy"}`, `{"a": "x` + "\n" + `y"}`, false},     // a line break
+		{`{"a": 12}`, `{"a": 1 2}`, false},                    // two values
+		{`{"a": 12}`, `{"a": 1,2}`, false},                    // punctuation
+		{`{"a": 12}`, `{"a": 12x}`, false},                    // not a number
+		{`{"a": 12}`, `{"a": {}}`, false},                     // a container
+		{`{"a": "x", "b": "y"}`, `{"a": "xy"}`, false},        // over several values
+		{`{}`, `{ }`, true},
+		{`{}`, `{,}`, false},
 		{`[1]`, `[15]`, true},
 		{`"s"`, `"st"`, true}, // the top-level value
 	} {

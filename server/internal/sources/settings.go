@@ -58,7 +58,7 @@ func ReparseSettings(prev *Settings, content []byte) *Settings {
 	if !ok {
 		return nil
 	}
-	s := &Settings{Path: prev.Path, Kind: prev.Kind, Content: content, Lines: movedLines(prev.Lines, r), IsWorkspaceFile: prev.IsWorkspaceFile}
+	s := &Settings{Path: prev.Path, Kind: prev.Kind, Content: content, Lines: movedLines(prev.Lines, r, prev.Content, content), IsWorkspaceFile: prev.IsWorkspaceFile}
 	return s.withRoot(r.root)
 }
 
