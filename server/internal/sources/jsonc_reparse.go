@@ -532,23 +532,30 @@ func (c *copier) moved(v *Value) *Value {
 	if c.delta == 0 {
 		return v
 	}
+	// Field by field: a fresh node is zero, and most nodes are scalars,
+	// so this writes one pointer where a struct copy writes three.
 	out := c.value()
-	*out = *v
-	out.Span.Start += c.delta
-	out.Span.End += c.delta
-	if len(v.Members) > 0 {
+	out.Kind, out.Str = v.Kind, v.Str
+	out.Span = Span{v.Span.Start + c.delta, v.Span.End + c.delta}
+	switch {
+	case len(v.Members) > 0:
 		ms := c.memberPtrs(len(v.Members))
 		for j, m := range v.Members {
 			ms[j] = c.movedMember(m)
 		}
 		out.Members = ms
+	case v.Members != nil:
+		out.Members = v.Members
 	}
-	if len(v.Elems) > 0 {
+	switch {
+	case len(v.Elems) > 0:
 		es := c.valuePtrs(len(v.Elems))
 		for j, e := range v.Elems {
 			es[j] = c.moved(e)
 		}
 		out.Elems = es
+	case v.Elems != nil:
+		out.Elems = v.Elems
 	}
 	return out
 }
