@@ -515,3 +515,6 @@ func overlap(a, b []string) bool {
 	}
 	return false
 }
+
+// Known reports whether explain answers for a variable name.
+func Known(name string) bool { return explained(name) }

@@ -127,3 +127,21 @@ func hintLabel(va *VarAnswer) string {
 	}
 	return label
 }
+
+// HintsSetting turns inlay hints on (shared/contract.json).
+const HintsSetting = "goProxy.inlayHints.enabled"
+
+// HintsEnabled reads HintsSetting from the folder's settings, the most
+// specific layer that sets it to a boolean winning; off by default.
+func HintsEnabled(s *sources.Snapshot) bool {
+	if s == nil {
+		return false
+	}
+	on := false
+	for _, st := range s.SettingsLayers() {
+		if m := st.Get(HintsSetting); m != nil && m.Value.Kind == sources.Bool {
+			on = m.Value.Str == "true"
+		}
+	}
+	return on
+}

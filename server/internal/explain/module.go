@@ -111,8 +111,9 @@ func explainModule(res *engine.Result, ver *verify.Result, path, version string,
 	if mod.Version == "" {
 		mod.Version = "latest"
 	}
-	// The groups Verify probes: consumers whose routing values are equal.
-	for _, t := range verify.Targets(res.Snapshot, res.Consumers, nil) {
+	// The groups Verify probes (its own preparation): consumers whose
+	// routing values are equal.
+	for _, t := range engine.PrepareVerify(res, nil).Targets {
 		consumers := t.Consumers
 		if len(only) > 0 {
 			consumers = slices.DeleteFunc(slices.Clone(consumers), func(c string) bool { return !slices.Contains(only, c) })
@@ -180,7 +181,7 @@ func action(p verify.PlannedAttempt) string {
 
 func sumdb(r verify.Routing, mod module.Version, secrets []string) string {
 	if r.SumDBErr != nil {
-		return "invalid GOSUMDB: " + redact.RedactKnown(r.SumDBErr.Error(), secrets)
+		return redact.RedactKnown(r.SumDBErr.Error(), secrets)
 	}
 	if !r.NeedsSumDB(mod) {
 		if r.SumDB.Off {

@@ -41,6 +41,17 @@ func (s style) code(v string) string {
 	return fence + v + fence
 }
 
+// sep shows a GOPROXY separator after an entry.
+func (s style) sep(sep string) string {
+	switch {
+	case sep == "":
+		return ""
+	case s.md:
+		return " " + s.code(sep)
+	}
+	return " '" + sep + "'"
+}
+
 func (s style) bold(v string) string {
 	if s.md {
 		return "**" + escape(v) + "**"
@@ -192,7 +203,7 @@ func (s style) consumerLine(cv ConsumerVar) string {
 	if cv.Uncertain {
 		parts = append(parts, "uncertain: the editor cannot observe this process's copy")
 	}
-	if cv.Unconfirmed != "" {
+	if cv.Unconfirmed != "" && !strings.Contains(cv.Note, cv.Unconfirmed) {
 		parts = append(parts, s.text("unconfirmed: "+cv.Unconfirmed))
 	}
 	return strings.Join(parts, "; ")
@@ -212,10 +223,7 @@ func (l ProxyList) render(b *strings.Builder, s style) {
 		if !s.md {
 			line = "  " + line
 		}
-		if st.Sep != "" {
-			line += " " + s.code(st.Sep)
-		}
-		line += ": " + s.text(st.Then)
+		line += s.sep(st.Sep) + ": " + s.text(st.Then)
 		if st.Error != "" {
 			line += s.text("; rejected: " + st.Error)
 		}
@@ -249,10 +257,7 @@ func (ma *ModuleAnswer) render(b *strings.Builder, s style) {
 			indent = "  "
 		}
 		for i, st := range rt.Steps {
-			line := fmt.Sprintf("%s%d. %s", indent, i+1, s.code(st.Entry))
-			if st.Sep != "" {
-				line += " " + s.code(st.Sep)
-			}
+			line := fmt.Sprintf("%s%d. %s", indent, i+1, s.code(st.Entry)) + s.sep(st.Sep)
 			b.WriteString(line + ": " + s.text(st.Action) + "\n")
 		}
 		bullet := indent + "- "
