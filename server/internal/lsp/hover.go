@@ -15,17 +15,79 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/explain"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
-// hoverMarkdown reports whether the client takes Markdown hovers (it
-// lists markdown in textDocument.hover.contentFormat).
-func hoverMarkdown(c protocol.ClientCapabilities) bool {
-	td := c.TextDocument
-	if td == nil || td.Hover == nil {
-		return false
+// intelligence is what hover and inlay hints know of the client.
+type intelligence struct {
+	// markdown: the client takes Markdown hovers (it lists markdown in
+	// textDocument.hover.contentFormat).
+	markdown bool
+	// refresh: the client takes workspace/inlayHint/refresh.
+	refresh bool
+	// hinted is what the last hints depended on (owned by the session's
+	// loop, which calls Published).
+	hinted string
+}
+
+func newIntelligence(c protocol.ClientCapabilities) *intelligence {
+	in := &intelligence{}
+	if td := c.TextDocument; td != nil && td.Hover != nil {
+		in.markdown = slices.Contains(td.Hover.ContentFormat, protocol.MarkupKindMarkdown)
 	}
-	return slices.Contains(td.Hover.ContentFormat, protocol.MarkupKindMarkdown)
+	if w := c.Workspace; w != nil && w.InlayHint != nil {
+		in.refresh = isTrue(w.InlayHint.RefreshSupport)
+	}
+	return in
+}
+
+func (s *server) intelligence() *intelligence {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.intel == nil {
+		return &intelligence{}
+	}
+	return s.intel
+}
+
+// refreshHints asks the client to ask for inlay hints again when what
+// they show may have changed: the setting, or a value of some consumer
+// (an edit of one file changes the hints of another).
+func (s *server) refreshHints(results []*session.FolderResult) {
+	in := s.intelligence()
+	if !in.refresh {
+		return
+	}
+	var b strings.Builder
+	for _, r := range results {
+		on := explain.HintsEnabled(r.Res.Snapshot)
+		fmt.Fprintf(&b, "%s\x00%t\x00", r.Folder.Path, on)
+		if !on {
+			continue
+		}
+		for _, c := range r.Res.Consumers {
+			b.WriteString(c.Name)
+			for _, name := range resolve.Modelled {
+				v := c.Vars[name]
+				fmt.Fprintf(&b, "\x00%s\x00%s\x00%d", v.Value, v.Prov.File, v.Prov.ValueSpan.End)
+			}
+		}
+	}
+	key := b.String()
+	if key == in.hinted {
+		return
+	}
+	first := in.hinted == ""
+	in.hinted = key
+	if first {
+		return // the client asks by itself for the first hints
+	}
+	s.background(func() {
+		if err := s.client.InlayHintRefresh(s.ctx); err != nil {
+			s.log.Debug("workspace/inlayHint/refresh", "err", err)
+		}
+	})
 }
 
 // fileLink is a file URI to a line, which VS Code opens at that line.
@@ -42,9 +104,7 @@ func (s *server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	if path == "" {
 		return nil, nil
 	}
-	s.mu.Lock()
-	md := s.hoverMD
-	s.mu.Unlock()
+	md := s.intelligence().markdown
 	v := s.sess.View()
 	var parts []string
 	var rng *protocol.Range

@@ -2,10 +2,13 @@ package lsp_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/explain"
 )
 
 // hoverResult is a Hover as it arrives on the wire.
@@ -249,4 +252,32 @@ func TestInlayHints(t *testing.T) {
 	if got := h.inlayHints(settingsPath, lspRange{Start: lspPosition{Line: 3}, End: lspPosition{Line: 4}}); len(got) != 1 || got[0].Position.Line != 3 {
 		t.Errorf("hints of line 3: %+v; want the GOFLAGS one", got)
 	}
+}
+
+// The inlay hint setting the server reads is the one the contract declares,
+// off by default.
+func TestInlayHintSettingInTheContract(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "contract.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Settings []struct {
+			Name    string `json:"name"`
+			Type    string `json:"type"`
+			Default any    `json:"default"`
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.Settings {
+		if s.Name == explain.HintsSetting {
+			if s.Type != "boolean" || s.Default != false {
+				t.Errorf("%s: type %s, default %v; want a boolean, false", s.Name, s.Type, s.Default)
+			}
+			return
+		}
+	}
+	t.Errorf("the contract does not declare %s", explain.HintsSetting)
 }

@@ -81,7 +81,7 @@ type server struct {
 	watchDyn bool             // the client registers file watchers dynamically
 	watchRel bool             // ... and understands RelativePattern
 	editCaps editCapabilities // what WorkspaceEdits the client applies
-	hoverMD  bool             // the client takes Markdown hovers
+	intel    *intelligence    // hover and inlay hint capabilities (hover.go)
 }
 
 var _ protocol.Server = (*server)(nil)
@@ -224,7 +224,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
-	s.hoverMD = hoverMarkdown(params.Capabilities)
+	s.intel = newIntelligence(params.Capabilities)
 	s.mu.Unlock()
 	if w := params.Capabilities.Window; w != nil {
 		s.verifies.setProgress(isTrue(w.WorkDoneProgress))
