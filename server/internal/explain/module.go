@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"sync"
 
 	"golang.org/x/mod/module"
 
@@ -113,7 +114,7 @@ func explainModule(res *engine.Result, ver *verify.Result, path, version string,
 	}
 	// The groups Verify probes (its own preparation): consumers whose
 	// routing values are equal.
-	for _, t := range engine.PrepareVerify(res, nil).Targets {
+	for _, t := range targets(res) {
 		consumers := t.Consumers
 		if len(only) > 0 {
 			consumers = slices.DeleteFunc(slices.Clone(consumers), func(c string) bool { return !slices.Contains(only, c) })
@@ -124,6 +125,24 @@ func explainModule(res *engine.Result, ver *verify.Result, path, version string,
 		ma.Routes = append(ma.Routes, route(t, consumers, mod, ver))
 	}
 	return ma
+}
+
+// lastTargets memoizes the targets of the latest result asked about: a
+// Result is immutable, and hovers over one file's lines ask the same.
+var lastTargets struct {
+	sync.Mutex
+	res     *engine.Result
+	targets []verify.Target
+}
+
+// targets are the groups Verify would probe for res (engine.PrepareVerify).
+func targets(res *engine.Result) []verify.Target {
+	lastTargets.Lock()
+	defer lastTargets.Unlock()
+	if lastTargets.res != res {
+		lastTargets.res, lastTargets.targets = res, engine.PrepareVerify(res, nil).Targets
+	}
+	return lastTargets.targets
 }
 
 func route(t verify.Target, consumers []string, mod module.Version, ver *verify.Result) ModuleRoute {
