@@ -91,7 +91,7 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.equal(result.hover.kind, 'markdown');
     const md = result.hover.value;
     assert.match(md, /^\*\*GOPROXY\*\* set by `go\.toolsEnvVars\.GOPROXY` in \[\.vscode\/settings\.json:4\]\(file:\/\/[^)]+#L4\)/);
-    assert.ok(md.includes(`- **gopls**: \`http://127.0.0.1:${port}/editor-mirror,off\` from \`go.toolsEnvVars.GOPROXY\``), md);
+    assert.ok(md.includes(`- **gopls, tools, install**: \`http://127.0.0.1:${port}/editor-mirror,off\` from \`go.toolsEnvVars.GOPROXY\``), md);
     assert.ok(md.includes('this entry wins; shadows'), md);
     assert.ok(md.includes(`- **terminal**: \`http://127.0.0.1:${port}/team-mirror,off\` from the GOENV file`), md);
     assert.ok(md.includes('(not reached by this entry)'), md);

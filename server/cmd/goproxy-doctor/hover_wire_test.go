@@ -118,7 +118,7 @@ func TestHoverAndHintsOverTheWire(t *testing.T) {
 	}
 	result, _ := resp["result"].(map[string]any)
 	contents, _ := result["contents"].(map[string]any)
-	if v, _ := contents["value"].(string); contents["kind"] != "markdown" || !strings.Contains(v, "**gopls**: `https://tools.example.com|direct`") {
+	if v, _ := contents["value"].(string); contents["kind"] != "markdown" || !strings.Contains(v, "**gopls, tools**: `https://tools.example.com|direct`") {
 		t.Errorf("hover: %v", resp)
 	}
 	c.Call(5, "shutdown", nil)

@@ -297,7 +297,13 @@ func consumerVar(c *resolve.Consumer, name string, at *Entry) ConsumerVar {
 	st, used := stack(c, name)
 	cv := ConsumerVar{Consumer: c.Name, Unconfirmed: c.Unconfirmed}
 	if v, ok := c.Vars[name]; ok {
-		cv.Value, cv.Uncertain, cv.Note = redact.RedactText(v.Value), v.Uncertain, v.Note
+		// A note may quote what go env reported: a piece of a value.
+		var values []string
+		for _, cand := range v.Chain {
+			values = append(values, cand.Value)
+		}
+		secrets := redact.Secrets(append(values, v.Value)...)
+		cv.Value, cv.Uncertain, cv.Note = redact.RedactText(v.Value), v.Uncertain, redact.RedactKnown(v.Note, secrets)
 	} else if used >= 0 {
 		cv.Value = st[used].Value
 	}

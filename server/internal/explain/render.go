@@ -164,12 +164,17 @@ func (va *VarAnswer) render(b *strings.Builder, s style) {
 	if va.NotRead != "" {
 		fmt.Fprintf(b, "Not read: %s.\n\n", s.text(va.NotRead))
 	}
-	for _, cv := range va.Consumers {
-		b.WriteString(bullet + s.consumerLine(cv) + "\n")
+	// Consumers that see the same thing share a line.
+	for _, line := range s.grouped(va.Consumers) {
+		b.WriteString(bullet + line + "\n")
 	}
-	for _, cv := range va.Others {
+	others := make([]ConsumerVar, len(va.Others))
+	for i, cv := range va.Others {
 		cv.Role, cv.Shadowed = "", nil
-		b.WriteString(bullet + s.consumerLine(cv) + s.text(" (not reached by this entry)") + "\n")
+		others[i] = cv
+	}
+	for _, line := range s.grouped(others) {
+		b.WriteString(bullet + line + s.text(" (not reached by this entry)") + "\n")
 	}
 	for _, l := range va.GOPROXY {
 		b.WriteString("\n")
@@ -178,9 +183,28 @@ func (va *VarAnswer) render(b *strings.Builder, s style) {
 	b.WriteString("\n")
 }
 
+// grouped renders one line per distinct view, naming every consumer that has it.
+func (s style) grouped(cvs []ConsumerVar) []string {
+	var order []string
+	who := map[string][]string{}
+	for _, cv := range cvs {
+		line := s.consumerLine(cv)
+		if _, ok := who[line]; !ok {
+			order = append(order, line)
+		}
+		who[line] = append(who[line], cv.Consumer)
+	}
+	out := make([]string, len(order))
+	for i, line := range order {
+		out[i] = s.bold(strings.Join(who[line], ", ")) + ": " + line
+	}
+	return out
+}
+
+// consumerLine is what one consumer sees, without its name.
 func (s style) consumerLine(cv ConsumerVar) string {
 	var parts []string
-	head := s.bold(cv.Consumer) + ": "
+	head := ""
 	if cv.Winner.Source == sources.Default && cv.Value == "" {
 		head += "unset"
 	} else {

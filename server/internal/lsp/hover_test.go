@@ -140,7 +140,7 @@ func TestHover(t *testing.T) {
 	v := got.Contents.Value
 	for _, want := range []string{
 		"**GOPROXY** set by `go.toolsEnvVars.GOPROXY`",
-		"**gopls**: `https://tools:xxxxx@tools.example.com|direct`",
+		"**gopls, tools**: `https://tools:xxxxx@tools.example.com|direct`",
 		"this entry wins",
 		"shadows `https://proxy.example.com,direct` from the GOENV file [",
 		"#L1)",
@@ -185,7 +185,7 @@ func TestHoverCRLFAndBOM(t *testing.T) {
 		t.Fatal("hover on line 0 after the BOM answered null")
 	}
 	if first.Contents.Kind != "plaintext" || !strings.Contains(first.Contents.Value, "GONOSUMDB set by go.toolsEnvVars.GONOSUMDB") ||
-		!strings.Contains(first.Contents.Value, "gopls: ünï.example.com") {
+		!strings.Contains(first.Contents.Value, "gopls, tools: ünï.example.com") {
 		t.Errorf("hover on line 0:\n%+v", first.Contents)
 	}
 	if want := posOf(t, text, `"GONOSUMDB"`, 0, 0); first.Range == nil || first.Range.Start != want {
