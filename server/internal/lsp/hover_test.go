@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/explain"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 )
 
 // hoverResult is a Hover as it arrives on the wire.
@@ -280,4 +281,35 @@ func TestInlayHintSettingInTheContract(t *testing.T) {
 		}
 	}
 	t.Errorf("the contract does not declare %s", explain.HintsSetting)
+}
+
+// TestHoverAfterVerify: once Verify has run, the hover of a GOPROXY value
+// gives each entry's last status and the hover of a require line the
+// module's outcome — from the session, with no request of its own.
+func TestHoverAfterVerify(t *testing.T) {
+	n := newVerifyNet(t)
+	goenv := "GOPROXY=" + n.p1.URL + "," + n.p2.URL + "\nGOSUMDB=" + n.db.Key + "\n"
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": verifyGoMod}), n.initWith(nil))
+	before := h.hover(h.goenv, lspPosition{Line: 0, Character: 10})
+	if before == nil || strings.Contains(before.Contents.Value, "last Verify") {
+		t.Fatalf("hover before Verify: %+v", before)
+	}
+	decodeVerify(t, h.call("workspace/executeCommand", executeCommand(lsp.CommandVerify, map[string]any{"timeout": "20s"})))
+	requests := len(n.log.Hits())
+	got := h.hover(h.goenv, lspPosition{Line: 0, Character: 10})
+	if got == nil {
+		t.Fatal("hover on the GOENV file's GOPROXY answered null")
+	}
+	for _, want := range []string{"1. " + n.p1.URL + " ',': on 404 or 410 only", "; last Verify: ", "2. " + n.p2.URL + ": last entry: its error is the go command's; last Verify: ok, "} {
+		if !strings.Contains(got.Contents.Value, want) {
+			t.Errorf("hover lacks %q:\n%s", want, got.Contents.Value)
+		}
+	}
+	mod := h.hover("go.mod", posOf(t, verifyGoMod, "pub.example.com/lib", 0, 3))
+	if mod == nil || !strings.Contains(mod.Contents.Value, "last Verify (v1.0.0): ok, served by "+n.p2.URL) {
+		t.Errorf("hover on the require line after Verify: %+v", mod)
+	}
+	if now := len(n.log.Hits()); now != requests {
+		t.Errorf("hovers made %d network requests; want none", now-requests)
+	}
 }
