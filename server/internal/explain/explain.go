@@ -380,10 +380,10 @@ func notRead(s *sources.Snapshot, at *Entry) string {
 	key := at.Key
 	switch {
 	case strings.HasPrefix(key, "terminal.integrated.env."):
-		os, _, _ := strings.Cut(strings.TrimPrefix(key, "terminal.integrated.env."), ".")
+		flavour, _, _ := strings.Cut(strings.TrimPrefix(key, "terminal.integrated.env."), ".")
 		switch {
-		case os != s.Options.OSFlavour:
-			return "the terminal on this system reads terminal.integrated.env." + s.Options.OSFlavour + ", not ." + os
+		case flavour != s.Options.OSFlavour:
+			return "the terminal on this system reads terminal.integrated.env." + s.Options.OSFlavour + ", not ." + flavour
 		case at.Source == sources.VSCodeFolder:
 			return "terminal.integrated.env is window-scoped: VS Code ignores it in folder settings of a multi-root workspace"
 		case at.Source == sources.VSCodeWorkspace && !s.Options.Trusted:
