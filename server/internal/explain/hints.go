@@ -1,12 +1,14 @@
 package explain
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 )
 
@@ -144,4 +146,23 @@ func HintsEnabled(s *sources.Snapshot) bool {
 		}
 	}
 	return on
+}
+
+// HintsKey is what a result's hints depend on, besides the file's own
+// text: the setting and every consumer's values with where they are set.
+// Two results with the same key show the same hints.
+func HintsKey(res *engine.Result) string {
+	if res == nil || !HintsEnabled(res.Snapshot) {
+		return "off"
+	}
+	var b strings.Builder
+	for _, c := range res.Consumers {
+		b.WriteString(c.Name)
+		for _, name := range resolve.Modelled {
+			v := c.Vars[name]
+			fmt.Fprintf(&b, "\x00%s\x00%s\x00%d", v.Value, v.Prov.File, v.Prov.ValueSpan.End)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/explain"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
@@ -61,18 +60,7 @@ func (s *server) refreshHints(results []*session.FolderResult) {
 	}
 	var b strings.Builder
 	for _, r := range results {
-		on := explain.HintsEnabled(r.Res.Snapshot)
-		fmt.Fprintf(&b, "%s\x00%t\x00", r.Folder.Path, on)
-		if !on {
-			continue
-		}
-		for _, c := range r.Res.Consumers {
-			b.WriteString(c.Name)
-			for _, name := range resolve.Modelled {
-				v := c.Vars[name]
-				fmt.Fprintf(&b, "\x00%s\x00%s\x00%d", v.Value, v.Prov.File, v.Prov.ValueSpan.End)
-			}
-		}
+		b.WriteString(r.Folder.Path + "\x00" + explain.HintsKey(r.Res) + "\x00")
 	}
 	key := b.String()
 	if key == in.hinted {
