@@ -291,3 +291,45 @@ func check(t *testing.T, file string, ar *txtar.Archive, names []string, got map
 		t.Errorf("golden section %q matches nothing", n)
 	}
 }
+
+// TestEveryOffset asks At for every byte offset of every fixture file (and
+// past its end): it must never panic, every answer's span must lie in the
+// file and hold the offset, and both renderings must be non-empty.
+func TestEveryOffset(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, file := range files {
+		ar, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fx := load(t, ar)
+		answered := 0
+		for _, name := range fx.files {
+			path := fx.path(name)
+			content, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for off := -1; off <= len(content)+1; off++ {
+				a := explain.At(explain.Query{Res: fx.res, Verified: fx.ver, File: path, Offset: off})
+				if a == nil {
+					continue
+				}
+				answered++
+				if a.Span.Start < 0 || a.Span.End > len(content) || off < a.Span.Start || off > a.Span.End {
+					t.Fatalf("%s %s@%d: span %v", file, name, off, a.Span)
+				}
+				if a.Markdown(fx.opts()) == "\n" || a.Text(explain.Options{}) == "\n" {
+					t.Fatalf("%s %s@%d: empty rendering", file, name, off)
+				}
+			}
+			explain.Hints(fx.res, path, -5, len(content)+5, nil)
+		}
+		if answered == 0 {
+			t.Errorf("%s: no offset answered", file)
+		}
+	}
+}

@@ -73,9 +73,10 @@ func moduleAt(q Query) *Answer {
 				end = len(f.Content)
 			}
 			if r.Span.Start <= q.Offset && q.Offset <= end && r.Span.End > r.Span.Start {
+				// The module path, or the whole line from elsewhere on it.
 				span := r.PathSpan
-				if span.End <= span.Start {
-					span = r.Span
+				if span.End <= span.Start || q.Offset < span.Start || q.Offset > span.End {
+					span = sources.Span{Start: r.Span.Start, End: end}
 				}
 				return &Answer{Module: explainModule(q.Res, q.Verified, r.Path, r.Version, nil), File: q.File, Span: span}
 			}

@@ -221,8 +221,13 @@ func TestHoverRequire(t *testing.T) {
 			t.Errorf("hover lacks %q:\n%s", want, v)
 		}
 	}
-	if want := posOf(t, mod, "example.com/private/lib", 0, 0); got.Range == nil || got.Range.Start != want {
-		t.Errorf("range %+v; want the module path at %v", got.Range, want)
+	if want := (lspRange{Start: lspPosition{Line: 4}, End: posOf(t, mod, "ünï\n", 0, len("ünï"))}); got.Range == nil || *got.Range != want {
+		t.Errorf("range %+v; want the line %v", got.Range, want)
+	}
+	// On the module path, the range is the path.
+	path := h.hover("go.mod", posOf(t, mod, "private/lib", 0, 2))
+	if want := (lspRange{Start: posOf(t, mod, "example.com/private/lib", 0, 0), End: posOf(t, mod, " v1.0.0", 0, 0)}); path == nil || *path.Range != want {
+		t.Errorf("range on the path %+v; want %v", path, want)
 	}
 }
 
