@@ -111,6 +111,9 @@ type VarAnswer struct {
 	NotRead string `json:"notRead,omitempty"`
 	// GOPROXY lists the parsed GOPROXY values (GOPROXY only).
 	GOPROXY []ProxyList `json:"goproxy,omitempty"`
+	// Patterns are the pattern list values with what each pattern matches
+	// (GOPRIVATE, GONOPROXY, GONOSUMDB, GOINSECURE).
+	Patterns []PatternList `json:"patterns,omitempty"`
 }
 
 // Answer is what explain knows about one place or name.
@@ -372,6 +375,9 @@ func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry
 	if name == "GOPROXY" && !at.Removed {
 		va.GOPROXY = []ProxyList{proxyList(at.raw, consumerNames(va.Consumers), ver)}
 	}
+	if slices.Contains(patternVars, name) && !at.Removed && at.raw != "" {
+		va.Patterns = []PatternList{patternList(at.raw, consumerNames(va.Consumers), res.Snapshot)}
+	}
 	return va
 }
 
@@ -409,12 +415,21 @@ func consumerNames(cvs []ConsumerVar) []string {
 func Variable(res *engine.Result, ver *verify.Result, name string, only []string) *Answer {
 	va := &VarAnswer{Name: name, Consumers: []ConsumerVar{}}
 	lists := map[string]int{}
+	patterns := map[string]int{}
 	for _, c := range res.Consumers {
 		if len(only) > 0 && !slices.Contains(only, c.Name) {
 			continue
 		}
 		cv := consumerVar(c, name, nil)
 		va.Consumers = append(va.Consumers, cv)
+		if raw := c.Vars[name].Value; slices.Contains(patternVars, name) && raw != "" {
+			if i, ok := patterns[raw]; ok {
+				va.Patterns[i].Consumers = append(va.Patterns[i].Consumers, c.Name)
+			} else {
+				patterns[raw] = len(va.Patterns)
+				va.Patterns = append(va.Patterns, patternList(raw, []string{c.Name}, res.Snapshot))
+			}
+		}
 		if name != "GOPROXY" {
 			continue
 		}

@@ -180,6 +180,10 @@ func (va *VarAnswer) render(b *strings.Builder, s style) {
 		b.WriteString("\n")
 		l.render(b, s)
 	}
+	for _, l := range va.Patterns {
+		b.WriteString("\n")
+		l.render(b, s, va.Name)
+	}
 	b.WriteString("\n")
 }
 
@@ -256,6 +260,36 @@ func (l ProxyList) render(b *strings.Builder, s style) {
 			if v.Error != "" {
 				line += s.text(" (" + v.Error + ")")
 			}
+		}
+		b.WriteString(line + "\n")
+	}
+}
+
+func (l PatternList) render(b *strings.Builder, s style, name string) {
+	head := name + " " + s.code(l.Value)
+	if len(l.Consumers) > 0 {
+		head += s.text(" (" + strings.Join(l.Consumers, ", ") + ")")
+	}
+	fmt.Fprintf(b, "%s against the module paths this folder requires:\n\n", head)
+	for i, p := range l.Patterns {
+		line := fmt.Sprintf("%d. %s: ", i+1, s.code(p.Glob))
+		if !s.md {
+			line = "  " + line
+		}
+		switch {
+		case p.Problem != "":
+			line += s.text("never matches a module path: " + p.Problem)
+		case len(p.Modules) == 0:
+			line += "matches none of them"
+		default:
+			var mods []string
+			for _, m := range p.Modules {
+				mods = append(mods, s.code(m))
+			}
+			if len(mods) > 5 {
+				mods = append(mods[:5], s.text(fmt.Sprintf("and %d more", len(p.Modules)-5)))
+			}
+			line += "matches " + strings.Join(mods, ", ")
 		}
 		b.WriteString(line + "\n")
 	}
