@@ -358,10 +358,32 @@ func reaches(c *resolve.Consumer, name string, p sources.Provenance) bool {
 	return false
 }
 
+// isSettings reports whether a source is a VS Code settings layer.
+func isSettings(k sources.Kind) bool {
+	return k == sources.VSCodeUser || k == sources.VSCodeWorkspace || k == sources.VSCodeFolder
+}
+
+// mergedAway reports whether a settings entry at p would reach c but a
+// more specific settings layer sets the same key: VS Code merges these
+// object settings key by key, so the other entry replaced this one.
+func mergedAway(c *resolve.Consumer, name string, p sources.Provenance) bool {
+	if !isSettings(p.Source) {
+		return false
+	}
+	for _, l := range c.Layers {
+		for _, e := range append(slices.Clone(l.Entries), l.Removed...) {
+			if e.Name == name && e.Prov.Key == p.Key && isSettings(e.Prov.Source) && e.Prov.File != p.File {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry) *VarAnswer {
 	va := &VarAnswer{Name: name, Entry: at, Consumers: []ConsumerVar{}}
 	for _, c := range res.Consumers {
-		if reaches(c, name, at.prov) {
+		if reaches(c, name, at.prov) || mergedAway(c, name, at.prov) {
 			va.Consumers = append(va.Consumers, consumerVar(c, name, at))
 			continue
 		}

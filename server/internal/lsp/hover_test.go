@@ -318,3 +318,34 @@ func TestHoverAfterVerify(t *testing.T) {
 		t.Errorf("hovers made %d network requests; want none", now-requests)
 	}
 }
+
+// TestHoverUserSettingsInTwoFolders: the user settings file reaches every
+// folder; its hover answers for each, under the folder's name.
+func TestHoverUserSettingsInTwoFolders(t *testing.T) {
+	user := "{\"go.toolsEnvVars\": {\"GOPROXY\": \"https://user.example.com\"}}\n"
+	h := start(t)
+	h.write(filepath.Join(h.home, "settings.json"), user)
+	second := filepath.Join(h.root, "second")
+	h.write(filepath.Join(second, "go.mod"), "module example.com/second\n\ngo 1.22\n")
+	h.write(filepath.Join(second, settingsPath), "{\"go.toolsEnvVars\": {\"GOPROXY\": \"https://second.example.com\"}}\n")
+	h.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{
+		"added": []any{map[string]any{"uri": "file://" + second, "name": "second"}}, "removed": []any{},
+	}})
+	h.open(filepath.Join(h.home, "settings.json"), 1, user)
+	got := h.hover(filepath.Join(h.home, "settings.json"), posOf(t, user, "user.example", 0, 0))
+	if got == nil {
+		t.Fatal("hover on the user settings answered null")
+	}
+	v := got.Contents.Value
+	for _, want := range []string{
+		"ws:\nGOPROXY set by go.toolsEnvVars.GOPROXY",
+		"gopls, tools: https://user.example.com from go.toolsEnvVars.GOPROXY",
+		"this entry wins",
+		"second:\nGOPROXY set by go.toolsEnvVars.GOPROXY",
+		"https://second.example.com from go.toolsEnvVars.GOPROXY in .vscode/settings.json:1; this entry is shadowed",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("hover lacks %q:\n%s", want, v)
+		}
+	}
+}
