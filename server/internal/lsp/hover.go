@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -78,6 +79,24 @@ func (s *server) refreshHints(results []*session.FolderResult) {
 	})
 }
 
+// lastMapper keeps the line index of the latest content hovered: a
+// result's content is immutable, and hovers and hint requests over one
+// file ask about the same bytes (a 5,000-line file costs a scan per index).
+var lastMapper struct {
+	sync.Mutex
+	content []byte
+	m       *position.Mapper
+}
+
+func mapperOf(content []byte) *position.Mapper {
+	lastMapper.Lock()
+	defer lastMapper.Unlock()
+	if len(lastMapper.content) != len(content) || len(content) == 0 || &lastMapper.content[0] != &content[0] {
+		lastMapper.content, lastMapper.m = content, position.NewMapper(content)
+	}
+	return lastMapper.m
+}
+
 // fileLink is a file URI to a line, which VS Code opens at that line.
 func fileLink(file string, line int) string {
 	u := string(uri.File(file))
@@ -102,7 +121,7 @@ func (s *server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 		if len(content) == 0 {
 			continue
 		}
-		m := position.NewMapper(content)
+		m := mapperOf(content)
 		a := explain.At(explain.Query{
 			Res: r.Res, Verified: s.sess.VerifyResult(f.Path), File: path,
 			Offset: m.Offset(lspPosition(params.Position)), Norm: session.NormPath,
@@ -168,7 +187,7 @@ func (s *server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 		if len(content) == 0 {
 			continue
 		}
-		m := position.NewMapper(content)
+		m := mapperOf(content)
 		start, end := m.Offset(lspPosition(params.Range.Start)), m.Offset(lspPosition(params.Range.End))
 		for _, h := range explain.Hints(r.Res, path, start, end, session.NormPath) {
 			if seen[h.Offset] {
