@@ -60,6 +60,8 @@ export const Settings = {
   healthInterval: setting('goProxy.health.interval'),
   healthModule: setting('goProxy.health.module'),
   traceServer: setting('goProxy.trace.server'),
+  /** Read by the server from the settings files (it asks for inlay hints again when it changes). */
+  inlayHints: setting('goProxy.inlayHints.enabled'),
 } as const;
 
 /** A setting's default as the contract (and so package.json) declares it. */

@@ -101,4 +101,21 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.match(md, /\*\*≠ Differs between consumers: GOPROXY/);
     assert.match(md, /\| ≠ GOPROXY +\| terminal +\|/);
   });
+
+  test('hover on the GOPROXY key shows, in Markdown, the value per consumer, what wins and what it shadows, and the parsed list', () => {
+    const port = fixture.proxy.port;
+    assert.equal(result.hover_error, undefined, 'textDocument/hover failed');
+    assert.equal(result.hover_provider, true, 'the server advertises hoverProvider');
+    assert.ok(result.hover, 'hover answered null');
+    assert.equal(result.hover.kind, 'markdown');
+    const md = result.hover.value;
+    assert.match(md, /^\*\*GOPROXY\*\* set by `go\.toolsEnvVars\.GOPROXY` in \[\.vscode\/settings\.json:4\]\(file:\/\/[^)]+#L4\)/);
+    assert.ok(md.includes(`- **gopls, tools, install**: \`http://127.0.0.1:${port}/editor-mirror,off\` from \`go.toolsEnvVars.GOPROXY\``), md);
+    assert.ok(md.includes('this entry wins; shadows'), md);
+    assert.ok(md.includes(`- **terminal**: \`http://127.0.0.1:${port}/team-mirror,off\` from the GOENV file`), md);
+    assert.ok(md.includes('(not reached by this entry)'), md);
+    assert.ok(md.includes(`1. \`http://127.0.0.1:${port}/editor-mirror\` \`,\`: on 404 or 410 only, the next entry is tried; any other error is final`), md);
+    assert.ok(md.includes('2. `off`: module lookup is disabled here'), md);
+    assert.deepEqual(result.hover.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 13 } }, 'the range of the key');
+  });
 });

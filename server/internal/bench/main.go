@@ -61,6 +61,7 @@ func main() {
 	keystrokes(srv, newWorkspace(tmp, "realistic", benchdata.Realistic(5000)), "realistic 5,000-line settings.json", *n)
 	completionLatency(srv, tmp, *n)
 	modBaseline(srv, tmp, *n)
+	hoverLatency(srv, tmp, *n)
 	verifyBench(tmp, env)
 }
 

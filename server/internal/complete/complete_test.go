@@ -122,7 +122,7 @@ func TestCompleteGoEnvFile(t *testing.T) {
 		{"GOPROXY=https://a.example.com§ ,direct", "https://b.example.com/m", "GOPROXY=https://b.example.com/m ,direct"},
 	} {
 		content, off := at(t, tc.marked)
-		facts := &Facts{ProxyURLs: []ProxyURL{{URL: "https://b.example.com/m", Where: []string{"GOPROXY (process-env)"}}}}
+		facts := &Facts{ProxyURLs: []ProxyURL{{URL: "https://b.example.com/m", Where: []string{"the process environment"}}}}
 		items := Complete(Doc{Kind: GoEnv, Content: content}, off, facts)
 		it, ok := find(items, tc.label)
 		if !ok {
@@ -153,8 +153,8 @@ func TestCompleteGoEnvFile(t *testing.T) {
 
 func TestCompleteGOPROXYValues(t *testing.T) {
 	facts := &Facts{ProxyURLs: []ProxyURL{
-		{URL: "https://proxy.corp.example.com", Where: []string{"go.toolsEnvVars.GOPROXY (vscode-user)"}},
-		{URL: "https://mirror.example.org/go", Where: []string{"GOPROXY (goenv-file)"}},
+		{URL: "https://proxy.corp.example.com", Where: []string{"go.toolsEnvVars.GOPROXY in user settings"}},
+		{URL: "https://mirror.example.org/go", Where: []string{"your go env -w file"}},
 	}}
 	content, off := at(t, `{"go.toolsEnvVars": {"GOPROXY": "https://proxy.corp.example.com§|d|off"}}`)
 	// The cursor is in the first entry.
@@ -195,7 +195,7 @@ func TestFactsDropCredentials(t *testing.T) {
 	snap.User = sources.ParseSettings("/h/settings.json", sources.VSCodeUser,
 		[]byte(`{"terminal.integrated.env.osx": {"GOPROXY": "https://proxy.corp.example.com/go"}}`), false)
 	f := FactsOf(snap, nil)
-	want := []string{"terminal.integrated.env.osx.GOPROXY (vscode-user)", "go.toolsEnvVars.GOPROXY (vscode-workspace)"}
+	want := []string{"terminal.integrated.env.osx.GOPROXY in user settings", "go.toolsEnvVars.GOPROXY in workspace settings"}
 	if len(f.ProxyURLs) != 1 || f.ProxyURLs[0].URL != "https://proxy.corp.example.com/go" || !slices.Equal(f.ProxyURLs[0].Where, want) {
 		t.Fatalf("proxy URLs %+v, want the URL without its userinfo, set in %q", f.ProxyURLs, want)
 	}
@@ -223,8 +223,8 @@ func TestPrivateCandidates(t *testing.T) {
 			{Path: "vcs.internal.example.net/one/lib"},
 		},
 		// "*" and all of github.com say nothing about which modules are the user's.
-		Patterns: append(append(pats("GOPRIVATE", "github.com/acme/private-x", "go.toolsEnvVars.GOPRIVATE (vscode-user)"),
-			pats("GONOPROXY", "*", "GONOPROXY (process-env)")...), pats("GONOSUMDB", "github.com", "GONOSUMDB (goenv-file)")...),
+		Patterns: append(append(pats("GOPRIVATE", "github.com/acme/private-x", "go.toolsEnvVars.GOPRIVATE in user settings"),
+			pats("GONOPROXY", "*", "the process environment")...), pats("GONOSUMDB", "github.com", "your go env -w file")...),
 	}
 	got := map[string]PrivateCandidate{}
 	var order []string

@@ -35,7 +35,7 @@ type Facts struct {
 // ProxyURL is one configured proxy URL, without userinfo.
 type ProxyURL struct {
 	URL   string
-	Where []string // "go.toolsEnvVars.GOPROXY (vscode-user)", ...
+	Where []string // "go.toolsEnvVars.GOPROXY in user settings", ...
 }
 
 // Module is one required module.
@@ -145,13 +145,28 @@ func FactsOf(snap *sources.Snapshot, consumers []*resolve.Consumer) *Facts {
 	return f
 }
 
-// describe names a provenance for people: its key and source.
+// describe names a provenance for people: the setting's key and the file
+// in words, or the source a user knows.
 func describe(p sources.Provenance) string {
-	key := p.Key
-	if key == "" {
-		key = "?"
+	switch p.Source {
+	case sources.ProcessEnv:
+		return "the process environment"
+	case sources.GoEnvFile:
+		return "your go env -w file"
+	case sources.Derived:
+		return "set by vscode-go"
+	case sources.VSCodeUser:
+		return p.Key + " in user settings"
+	case sources.VSCodeWorkspace:
+		return p.Key + " in workspace settings"
+	case sources.VSCodeFolder:
+		return p.Key + " in folder settings"
+	case sources.Launch:
+		return "launch.json " + p.Key
+	case sources.Tasks:
+		return "tasks.json " + p.Key
 	}
-	return key + " (" + string(p.Source) + ")"
+	return p.Key + " (" + string(p.Source) + ")"
 }
 
 // credentialFree is an http or https proxy URL without userinfo, for
@@ -231,7 +246,7 @@ func (f *Facts) PrivateCandidates() []PrivateCandidate {
 				why = "covered by " + p.Var + " pattern " + p.Pattern.Raw
 				c := existing[p.Pattern.Raw]
 				if c == nil {
-					c = &PrivateCandidate{Pattern: p.Pattern.Raw, Why: "already set: " + p.Var + " in " + p.Where}
+					c = &PrivateCandidate{Pattern: p.Pattern.Raw, Why: "already in " + p.Var + ", " + p.Where}
 					existing[p.Pattern.Raw] = c
 					existingOrder = append(existingOrder, p.Pattern.Raw)
 				}

@@ -170,7 +170,7 @@ func TestCompletionGOPROXYValuesAndGoEnvFile(t *testing.T) {
 		}
 	}
 	it := itemNamed(items, "https://proxy.example.com")
-	if it != nil && !strings.Contains(it.Documentation, "goenv-file") {
+	if it != nil && it.Documentation != "Set in your go env -w file." {
 		t.Errorf("doc %q does not say where it is configured", it.Documentation)
 	}
 

@@ -104,7 +104,7 @@ func TestCancelRequest(t *testing.T) {
 
 func TestUnknownMethods(t *testing.T) {
 	h := start(t)
-	for _, method := range []string{"goproxy-doctor/noSuchMethod", "textDocument/hover"} {
+	for _, method := range []string{"goproxy-doctor/noSuchMethod", "textDocument/signatureHelp"} {
 		params := map[string]any{"textDocument": map[string]any{"uri": h.uri("go.mod")}, "position": map[string]any{"line": 0, "character": 0}}
 		r := h.call(method, params)
 		if r.Error == nil || r.Error.Code != codeMethodNotFound {

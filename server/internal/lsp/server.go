@@ -81,6 +81,7 @@ type server struct {
 	watchDyn bool             // the client registers file watchers dynamically
 	watchRel bool             // ... and understands RelativePattern
 	editCaps editCapabilities // what WorkspaceEdits the client applies
+	intel    *intelligence    // hover and inlay hint capabilities (hover.go)
 	snippets bool             // the client takes snippets in completion items
 }
 
@@ -224,6 +225,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
+	s.intel = newIntelligence(params.Capabilities)
 	s.snippets = snippetSupport(params.Capabilities)
 	s.mu.Unlock()
 	if w := params.Capabilities.Window; w != nil {
@@ -239,6 +241,8 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 		Capabilities: protocol.ServerCapabilities{
 			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
 			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
+			HoverProvider:      protocol.Boolean(true),
+			InlayHintProvider:  protocol.Boolean(true),
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
 				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
 			},

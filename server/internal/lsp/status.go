@@ -89,6 +89,7 @@ type notifier interface {
 // statusSent.
 func (p publisher) Published(ctx context.Context, v session.View, results []*session.FolderResult) {
 	s := p.s
+	s.refreshHints(results)
 	if !v.CS.StatusNotifications {
 		// Opting in again later sends every folder afresh.
 		clear(s.statusSent)

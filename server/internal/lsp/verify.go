@@ -138,6 +138,7 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 		}
 		done += len(res.Modules)
 		s.sess.SetVerified(j.r, res.Findings, res.Offers)
+		s.sess.SetVerifyResult(j.r.Folder.Path, res.Result)
 		out.Folders = append(out.Folders, FolderVerify{Result: res.Result, Folder: j.r.Folder.Path, URI: uri.URI(j.r.Folder.URI)})
 		text = append(text, report.VerifyText(j.r.Folder.Path, res.Result))
 	}

@@ -2,8 +2,8 @@
 -- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
 -- one named by $E2E_APPLY. It opts in to goproxy-doctor/status (initializationOptions.statusNotifications) and
 -- records every status, and reads the environment report the server renders (goproxy-doctor.environment's
--- markdown), and asks for completion inside go.toolsEnvVars (a GO variable name after `"GOP`). Everything
--- observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+-- markdown), the hover on the GOPROXY key, and asks for completion inside go.toolsEnvVars (a GO variable name
+-- after `"GOP`). Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
@@ -96,6 +96,17 @@ local ok, err = pcall(function()
   result.environment_markdown = env and env.result and env.result.markdown or nil
   -- Neovim 0.7 sends nothing (and its request waits out the timeout) to a server without the capability.
   result.code_action_provider = client.supports_method('textDocument/codeAction') and true or false
+  -- Hover on the GOPROXY key of go.toolsEnvVars (line 4, its first quote at column 4), before any fix.
+  result.hover_provider = client.supports_method('textDocument/hover') and true or false
+  if result.hover_provider then
+    local hover, hover_err = client.request_sync('textDocument/hover',
+      { textDocument = { uri = uri }, position = { line = 3, character = 6 } }, 10000, buf)
+    result.hover_error = hover_err or (hover and hover.err and vim.inspect(hover.err)) or nil
+    local h = hover and hover.result
+    if h then
+      result.hover = { kind = h.contents.kind, value = h.contents.value, range = h.range }
+    end
+  end
   if target and result.code_action_provider then
     local range = {
       start = { line = target.lnum, character = target.col },
