@@ -20,14 +20,14 @@ const status: FolderStatus = {
       vars: {
         GOPROXY: { value: 'https://team.example.com|direct', ...goenv },
         GONOSUMDB: { value: 'example.com', source: 'goenv-file', file: '/home/u/.config/go/env', line: 2, key: 'GONOSUMDB' },
-        HTTPS_PROXY: { value: 'http://***@fwd.example.com:3128', source: 'process' },
+        HTTPS_PROXY: { value: 'http://u:xxxxx@fwd.example.com:3128', source: 'process-env' },
         GOFLAGS: unset,
       },
     },
     {
       name: 'gopls',
       value: { value: 'http://127.0.0.1:3000,off', ...settings },
-      vars: { GOPROXY: { value: 'http://127.0.0.1:3000,off', ...settings }, GONOSUMDB: unset, HTTPS_PROXY: { value: 'http://***@fwd.example.com:3128', source: 'process' }, GOFLAGS: unset },
+      vars: { GOPROXY: { value: 'http://127.0.0.1:3000,off', ...settings }, GONOSUMDB: unset, HTTPS_PROXY: { value: 'http://u:xxxxx@fwd.example.com:3128', source: 'process-env' }, GOFLAGS: unset },
     },
   ],
   divergent: [
@@ -69,7 +69,7 @@ describe('the Go Proxy tree', () => {
     assert.match(goproxy.tooltip, /The consumers disagree on GOPROXY/);
     assert.match(goproxy.tooltip, /`http:\/\/127\.0\.0\.1:3000,off` \(vscode-workspace\): gopls/);
     const proxy = terminal.children[2];
-    assert.equal(proxy.description, 'http://***@fwd.example.com:3128 · process');
+    assert.equal(proxy.description, 'http://u:xxxxx@fwd.example.com:3128 · process-env');
     assert.equal(proxy.icon, 'symbol-variable');
     assert.equal(proxy.open, undefined);
     assert.equal(terminal.description, 'GOPROXY team.example.com · ≠ 2');

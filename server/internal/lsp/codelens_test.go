@@ -77,7 +77,7 @@ func TestCodeLensOnGoMod(t *testing.T) {
 	// A comment before the module line, with non-ASCII text: the lens is
 	// on the module directive's line.
 	goMod := "// Modulé für Tests\n" + verifyGoMod
-	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": goMod}), n.initWith(nil), withStatusOptIn())
+	h := start(t, withGoEnv(goenv), withFiles(map[string]string{"go.mod": goMod}), optIn(n.initWith(nil)))
 	h.awaitDiagnostics(0, "go.mod", "the engine's findings", func(publish) bool { return true })
 
 	if got := h.codeLenses(settingsPath); len(got) != 0 {
@@ -186,15 +186,31 @@ func decodeVerifyResultEmpty(t *testing.T, r response) int {
 	return len(v.Folders)
 }
 
-// withStatusOptIn adds the goproxy-doctor/status opt-in to the
-// initializationOptions set by an earlier option.
-func withStatusOptIn() option {
-	return func(s *setup) {
-		prev := s.initOptions
-		s.initOptions = func(h *harness) any {
-			m := prev(h).(map[string]any)
-			m["statusNotifications"] = true
-			return m
+// The tree view's variables in the status are redacted like the rest: a
+// password in the forward proxy's URL never reaches the notification.
+func TestStatusVariablesHideCredentials(t *testing.T) {
+	const canary = "tree-canary-51be"
+	h := start(t, withEnv(map[string]string{"HTTPS_PROXY": "http://u:" + canary + "@fwd.example.com:3128", "GOFLAGS": "-mod=mod"}), withInitOptions(statusClient))
+	st := h.awaitStatus(0, "a status with variables", func(s status) bool { return strings.Contains(string(s.Raw), `"vars":{`) })
+	if strings.Contains(string(st.Raw), canary) {
+		t.Fatalf("the canary is in a status: %s", st.Raw)
+	}
+	var ls lensStatus
+	if err := json.Unmarshal(st.Raw, &ls); err != nil {
+		t.Fatal(err)
+	}
+	if len(ls.Consumers) == 0 {
+		t.Fatalf("no consumers: %s", st.Raw)
+	}
+	for _, c := range ls.Consumers {
+		if v := c.Vars["HTTPS_PROXY"]; v.Value != "http://u:xxxxx@fwd.example.com:3128" || v.Source != "process-env" {
+			t.Errorf("%s's HTTPS_PROXY: %+v", c.Name, v)
+		}
+		if c.Vars["GOFLAGS"].Value == "" && c.Name != "install" {
+			t.Errorf("%s's GOFLAGS missing: %+v", c.Name, c.Vars["GOFLAGS"])
+		}
+		if ls.Verify != nil {
+			t.Errorf("verify counts before any run: %+v", ls.Verify)
 		}
 	}
 }
