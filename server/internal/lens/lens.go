@@ -34,13 +34,14 @@ type Lens struct {
 
 // GoMod returns the lenses of the folder's own go.mod, on its module
 // directive: none when the snapshot has no go.mod or it does not parse.
-// last is the folder's latest Verify run (nil: none yet).
-func GoMod(snap *sources.Snapshot, last *verify.Result) []Lens {
+// modules is how many distinct modules a Verify run would probe; last is
+// the folder's latest Verify run (nil: none yet).
+func GoMod(snap *sources.Snapshot, modules int, last *verify.Result) []Lens {
 	pl, ok := findings.ModuleLine(snap)
 	if !ok {
 		return nil
 	}
-	n := len(verify.FolderModules(snap))
+	n := modules
 	out := []Lens{{File: pl.File, Span: pl.Span, Title: "Verify " + plural(n, "module"), Kind: RunVerify}}
 	if last != nil {
 		out = append(out, Lens{File: pl.File, Span: pl.Span, Title: Outcome(report.SummarizeVerify(last)), Kind: ShowVerifyResult})

@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lens"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
@@ -48,10 +49,10 @@ func (s *server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 		if run, ok := s.sess.LastVerifyRun(f.Path); ok {
 			last = run.Result
 		}
-		lenses := lens.GoMod(r.Res.Snapshot, last)
-		if len(lenses) == 0 || normPath(lenses[0].File) != path {
+		if r.Res.Snapshot.GoMod == nil || normPath(r.Res.Snapshot.GoMod.Path) != path {
 			continue
 		}
+		lenses := lens.GoMod(r.Res.Snapshot, distinctModules(engine.PrepareVerify(r.Res, nil)), last)
 		m := position.NewMapper(r.Content(path))
 		for _, l := range lenses {
 			command := CommandVerify
@@ -73,6 +74,19 @@ func (s *server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 }
 
 func isGoModPath(path string) bool { return filepath.Base(path) == "go.mod" }
+
+// distinctModules counts the module@versions a Verify run probes, once
+// however many consumer environments probe each (no network: the run is
+// only prepared).
+func distinctModules(v *engine.Verification) int {
+	seen := map[string]bool{}
+	for _, t := range v.Targets {
+		for _, m := range t.Modules {
+			seen[m.String()] = true
+		}
+	}
+	return len(seen)
+}
 
 // verifyResult answers a folder's (or every folder's) last Verify run, as
 // goproxy-doctor.verify answered it; folders without a run are left out.
