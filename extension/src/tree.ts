@@ -3,13 +3,11 @@
 import * as vscode from 'vscode';
 import { ServerSession } from './client';
 import { Views } from './contract';
-import { differsMark, FolderStatus, FolderStatuses, folderKey } from './render';
+import { differsMark, FolderStatus, FolderStatuses } from './render';
 import { buildTree, divergentCount, TreeNode } from './treeModel';
 
 export class GoProxyTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly statuses = new FolderStatuses();
-  /** Folders without a workspace folder of their own (none in practice), by key. */
-  private readonly others = new Map<string, FolderStatus>();
   private roots: TreeNode[] = [];
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -21,15 +19,12 @@ export class GoProxyTree implements vscode.TreeDataProvider<TreeNode>, vscode.Di
     this.subscriptions.push(
       this.view,
       session.onDidChangeState((s) => {
-        if (s.kind !== 'running') {
-          this.statuses.clear();
-          this.others.clear();
-        }
+        // A new server sends every folder's status afresh; a stopped one's no longer holds.
+        if (s.kind !== 'running') this.statuses.clear();
         this.rebuild();
       }),
       session.onDidReceiveStatus((status) => {
         this.statuses.update(status);
-        this.others.set(folderKey(status.uri), status);
         this.rebuild();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.rebuild()),
