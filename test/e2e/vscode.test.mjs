@@ -239,6 +239,8 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
 
   test('8. the Go Proxy view in the Explorer lists the folder\'s consumers, their variables and the Verify state', async () => {
     const port = fixture.proxy.port;
+    // Drawn from the pushed goproxy-doctor/status alone: expanding and walking the view runs no server command.
+    const commands = serverCommands();
     const sidebar = page.locator('.part.sidebar');
     const header = sidebar.locator('.pane-header', { hasText: 'Go Proxy' });
     await header.waitFor();
@@ -265,6 +267,7 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await goproxy.click();
     await page.locator('.tabs-container .tab.active', { hasText: /^\s*env\b/ }).waitFor();
     await page.screenshot({ path: join(out, '08-tree-open-source.png') });
+    assert.equal(serverCommands(), commands, 'the view made the server run a command');
   });
 
   test('no console errors from the extension', () => {
