@@ -31,11 +31,23 @@ export const Commands = {
   verify: paletteCommand('goProxy.verify'),
   showEnvironment: paletteCommand('goProxy.showEnvironment'),
   restartServer: paletteCommand('goProxy.restartServer'),
+  showVerifyResult: paletteCommand('goProxy.showVerifyResult'),
+} as const;
+
+function view(id: string): string {
+  if (!(contract.views ?? []).some((v) => v.id === id)) throw new Error(`shared/contract.json has no view ${id}`);
+  return id;
+}
+
+/** The views the extension contributes (package.json's contributes.views comes from the contract). */
+export const Views = {
+  tree: view('goProxy.tree'),
 } as const;
 
 export const ServerCommands = {
   environment: serverCommand('goproxy-doctor.environment'),
   verify: serverCommand('goproxy-doctor.verify'),
+  verifyResult: serverCommand('goproxy-doctor.verifyResult'),
   health: serverCommand('goproxy-doctor.health'),
 } as const;
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { outputDir, prepareRun, repoRoot, requireEnv, startGroup, withTimeout } from './lib/harness.mjs';
 
@@ -73,6 +74,22 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.ok(result.statuses_after_edit, `no status without divergence after the fix: ${JSON.stringify(result.statuses)}`);
     const last = result.statuses.at(-1);
     assert.equal(last.goproxy, `http://127.0.0.1:${port}/team-mirror,off`);
+  });
+
+  test('go.mod carries the code lenses: "Verify 1 module" runs Verify through the server, then the outcome lens', () => {
+    assert.equal(result.code_lens_provider, true, 'the server advertises codeLensProvider');
+    const folder = pathToFileURL(fixture.workspace).href;
+    assert.deepEqual(
+      result.lenses_before.map((l) => [l.title, l.command, l.line]),
+      [['Verify 1 module', 'goproxy-doctor.verify', 0]],
+    );
+    assert.deepEqual(result.lenses_before[0].arguments, [{ folder }]);
+    assert.equal(result.lens_run_error, undefined, 'the lens command failed');
+    assert.match(result.lens_run_text ?? '', /\b(\d+)\/\1 modules ok; proxies: 2 ok\b/);
+    assert.deepEqual(
+      result.lenses_after.map((l) => [l.title, l.command]),
+      [['Verify 1 module', 'goproxy-doctor.verify'], ['1 ok · 0 failing', 'goproxy-doctor.verifyResult']],
+    );
   });
 
   test('the environment command carries the report the server renders, the one VS Code shows', () => {
