@@ -31,12 +31,14 @@ export const Commands = {
   verify: paletteCommand('goProxy.verify'),
   showEnvironment: paletteCommand('goProxy.showEnvironment'),
   restartServer: paletteCommand('goProxy.restartServer'),
+  explainError: paletteCommand('goProxy.explainError'),
 } as const;
 
 export const ServerCommands = {
   environment: serverCommand('goproxy-doctor.environment'),
   verify: serverCommand('goproxy-doctor.verify'),
   health: serverCommand('goproxy-doctor.health'),
+  explainError: serverCommand('goproxy-doctor.explainError'),
 } as const;
 
 /** Commands the extension registers for the server's code actions; not contributed to the palette. */

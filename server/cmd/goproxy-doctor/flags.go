@@ -74,6 +74,7 @@ Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage o
 
 ` + folderAbout + "\n\n" + trustAbout,
 	},
+	"explain-error": explainErrorCommand,
 	"serve": {
 		synopsis: "[--stdio]",
 		about: `Runs the language server over stdin and stdout. --stdio (what LSP clients append) is

@@ -238,7 +238,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
 			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
+				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth, CommandExplainError},
 			},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
@@ -424,6 +424,8 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		}
 	case CommandHealth:
 		run = s.health
+	case CommandExplainError:
+		run = s.explainError
 	default:
 		run = s.opts.Commands[params.Command]
 	}
