@@ -40,6 +40,7 @@ const (
 	addrClosed  = "127.0.0.1:41004" // nothing listens
 	addrHang    = "127.0.0.1:41005" // accepts, never answers
 	addrAuthFwd = "127.0.0.1:41006" // forward proxy that wants credentials
+	addrSumPrx  = "127.0.0.1:41007" // module proxy that proxies the checksum database
 )
 
 // unresolvable is a host name the resolver rejects without sending a DNS
@@ -150,6 +151,19 @@ func captureCases() []captureCase {
 			want: Parsed{Case: CaseSumDBNotFound, Hop: HopSumDB, Module: "corp.example.com/lib", Version: "v1.0.0", Status: 410, URL: "http://" + addrSumDB + "/lookup/corp.example.com/lib@v1.0.0"},
 		},
 		{
+			name: "sumdb-410-verifying-module", about: "go.sum has the go.mod hash; the module's own hash is looked up in the checksum database, which answers 410 Gone.",
+			env:   []string{"GOPROXY={proxy}", "GOSUMDB=sum.example.com+{sumkey} {sumdb}"},
+			args:  []string{"mod", "download", "corp.example.com/lib@v1.0.0"},
+			gosum: "{libgomodsum}",
+			want:  Parsed{Case: CaseSumDBNotFound, Hop: HopSumDB, Module: "corp.example.com/lib", Version: "v1.0.0", Status: 410, URL: "http://" + addrSumDB + "/lookup/corp.example.com/lib@v1.0.0"},
+		},
+		{
+			name: "sumdb-410-through-proxy", about: "The checksum database is reached through the module proxy (<proxy>/sumdb/<name>/), which answers 410 Gone for a private path.",
+			env:  []string{"GOPROXY={sumproxy}", "GOSUMDB=sum.example.com+{sumkey}"},
+			args: []string{"mod", "download", "corp.example.com/lib@v1.0.0"},
+			want: Parsed{Case: CaseSumDBNotFound, Hop: HopSumDB, Module: "corp.example.com/lib", Version: "v1.0.0", Status: 410, URL: "http://" + addrSumPrx + "/sumdb/sum.example.com/lookup/corp.example.com/lib@v1.0.0"},
+		},
+		{
 			name: "checksum-mismatch", about: "go.sum holds another hash than the downloaded module's.",
 			env:  []string{"GOPROXY={proxy}", "GOSUMDB=off"},
 			args: []string{"mod", "download", "example.com/ok@v1.0.0"},
@@ -228,6 +242,34 @@ func startNetwork(t *testing.T) *network {
 	}))
 	t.Cleanup(sum.Close)
 
+	// A module proxy that proxies the checksum database, and answers
+	// every lookup 410 Gone.
+	sumProxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/sumdb/sum.example.com/supported":
+			w.WriteHeader(http.StatusOK)
+		case strings.HasPrefix(r.URL.Path, "/sumdb/sum.example.com/lookup/"):
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusGone)
+			fmt.Fprintf(w, "not found: %s: unrecognized import path\n", strings.TrimPrefix(r.URL.Path, "/sumdb/sum.example.com/lookup/"))
+		case strings.HasPrefix(r.URL.Path, "/sumdb/"):
+			http.NotFound(w, r)
+		default:
+			proxy.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(sumProxy.Close)
+	libSum, err := tree.GoSum("corp.example.com/lib", "v1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var libGoModSum string
+	for _, l := range strings.SplitAfter(string(libSum), "\n") {
+		if strings.Contains(l, "/go.mod ") {
+			libGoModSum = l
+		}
+	}
+
 	ca := verifytest.NewCA(t)
 	hosts := verifytest.NewHosts(t, ca, l)
 	hosts.Handle("git.example.com", verifytest.GoGet(l, "git.example.com", "https://git.example.com/mod"))
@@ -275,11 +317,12 @@ func startNetwork(t *testing.T) *network {
 		subst: map[string]string{
 			"{proxy}": proxy.URL, "{proxyaddr}": host(proxy.URL), "{sumdb}": sum.URL, "{sumkey}": key,
 			"{tls}": "https://" + hosts.Addr, "{tlsaddr}": hosts.Addr, "{forward}": forward.URL, "{authforward}": authForward.URL,
+			"{sumproxy}": sumProxy.URL, "{libgomodsum}": libGoModSum,
 			"{closed}": "http://" + closedAddr, "{hang}": "https://" + hang.Addr().String(), "{cafile}": ca.CertFile,
 		},
 		normal: []string{
 			host(proxy.URL), addrProxy, host(sum.URL), addrSumDB, hosts.Addr, addrTLS, host(forward.URL), addrForward,
-			closedAddr, addrClosed, hang.Addr().String(), addrHang, host(authForward.URL), addrAuthFwd,
+			closedAddr, addrClosed, host(sumProxy.URL), addrSumPrx, ca.CertFile, "$WORK/ca.pem", hang.Addr().String(), addrHang, host(authForward.URL), addrAuthFwd,
 		},
 	}
 	return n
@@ -298,7 +341,11 @@ func (n *network) capture(t *testing.T, c captureCase) (env []string, stderr str
 		t.Fatal(err)
 	}
 	if c.gosum != "" {
-		if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(c.gosum), 0o644); err != nil {
+		gosum := c.gosum
+		for k, v := range n.subst {
+			gosum = strings.ReplaceAll(gosum, k, v)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(gosum), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

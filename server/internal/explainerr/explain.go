@@ -251,10 +251,16 @@ func (x explainer) sumdbRoute(c *resolve.Consumer, r verify.Routing) (bool, []st
 		return false, []string{x.listVal(c, "GONOSUMDB") + " matches " + x.subject() + ": its checksum is not looked up."}
 	}
 	if sr := r.SumDBRoute(); sr.Err == nil && x.p.URL != "" && !sumdbEndpoint(sr, r, x.p.URL) {
-		return false, []string{x.val(c, "GOSUMDB") + ": another checksum database."}
+		return false, []string{x.val(c, "GOSUMDB") + ": its lookups do not go to this address."}
 	}
 	why := []string{x.val(c, "GOSUMDB") + ": the go command looks up the checksums of every module it downloads there, unless GONOSUMDB matches.",
 		x.listVal(c, "GONOSUMDB") + " does not match " + x.subject() + ", so its path is sent to the checksum database."}
+	for _, s := range r.Steps {
+		if s.Kind == verify.StepProxy && !r.SumDBRoute().Explicit && sameEndpoint(s.URL, x.p.URL) {
+			why = append(why, "The lookup goes through GOPROXY entry "+strconv.Itoa(s.Index)+" `"+clip.Value(redact.RedactText(s.Entry))+"`, which proxies the checksum database (<proxy>/sumdb/<name>/supported answered 200).")
+			break
+		}
+	}
 	return true, why
 }
 
@@ -507,8 +513,18 @@ func advice(p Parsed) []string {
 		return []string{"Hosts in NO_PROXY bypass the forward proxy; loopback addresses always do."}
 	case CaseAuth:
 		return []string{"Put the proxy's credentials in ~/.netrc (machine <host> login <user> password <token>) rather than in GOPROXY, where every `go env` prints them."}
-	case CaseTimeout, CaseRefused, CaseDNS:
-		return []string{"Run `goproxy-doctor verify` (Go Proxy: Verify) to probe every consumer's proxies the way the go command does."}
+	case CaseTimeout, CaseRefused, CaseDNS, CaseServerError:
+		return []string{"'|' instead of ',' after a proxy entry makes the go command try the next entry after any error, not only after 404/410.",
+			"Run `goproxy-doctor verify` (Go Proxy: Verify) to probe every consumer's proxies the way the go command does."}
+	case CaseTLS:
+		return []string{"Set SSL_CERT_FILE to a PEM bundle holding your organisation's CA in the environment of the consumers that fail: terminal.integrated.env.<os> for the terminal, go.toolsEnvVars for gopls and the tools.",
+			"Do not list the host in GOINSECURE to get past this: it turns off certificate checks for direct fetches and never applies to proxies."}
+	case CaseInsecureCredentials:
+		return []string{"Use the proxy's https:// URL, and keep its credentials in ~/.netrc rather than in GOPROXY."}
+	case CaseNotAProxy:
+		return []string{"Open the proxy URL in a browser on the same network: sign in to the portal, or correct the URL to the proxy's module endpoint."}
+	case CaseOff:
+		return []string{"Set GOPROXY to a proxy list (ending in `,direct` to fetch what the proxies lack from the origin), or build from vendor/ with -mod=vendor."}
 	}
 	return []string{}
 }
