@@ -116,6 +116,11 @@ export async function pickErrorText(sources: ErrorTextSources): Promise<{ text: 
   return undefined;
 }
 
+/** A command line with the passwords of its URLs masked as the server masks them (user:xxxxx@, or xxxxx@ for a token). */
+export function withoutPasswords(text: string): string {
+  return text.replace(/(\/\/)([^/@\s:]+):[^/@\s]+@/g, '$1$2:xxxxx@').replace(/(\/\/)[^/@\s:]+@/g, '$1xxxxx@');
+}
+
 /** The heading above the server's Markdown: what was explained. */
 export function explainHeading(from: ErrorSource, detail?: string): string {
   switch (from) {
@@ -124,6 +129,6 @@ export function explainHeading(from: ErrorSource, detail?: string): string {
     case 'clipboard':
       return 'Explained: the text on the clipboard.';
     case 'terminal':
-      return `Explained: the output of the last failed go command in the terminal${detail ? `, \`${detail.replace(/`/g, "'")}\`` : ''}.`;
+      return `Explained: the output of the last failed go command in the terminal${detail ? `, \`${withoutPasswords(detail).replace(/`/g, "'")}\`` : ''}.`;
   }
 }

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   bounded,
   explainHeading,
+  withoutPasswords,
   isGoCommand,
   LastFailedGoCommand,
   looksLikeGoError,
@@ -62,6 +63,10 @@ describe('Explain Error: the text to explain', () => {
   test('says where it came from, without breaking the Markdown', () => {
     assert.equal(explainHeading('selection'), 'Explained: the selected text.');
     assert.equal(explainHeading('terminal', 'go get `x`'), "Explained: the output of the last failed go command in the terminal, `go get 'x'`.");
+    assert.equal(
+      explainHeading('terminal', 'GOPROXY=https://alice:s3cret@proxy.example.com,https://tok3n@m.example.com go get x (exit status 1)'),
+      'Explained: the output of the last failed go command in the terminal, `GOPROXY=https://alice:xxxxx@proxy.example.com,https://xxxxx@m.example.com go get x (exit status 1)`.',
+    );
   });
 });
 
@@ -127,6 +132,10 @@ describe('Explain Error: helpers', () => {
       assert.ok(isGoCommand(yes), yes);
     }
     for (const no of ['gofmt -l .', 'golangci-lint run', 'echo go', 'make go']) assert.ok(!isGoCommand(no), no);
+  });
+
+  test('mask passwords in URLs and leave other text alone', () => {
+    assert.equal(withoutPasswords('https://a:b@h.example.com/x and user@example.com'), 'https://a:xxxxx@h.example.com/x and user@example.com');
   });
 
   test('recognise go output', () => {

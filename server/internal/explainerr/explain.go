@@ -182,8 +182,11 @@ func (x explainer) route(c *resolve.Consumer) (bool, []string) {
 	case HopGoSum:
 		return x.downloadRoute(c, r)
 	}
-	// GOPROXY=off.
+	// GOPROXY=off, alone or at the end of the list.
 	if r.ProxyErr == nil && len(r.Steps) > 0 && r.Steps[len(r.Steps)-1].Kind == verify.StepOff && !x.private(c) {
+		if b := before(r.Steps[:len(r.Steps)-1]); b != "" {
+			return true, []string{x.val(c, "GOPROXY") + ": `off` ends the list" + b + ": the go command stops there with this message."}
+		}
 		return true, []string{x.val(c, "GOPROXY") + ": module downloads are turned off."}
 	}
 	return false, []string{x.val(c, "GOPROXY") + ": downloads are not turned off."}
@@ -458,7 +461,6 @@ var related = map[Case][]string{
 	CaseTLS:                    {"goproxy-insecure", "goinsecure-ineffective"},
 	CaseAuth:                   {"goproxy-bad-entry"},
 	CaseInsecureCredentials:    {"goproxy-insecure"},
-	CaseOff:                    {"env-divergence"},
 	CaseForwardProxy:           {"proxy-env-conflict", "proxy-env-incomplete", "no-proxy-missing-host"},
 	CaseForwardProxyAuth:       {"proxy-env-conflict", "proxy-env-incomplete"},
 }
