@@ -95,7 +95,8 @@ func setSection(ar *txtar.Archive, name, data string) {
 }
 
 // checkFolder is the engine's result for a folder whose workspace settings
-// give the editor's tools (go.toolsEnvVars) the environment env.
+// give the editor's tools (go.toolsEnvVars) the environment env, and whose
+// go.mod requires corp.example.com/lib.
 func checkFolder(t *testing.T, env string) *engine.Result {
 	t.Helper()
 	dir := t.TempDir()
@@ -129,7 +130,7 @@ func checkFolder(t *testing.T, env string) *engine.Result {
 		t.Fatal(err)
 	}
 	for name, content := range map[string]string{
-		".vscode/settings.json": b.String(), "go.mod": "module example.com/app\n\ngo 1.21\n",
+		".vscode/settings.json": b.String(), "go.mod": "module example.com/app\n\ngo 1.21\n\nrequire corp.example.com/lib v1.0.0\n",
 		"goroot/go.env": "GOPROXY=https://mirror.example.com,direct\nGOSUMDB=sum.example.com\nGOTOOLCHAIN=local\n",
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {

@@ -30,6 +30,9 @@ type Explanation struct {
 	Meaning string `json:"meaning"`
 	// Folder is the folder whose consumers were asked ("" without one).
 	Folder string `json:"folder,omitempty"`
+	// RequiredAt are the go.mod/go.work lines that require the module
+	// ("go.mod:5 v1.0.0"), relative to the folder.
+	RequiredAt []string `json:"requiredAt"`
 	// Routes group the consumers by how their settings route the module.
 	Routes []Route `json:"routes"`
 	// Fixes are the folder's fixes that apply; FixTitles are their titles.
@@ -77,7 +80,7 @@ var meaning = map[Case]struct{ title, text string }{
 // message alone).
 func Explain(p Parsed, res *engine.Result) *Explanation {
 	m := meaning[p.Case]
-	e := &Explanation{Parsed: p, Title: m.title, Meaning: m.text, Routes: []Route{}, Advice: []string{}, FixTitles: []string{}}
+	e := &Explanation{Parsed: p, Title: m.title, Meaning: m.text, RequiredAt: []string{}, Routes: []Route{}, Advice: []string{}, FixTitles: []string{}}
 	if !p.Found() {
 		e.Title = "no go command error recognised"
 		e.Meaning = "The text holds no message of the catalogue: paste the line the go command printed, starting with \"go: \" or \"verifying \"."
@@ -89,6 +92,7 @@ func Explain(p Parsed, res *engine.Result) *Explanation {
 	}
 	e.Folder = res.Snapshot.Folder
 	x := explainer{p: p, res: res, folder: res.Snapshot.Folder}
+	e.RequiredAt = x.requiredAt()
 	var reached []string
 	for _, c := range res.Consumers {
 		reaches, why := x.route(c)
@@ -121,6 +125,25 @@ func Explain(p Parsed, res *engine.Result) *Explanation {
 		e.FixTitles = append(e.FixTitles, redact.RedactText(f.Title))
 	}
 	return e
+}
+
+// requiredAt lists the folder's go.mod and go.work lines that require the
+// module (the exact version first where one matches).
+func (x explainer) requiredAt() []string {
+	out := []string{}
+	if x.p.Module == "" {
+		return out
+	}
+	for _, m := range verify.FolderModules(x.res.Snapshot) {
+		if m.Path != x.p.Module {
+			continue
+		}
+		for _, r := range m.Places {
+			out = append(out, fmt.Sprintf("%s:%d %s", report.Rel(x.folder, r.File), r.Line, r.Version))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 type explainer struct {
@@ -565,6 +588,9 @@ func (e *Explanation) Markdown() string {
 			mv += "@" + p.Version
 		}
 		row("Module", "`"+mv+"`")
+	}
+	if len(e.RequiredAt) > 0 {
+		row("Required at", strings.Join(e.RequiredAt, ", "))
 	}
 	if p.URL != "" {
 		row("URL", "`"+clip.Value(p.URL)+"`")
