@@ -55,6 +55,11 @@ type Snapshot struct {
 	GoBinary string
 	// DefaultGOROOT is the GOROOT the go binary would find by itself.
 	DefaultGOROOT string
+	// Shell is what the user's shell start-up files set (nil when the
+	// engine was not asked to read them).
+	Shell *ShellEnv
+	// Platform says whether this is WSL, and where its Windows host is.
+	Platform Platform
 
 	read    func(path string) ([]byte, error)
 	mu      sync.Mutex
@@ -179,6 +184,9 @@ func (s *Snapshot) Content(path string) []byte {
 		if f.Path == path && f.Exists {
 			return f.Content
 		}
+	}
+	if c, ok := s.Shell.content(path); ok {
+		return c
 	}
 	return nil
 }
