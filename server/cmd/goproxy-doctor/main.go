@@ -316,6 +316,9 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 			Trusted: trusted,
 		},
 		UserSettings: engine.DefaultUserSettings(runtime.GOOS, func(k string) string { return env[k] }),
+		// The terminal is the CLI's own: its shell's start-up files explain
+		// where its values come from, and say what a new shell would see.
+		Host: engine.RealHost(),
 	}
 	if len(settings) > 0 {
 		cfg.UserSettings = ""

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/safeio"
@@ -24,8 +25,14 @@ type Host struct {
 	Etc, Proc string
 }
 
-// RealHost is the machine's own /etc and /proc, with $HOME for ~.
-func RealHost() *Host { return &Host{Etc: "/etc", Proc: "/proc"} }
+// RealHost is the machine's own /etc and /proc, with $HOME for ~; nil on
+// Windows, whose shells have none of these files.
+func RealHost() *Host {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	return &Host{Etc: "/etc", Proc: "/proc"}
+}
 
 // profileDLimits bound the reading of /etc/profile.d: a directory the
 // doctor does not control.
