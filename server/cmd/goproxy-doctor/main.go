@@ -319,6 +319,9 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 		// The terminal is the CLI's own: its shell's start-up files explain
 		// where its values come from, and say what a new shell would see.
 		Host: engine.RealHost(),
+		// The repository's scripts: a Go variable set without export
+		// before go runs (the "only fails in CI" script).
+		Scripts: true,
 	}
 	if len(settings) > 0 {
 		cfg.UserSettings = ""

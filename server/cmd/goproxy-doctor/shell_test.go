@@ -86,3 +86,42 @@ func TestShellStartupFilesInCLI(t *testing.T) {
 		t.Errorf("check prints the credential:\n%s", stdout)
 	}
 }
+
+// check reads the repository's scripts: a GOPRIVATE a CI script sets
+// without export before go mod download is reported on its line.
+func TestScriptWithoutExportInCLI(t *testing.T) {
+	env := cleanEnv(t, "GOENV=off")
+	folder := t.TempDir()
+	files := map[string]string{
+		"go.mod":        "module corp.example.com/app\n\ngo 1.22\n",
+		"scripts/ci.sh": "#!/bin/sh\nset -eu\nGOPRIVATE=corp.example.com\ngo mod download\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(folder, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	settings := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(settings, []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, env, "check", "--format", "json", "--folder", folder, "--settings", settings)
+	if code != exitOK {
+		t.Fatalf("check: exit %d: %s\n%s", code, stderr, stdout)
+	}
+	var check report.Check
+	if err := json.Unmarshal([]byte(stdout), &check); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range check.Diagnostics {
+		if d.Code == "shell-var-not-exported" && d.File == filepath.Join(folder, "scripts", "ci.sh") && d.Range.Start.Line == 2 && d.Severity == "warning" &&
+			strings.Contains(d.Message, "`go mod download` (line 4)") {
+			return
+		}
+	}
+	t.Errorf("no shell-var-not-exported finding on scripts/ci.sh:3:\n%s", stdout)
+}

@@ -36,6 +36,10 @@ type Config struct {
 	// (the terminal's provenance, what a new shell would see) and tell WSL
 	// apart. nil reads none of the machine's own files.
 	Host *Host
+	// Scripts has the engine read the repository's shell scripts (*.sh at
+	// the top and in scripts/, ci/, build/, hack/, tools/): what they set
+	// without export before running go.
+	Scripts bool
 	// Parses memoizes the parsed files by content; nil means the engine's
 	// shared cache (a keystroke in one file parses that file only).
 	Parses *sources.ParseCache
@@ -133,6 +137,9 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 		}
 		s.Shell = loadShell(s, cfg.Host, env)
 		s.Platform = detectPlatform(cfg.Host, env)
+	}
+	if cfg.Scripts {
+		s.Scripts = loadScripts(s)
 	}
 	s.GoBinary = cfg.GoBinary
 	if s.GoBinary == "" {

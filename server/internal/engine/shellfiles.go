@@ -253,3 +253,56 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// scriptDirs are the folders, besides the folder's top, whose *.sh files
+// are the repository's build and CI scripts.
+var scriptDirs = []string{"", "scripts", "script", "ci", ".ci", "build", "hack", "tools"}
+
+// maxScriptEntries bounds the names looked at per folder: a top folder
+// with a million files costs a bounded listing.
+const maxScriptEntries = 1024
+
+// loadScripts reads the repository's shell scripts through the snapshot's
+// reader (regular files, size-bounded, refusals reported) and keeps what
+// they assign and which go commands they run.
+func loadScripts(s *sources.Snapshot) []*sources.RepoScript {
+	var out []*sources.RepoScript
+	for _, d := range scriptDirs {
+		dir := filepath.Join(s.Folder, d)
+		names, _, err := safeio.DirNames(dir, maxScriptEntries)
+		if err != nil {
+			continue
+		}
+		for _, name := range names {
+			if !strings.HasSuffix(name, ".sh") && !strings.HasSuffix(name, ".bash") {
+				continue
+			}
+			p := filepath.Join(dir, name)
+			content, err := s.ReadFile(p)
+			if err != nil {
+				continue
+			}
+			parsed, err := buildenv.ParseShellFile(filepath.ToSlash(filepath.Join(d, name)), content)
+			if err != nil {
+				continue
+			}
+			sc := &sources.RepoScript{Path: p, Content: content}
+			for _, st := range parsed.Settings {
+				if st.How != buildenv.Export && st.How != buildenv.Assign || st.NoValue {
+					continue
+				}
+				sc.Assigns = append(sc.Assigns, sources.ShellAssign{
+					Name: st.Key, Value: st.Value, Exported: st.Exported, Unresolved: st.Unresolved,
+					Prov: sources.Provenance{Source: sources.ShellRC, File: p, Line: st.Line, Key: st.Key, KeySpan: st.KeySpan, ValueSpan: st.ValueSpan},
+				})
+			}
+			for _, g := range parsed.Go {
+				if g.BuildsGo() {
+					sc.Go = append(sc.Go, sources.ScriptGo{Sub: g.Sub, Line: g.Line, Start: g.Span.Start})
+				}
+			}
+			out = append(out, sc)
+		}
+	}
+	return out
+}

@@ -215,3 +215,55 @@ func TestDetectPlatform(t *testing.T) {
 		})
 	}
 }
+
+// The repository's scripts are read by name from a bounded listing of the
+// folder's top and its script folders, each through the snapshot's reader:
+// a FIFO named like a script is skipped without blocking and reported, a
+// directory named like one is passed over, other files are not read.
+func TestScriptsRead(t *testing.T) {
+	root, _ := hostTree(t, map[string]string{
+		"work/build.sh":       "GOFLAGS=-mod=mod\ngo build ./...\n",
+		"work/scripts/ci.sh":  "GOPRIVATE=corp.example.com\ngo mod download\n",
+		"work/deep/x/y.sh":    "GOPRIVATE=x.example.com\ngo build\n",
+		"work/scripts/notes":  "GOPRIVATE=y.example.com\n",
+		"work/hack/tool.bash": "export GONOSUMDB=corp.example.com\n",
+	})
+	work := filepath.Join(root, "work")
+	if err := os.MkdirAll(filepath.Join(work, "ci"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(work, "ci", "fifo.sh"), 0o644); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(work, "tools", "dir.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *sources.Snapshot, 1)
+	go func() {
+		done <- engine.Load(engine.Config{Folder: work, ProcessEnv: map[string]string{"GOENV": "off"}, ModFiles: []string{}, GoBinary: "/nonexistent/go", Scripts: true}, nil)
+	}()
+	var s *sources.Snapshot
+	select {
+	case s = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading the scripts blocked on a FIFO")
+	}
+	var got []string
+	for _, sc := range s.Scripts {
+		rel, _ := filepath.Rel(work, sc.Path)
+		got = append(got, filepath.ToSlash(rel))
+	}
+	if strings.Join(got, " ") != "build.sh scripts/ci.sh hack/tool.bash" {
+		t.Errorf("scripts %q", got)
+	}
+	if sc := s.Scripts[1]; len(sc.Assigns) != 1 || sc.Assigns[0].Exported || len(sc.Go) != 1 || sc.Go[0].Sub != "mod download" || sc.Go[0].Line != 2 {
+		t.Errorf("scripts/ci.sh read as %+v", sc)
+	}
+	skipped := false
+	for _, f := range s.Skipped() {
+		skipped = skipped || f.Path == filepath.Join(work, "ci", "fifo.sh")
+	}
+	if !skipped {
+		t.Errorf("the FIFO ci/fifo.sh is not reported: %+v", s.Skipped())
+	}
+}

@@ -174,9 +174,15 @@ var catalogue = map[string]Rule{
 	},
 	"shell-env-stale": {
 		Severity: "information",
-		Short:    "Your shell start-up files give a new terminal another value than the environment the doctor runs in, or set a Go or proxy variable without export.",
-		Full:     "The terminal's environment was built when it started, from the start-up files its shell read then (~/.profile, ~/.bashrc, ~/.zshrc, /etc/environment, …). A file changed since, or a session export, makes a new shell see a different value than this one; and a NAME=value line without export sets a shell variable that the go command never sees.",
-		Fix:      "Open a new terminal (or source the file) to pick up the file's value, or change the file if this session's value is the right one; write export NAME=value for a variable programs must see.",
+		Short:    "Your shell start-up files give a new terminal another value of a Go or proxy variable than the environment the doctor runs in.",
+		Full:     "The terminal's environment was built when it started, from the start-up files its shell read then (~/.profile, ~/.bashrc, ~/.zshrc, /etc/environment, …). A file changed since, or a session export, makes a new shell see a different value than this one: the same go command resolves modules differently depending on the window.",
+		Fix:      "Open a new terminal (or source the file) to pick up the file's value, or change the file if this session's value is the right one.",
+	},
+	"shell-var-not-exported": {
+		Severity: "warning",
+		Short:    "A shell start-up file or a repository script assigns a Go or proxy variable without export, so the go command never sees it.",
+		Full:     "NAME=value in a shell sets a shell variable; only exported variables reach child processes such as go. The line looks like configuration, but go build, go mod download and every other program run without it: private modules go to the public mirror and the checksum database, or the proxy is not used.",
+		Fix:      "Write export NAME=value (or set -a before the block), or set the variable on the command itself: NAME=value go build.",
 	},
 	"proxy-env-session-only": {
 		Severity: "information",

@@ -9,6 +9,8 @@ import (
 // CodeShellEnvStale is the code of a shell start-up file that gives a new
 // terminal another value than the environment the doctor runs in, or that
 // sets a variable without exporting it.
+//
+// Assignments without export are shell-var-not-exported's.
 const CodeShellEnvStale = "shell-env-stale"
 
 func init() {
@@ -27,8 +29,7 @@ func terminalBaseEnv(s *sources.Snapshot) map[string]string {
 // checkShellEnvStale compares what the user's shell start-up files
 // ($SHELL's, in the order the shell reads them) leave a modelled variable
 // with what this environment holds: "a new shell will see X, this one sees
-// Y". A file that assigns a variable without export is reported too: the
-// shell keeps it, the go command never sees it. Quiet when the files were
+// Y". Quiet when the files were
 // not read, and when the login shell was probed (its environment is what
 // a new shell sees, no guess from the files needed).
 func checkShellEnvStale(in *Input) []findings.Finding {
@@ -41,14 +42,8 @@ func checkShellEnvStale(in *Input) []findings.Finding {
 	consumers := []string{"terminal"}
 	for _, name := range resolve.Modelled {
 		cur, has := env[name]
-		if a, ok := sh.Unexported(name); ok && !(has && cur == a.Value) {
-			msg := name + " " + quote(a.Value) + " in " + sh.Display(a.Prov.File) + " is set without export: a new shell keeps it as a shell variable, but the go command and every other program it starts never see it"
-			if fin, ok := sh.Final(name); ok {
-				msg += " (they get " + quote(fin.Value) + " from " + sh.Display(fin.Prov.File) + ":" + itoa(fin.Prov.Line) + ")"
-			}
-			msg += "; write export " + name + "=… instead."
-			out = append(out, findings.At(findings.KeyPlace(a.Prov), msg, consumers))
-			continue
+		if unexportedInStartup(sh, env, name) {
+			continue // shell-var-not-exported
 		}
 		fin, ok := sh.Final(name)
 		if !ok || fin.Unresolved || fin.Value == cur {

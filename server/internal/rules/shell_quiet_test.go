@@ -55,7 +55,7 @@ func TestShellQuietCorpus(t *testing.T) {
 			}
 			var loud []findings.Finding
 			for _, f := range w.diagnose() {
-				if f.Code == rules.CodeShellEnvStale || f.Code == rules.CodeProxyEnvSessionOnly {
+				if f.Code == rules.CodeShellEnvStale || f.Code == rules.CodeProxyEnvSessionOnly || f.Code == rules.CodeShellVarNotExported {
 					loud = append(loud, f)
 				}
 			}

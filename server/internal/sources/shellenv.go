@@ -130,3 +130,24 @@ type Platform struct {
 	// DNS tunnelling's 10.255.255.254) and the default gateway.
 	WindowsHost []string
 }
+
+// RepoScript is a shell script of the repository (*.sh at the folder's
+// top or in its scripts/, ci/, .ci/, build/, hack/ and tools/ folders):
+// what it assigns and where it runs the go command.
+type RepoScript struct {
+	Path    string
+	Content []byte
+	// Assigns are its assignments in order (Prov.Source ShellRC: a shell
+	// file, read-only).
+	Assigns []ShellAssign
+	// Go lists the go commands it runs that fetch or build modules.
+	Go []ScriptGo
+}
+
+// ScriptGo is one go command of a script.
+type ScriptGo struct {
+	Sub  string // "build", "mod download", …
+	Line int
+	// Start is its byte offset: a command after an assignment sees it.
+	Start int
+}

@@ -60,6 +60,9 @@ type Snapshot struct {
 	Shell *ShellEnv
 	// Platform says whether this is WSL, and where its Windows host is.
 	Platform Platform
+	// Scripts are the repository's shell scripts (nil when the engine was
+	// not asked to read them).
+	Scripts []*RepoScript
 
 	read    func(path string) ([]byte, error)
 	mu      sync.Mutex
@@ -187,6 +190,11 @@ func (s *Snapshot) Content(path string) []byte {
 	}
 	if c, ok := s.Shell.content(path); ok {
 		return c
+	}
+	for _, sc := range s.Scripts {
+		if sc.Path == path {
+			return sc.Content
+		}
 	}
 	return nil
 }
