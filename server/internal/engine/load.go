@@ -36,6 +36,10 @@ type Config struct {
 	// (the terminal's provenance, what a new shell would see) and tell WSL
 	// apart. nil reads none of the machine's own files.
 	Host *Host
+	// Platform, when set and Host is not, is the machine's platform as the
+	// caller detected it once (DetectPlatform): the language server does so
+	// at start instead of on every diagnosis.
+	Platform *sources.Platform
 	// Scripts has the engine read the repository's shell scripts (*.sh at
 	// the top and in scripts/, ci/, build/, hack/, tools/): what they set
 	// without export before running go.
@@ -136,7 +140,9 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 			env = cfg.TerminalEnv
 		}
 		s.Shell = loadShell(s, cfg.Host, env)
-		s.Platform = detectPlatform(cfg.Host, env)
+		s.Platform = DetectPlatform(cfg.Host, env)
+	} else if cfg.Platform != nil {
+		s.Platform = *cfg.Platform
 	}
 	if cfg.Scripts {
 		s.Scripts = loadScripts(s)

@@ -173,13 +173,16 @@ func loadShell(s *sources.Snapshot, h *Host, env map[string]string) *sources.She
 	return e
 }
 
-// detectPlatform tells WSL from its kernel (/proc/sys/kernel/osrelease or
+// DetectPlatform tells WSL from its kernel (/proc/sys/kernel/osrelease or
 // /proc/version naming Microsoft) or $WSL_DISTRO_NAME, WSL2 from the
 // kernel's "WSL2" (WSL1 kernels say "Microsoft" with no WSL2), and the
 // Windows host's addresses under WSL2's NAT from /etc/resolv.conf and the
 // default route.
-func detectPlatform(h *Host, env map[string]string) sources.Platform {
+func DetectPlatform(h *Host, env map[string]string) sources.Platform {
 	var p sources.Platform
+	if h == nil {
+		return p
+	}
 	read := func(path string) string {
 		b, err := safeio.ReadFile(path, 64<<10)
 		if err != nil {
