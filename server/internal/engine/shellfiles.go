@@ -112,10 +112,10 @@ func loadShell(s *sources.Snapshot, h *Host, env map[string]string) *sources.She
 	if env["SHELL"] == "" {
 		shell = ""
 	}
-	e := &sources.ShellEnv{Shell: shell, Home: home, Direnv: env["DIRENV_DIR"] != ""}
 	if !filepath.IsAbs(home) {
 		home = "" // no ~ files without a home
 	}
+	e := &sources.ShellEnv{Shell: shell, Home: home, Direnv: env["DIRENV_DIR"] != ""}
 	readDir := func(dir string) []string {
 		files, _, err := safeio.ReadDirFiles(dir, profileDLimits)
 		if err != nil {

@@ -98,6 +98,9 @@ func (e *ShellEnv) Sets(name string) bool {
 func (e *ShellEnv) Display(path string) string {
 	if e != nil && e.Home != "" {
 		home := strings.TrimSuffix(e.Home, "/")
+		if home == "" {
+			return path // HOME=/ (some containers): no ~ to write
+		}
 		if rest, ok := strings.CutPrefix(path, home+"/"); ok {
 			return "~/" + rest
 		}
