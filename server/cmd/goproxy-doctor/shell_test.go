@@ -61,6 +61,19 @@ func TestShellStartupFilesInCLI(t *testing.T) {
 		t.Errorf("env --json prints the credential:\n%s", stdout)
 	}
 
+	// The table says it too, after the values.
+	stdout, stderr, code = runCLI(t, env, append([]string{"env"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("env: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Your shell's start-up files:\n  A new shell will see GOPRIVATE=\"corp.example.com\" (exported by ~/.bashrc:3), this one has it unset") ||
+		!strings.Contains(stdout, bashrc+":2 GOPROXY (shell start-up file") {
+		t.Errorf("env does not show the start-up files' provenance and note:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "pw-5a4b3c") {
+		t.Errorf("env prints the credential:\n%s", stdout)
+	}
+
 	stdout, stderr, code = runCLI(t, env, append([]string{"check", "--format", "json"}, args...)...)
 	if code != exitOK {
 		t.Fatalf("check: exit %d, want %d: %s\n%s", code, exitOK, stderr, stdout)
