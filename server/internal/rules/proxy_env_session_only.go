@@ -27,13 +27,20 @@ var sessionVars = []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_pro
 // no shell file, so `sudo go …`, a service or a cron job runs without
 // them. Quiet when the start-up files were not read, and for every
 // variable a start-up file sets (the common, correct case: the variables
-// are exported from a profile file).
+// are exported from a profile file), and in CI (CI set), whose
+// environment the job definition gives.
 func checkProxyEnvSessionOnly(in *Input) []findings.Finding {
 	sh := in.Snap.Shell
 	if sh == nil {
 		return nil
 	}
 	env := terminalBaseEnv(in.Snap)
+	if env["CI"] != "" && env["CI"] != "false" {
+		// A CI job's environment comes from its definition, not from a
+		// session: there is nothing to keep across sudo that the job file
+		// does not already say.
+		return nil
+	}
 	var names []string
 	for _, name := range sessionVars {
 		if v := env[name]; v != "" && !sh.Sets(name) {
