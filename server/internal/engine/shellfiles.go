@@ -34,9 +34,9 @@ func RealHost() *Host {
 	return &Host{Etc: "/etc", Proc: "/proc"}
 }
 
-// profileDLimits bound the reading of /etc/profile.d: a directory the
-// doctor does not control.
-var profileDLimits = safeio.DirLimits{Entries: 256, File: 1 << 20, Total: 4 << 20}
+// maxProfileD bounds the names looked at in /etc/profile.d, a directory
+// the doctor does not control.
+const maxProfileD = 256
 
 // startupFile is one file a new shell reads: where it is, the path the
 // parser classifies it by, and when it is read.
@@ -116,15 +116,17 @@ func loadShell(s *sources.Snapshot, h *Host, env map[string]string) *sources.She
 		home = "" // no ~ files without a home
 	}
 	e := &sources.ShellEnv{Shell: shell, Home: home, Direnv: env["DIRENV_DIR"] != ""}
+	// The *.sh names of a directory from a bounded listing; each file is
+	// then read (or refused and reported) like any other.
 	readDir := func(dir string) []string {
-		files, _, err := safeio.ReadDirFiles(dir, profileDLimits)
+		names, _, err := safeio.DirNames(dir, maxProfileD)
 		if err != nil {
 			return nil
 		}
 		var out []string
-		for _, f := range files {
-			if strings.HasSuffix(f.Path, ".sh") {
-				out = append(out, f.Path)
+		for _, n := range names {
+			if strings.HasSuffix(n, ".sh") {
+				out = append(out, filepath.Join(dir, n))
 			}
 		}
 		return out
