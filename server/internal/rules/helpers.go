@@ -24,7 +24,7 @@ func where(p sources.Provenance, name string) string {
 	case sources.ProcessEnv:
 		return "the process environment"
 	case sources.ShellRC:
-		return "the process environment (exported by " + shellLine(p) + ")"
+		return "the process environment, exported by " + shellLine(p)
 	case sources.GoEnvFile:
 		return "your go env -w file"
 	case sources.GorootGoEnv:
