@@ -164,7 +164,25 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 		return exitOK
 	}
 	fmt.Fprint(stdout, e.TextWith(report.TextOptions{Width: columns(environ), Wide: *wide, ShellTerminal: true}))
+	shellNotes(stdout, res.Findings)
 	return exitOK
+}
+
+// shellNotes adds to the env table what the shell start-up files say
+// about the terminal column: what a new shell would see instead, and
+// variables they set without export (check reports the same, on the lines).
+func shellNotes(w io.Writer, fs []findings.Finding) {
+	first := true
+	for _, f := range fs {
+		if f.Code != "shell-env-stale" && f.Code != "shell-var-not-exported" || !slices.Contains(f.Consumers, "terminal") {
+			continue
+		}
+		if first {
+			fmt.Fprint(w, "\nYour shell's start-up files:\n")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s\n", f.Message)
+	}
 }
 
 // columns is the terminal's width from $COLUMNS (0: unknown).
@@ -320,6 +338,12 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 			Trusted: trusted,
 		},
 		UserSettings: engine.DefaultUserSettings(runtime.GOOS, func(k string) string { return env[k] }),
+		// The terminal is the CLI's own: its shell's start-up files explain
+		// where its values come from, and say what a new shell would see.
+		Host: engine.RealHost(),
+		// The repository's scripts: a Go variable set without export
+		// before go runs (the "only fails in CI" script).
+		Scripts: true,
 	}
 	if len(settings) > 0 {
 		cfg.UserSettings = ""
