@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { outputDir, prepareRun, repoRoot, requireEnv, startGroup, withTimeout } from './lib/harness.mjs';
 
@@ -92,6 +93,22 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     const { line, character } = result.completion_position;
     assert.equal(goproxy.new_text, 'GOPROXY');
     assert.deepEqual(goproxy.range, { start: { line, character: character - 3 }, end: { line, character: character + 4 } });
+  });
+
+  test('go.mod carries the code lenses: "Verify 1 module" runs Verify through the server, then the outcome lens', () => {
+    assert.equal(result.code_lens_provider, true, 'the server advertises codeLensProvider');
+    const folder = pathToFileURL(fixture.workspace).href;
+    assert.deepEqual(
+      result.lenses_before.map((l) => [l.title, l.command, l.line]),
+      [['Verify 1 module', 'goproxy-doctor.verify', 0]],
+    );
+    assert.deepEqual(result.lenses_before[0].arguments, [{ folder }]);
+    assert.equal(result.lens_run_error, undefined, 'the lens command failed');
+    assert.match(result.lens_run_text ?? '', /\b(\d+)\/\1 modules ok; proxies: 2 ok\b/);
+    assert.deepEqual(
+      result.lenses_after.map((l) => [l.title, l.command]),
+      [['Verify 1 module', 'goproxy-doctor.verify'], ['1 ok · 0 failing', 'goproxy-doctor.verifyResult']],
+    );
   });
 
   test('the environment command carries the report the server renders, the one VS Code shows', () => {

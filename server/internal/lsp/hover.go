@@ -17,6 +17,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/explain"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/position"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
 // intelligence is what hover and inlay hints know of the client.
@@ -122,8 +123,12 @@ func (s *server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 			continue
 		}
 		m := mapperOf(content)
+		var verified *verify.Result
+		if run, ok := s.sess.LastVerifyRun(f.Path); ok {
+			verified = run.Result
+		}
 		a := explain.At(explain.Query{
-			Res: r.Res, Verified: s.sess.VerifyResult(f.Path), File: path,
+			Res: r.Res, Verified: verified, File: path,
 			Offset: m.Offset(lspPosition(params.Position)), Norm: session.NormPath,
 		})
 		if a == nil {

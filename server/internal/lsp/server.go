@@ -83,6 +83,8 @@ type server struct {
 	editCaps editCapabilities // what WorkspaceEdits the client applies
 	intel    *intelligence    // hover and inlay hint capabilities (hover.go)
 	snippets bool             // the client takes snippets in completion items
+	// lensRefresh: the client supports workspace/codeLens/refresh.
+	lensRefresh bool
 }
 
 var _ protocol.Server = (*server)(nil)
@@ -227,6 +229,9 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
 	s.intel = newIntelligence(params.Capabilities)
 	s.snippets = snippetSupport(params.Capabilities)
+	if w := params.Capabilities.Workspace; w != nil && w.CodeLens != nil {
+		s.lensRefresh = isTrue(w.CodeLens.RefreshSupport)
+	}
 	s.mu.Unlock()
 	if w := params.Capabilities.Window; w != nil {
 		s.verifies.setProgress(isTrue(w.WorkDoneProgress))
@@ -243,8 +248,9 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 			HoverProvider:      protocol.Boolean(true),
 			InlayHintProvider:  protocol.Boolean(true),
+			CodeLensProvider:   &protocol.CodeLensOptions{},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
+				Commands: []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth, CommandExplainError},
 			},
 			CompletionProvider:   &protocol.CompletionOptions{TriggerCharacters: completionTriggers},
 			DocumentLinkProvider: &protocol.DocumentLinkOptions{},
@@ -430,8 +436,12 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		run = func(ctx context.Context, args []json.RawMessage) (any, error) {
 			return s.verify(ctx, params.WorkDoneToken, args)
 		}
+	case CommandVerifyResult:
+		run = s.verifyResult
 	case CommandHealth:
 		run = s.health
+	case CommandExplainError:
+		run = s.explainError
 	default:
 		run = s.opts.Commands[params.Command]
 	}

@@ -329,6 +329,7 @@ func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods []stri
 			VSCodeGoActive: cs.VSCodeGoActive,
 		},
 		ModFiles: mods,
+		Platform: &s.platform,
 	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached, NoFixes: true})
 	return FolderResult{modified: v.Modified, Folder: f, files: files, mods: mods}.with(res)
 }

@@ -3,7 +3,8 @@
 -- one named by $E2E_APPLY. It opts in to goproxy-doctor/status (initializationOptions.statusNotifications) and
 -- records every status, and reads the environment report the server renders (goproxy-doctor.environment's
 -- markdown), the hover on the GOPROXY key, and asks for completion inside go.toolsEnvVars (a GO variable name
--- after `"GOP`). Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+-- after `"GOP`). On go.mod it asks for the code lenses, runs the "Verify N modules" lens's command as it came
+-- and asks again for the "N ok · M failing" one. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
@@ -90,6 +91,33 @@ local ok, err = pcall(function()
       end
     end
   end
+  -- The code lenses on go.mod: plain LSP, the server's own commands. Before the fix is applied, so that every
+  -- consumer still reads a loopback mirror (install's comes from the workspace settings).
+  -- Loaded beside settings.json, not in its window: without 'hidden' that buffer would be unloaded.
+  local gobuf = vim.fn.bufadd(ws .. '/go.mod')
+  vim.fn.bufload(gobuf)
+  vim.lsp.buf_attach_client(gobuf, client_id)
+  local gouri = vim.uri_from_bufnr(gobuf)
+  local function lenses()
+    local resp, lens_err = client.request_sync('textDocument/codeLens', { textDocument = { uri = gouri } }, 10000, gobuf)
+    if lens_err or not resp or resp.err then error('codeLens: ' .. vim.inspect(lens_err or (resp and resp.err))) end
+    local out = {}
+    for _, l in ipairs(resp.result or {}) do
+      table.insert(out, { title = l.command.title, command = l.command.command, arguments = l.command.arguments,
+        line = l.range.start.line })
+    end
+    return out
+  end
+  result.code_lens_provider = client.supports_method('textDocument/codeLens') and true or false
+  result.lenses_before = lenses()
+  local verify_lens = result.lenses_before[1]
+  if verify_lens then
+    local resp, run_err = client.request_sync('workspace/executeCommand',
+      { command = verify_lens.command, arguments = verify_lens.arguments }, 60000, gobuf)
+    result.lens_run_error = run_err or (resp and resp.err and vim.inspect(resp.err)) or nil
+    result.lens_run_text = resp and resp.result and resp.result.text or nil
+    result.lenses_after = lenses()
+  end
   -- No arguments: every folder (an empty Lua table would go out as [], not {}).
   local env, env_err = client.request_sync('workspace/executeCommand', { command = 'goproxy-doctor.environment' }, 10000, buf)
   result.environment_error = env_err or (env and env.err and vim.inspect(env.err)) or nil
@@ -150,6 +178,7 @@ local ok, err = pcall(function()
     return last ~= nil and #last.divergent == 0 or false
   end, 20)
   result.after = text(buf)
+
   result.total_ms = elapsed_ms()
   vim.lsp.stop_client(client_id)
 end)
