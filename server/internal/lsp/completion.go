@@ -6,6 +6,7 @@ package lsp
 // process per request.
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -86,8 +87,12 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 	if !ok {
 		return out, nil
 	}
-	m := position.NewMapper(cd.content)
-	offset := m.Offset(lspPosition(params.Position))
+	// Only the lines up to the cursor are scanned: no index of the whole
+	// buffer per keystroke.
+	offset := position.Offset(cd.content, lspPosition(params.Position))
+	rng := func(start, end int) protocol.Range {
+		return protocolRange(position.Range{Start: positionAt(cd.content, start), End: positionAt(cd.content, end)})
+	}
 	s.mu.Lock()
 	snippets := s.snippets
 	s.mu.Unlock()
@@ -108,7 +113,7 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 			Detail:           protocol.NewOptional(it.Detail),
 			SortText:         protocol.NewOptional(sortKey(i)),
 			InsertTextFormat: format,
-			TextEdit:         &protocol.TextEdit{Range: protocolRange(m.Range(it.Edit.Start, it.Edit.End)), NewText: text},
+			TextEdit:         &protocol.TextEdit{Range: rng(it.Edit.Start, it.Edit.End), NewText: text},
 		}
 		if it.Filter != it.Label {
 			item.FilterText = protocol.NewOptional(it.Filter)
@@ -120,11 +125,24 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 			item.Documentation = protocol.String(it.Doc)
 		}
 		for _, e := range it.Extra {
-			item.AdditionalTextEdits = append(item.AdditionalTextEdits, protocol.TextEdit{Range: protocolRange(m.Range(e.Start, e.End)), NewText: e.Text})
+			item.AdditionalTextEdits = append(item.AdditionalTextEdits, protocol.TextEdit{Range: rng(e.Start, e.End), NewText: e.Text})
 		}
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
+}
+
+// positionAt is the LSP position of a byte offset, found without indexing
+// the content: the line by counting newlines before it, the character by
+// decoding its line up to it.
+func positionAt(content []byte, offset int) position.Position {
+	start := bytes.LastIndexByte(content[:offset], '\n') + 1
+	p := position.NewMapper(content[start:offset]).Position(offset - start)
+	p.Line = bytes.Count(content[:start], []byte{'\n'})
+	if offset > start && offset < len(content) && content[offset-1] == '\r' && content[offset] == '\n' {
+		p.Character-- // the "\r" of a "\r\n" ends the line, as in Mapper
+	}
+	return p
 }
 
 // sortKey keeps the engine's order (the download variables first).
