@@ -28,7 +28,7 @@ const (
 type Item struct {
 	Label  string
 	Kind   ItemKind
-	Detail string
+	Detail string // "" for names: their kind says it
 	Doc    string // plain text
 	// Edit inserts the item; Cursor is where the caret belongs in its Text
 	// (-1: after it), for clients that take snippets.
@@ -248,7 +248,7 @@ func nameItems(names []string, edit func(string) (Edit, int), extra []Edit) []It
 			extra = nil
 		}
 		out = append(out, Item{
-			Label: n, Kind: VariableItem, Detail: "go command variable", Doc: goenv.Doc(n),
+			Label: n, Kind: VariableItem, Doc: goenv.Doc(n),
 			Edit: e, Cursor: cursor, Extra: extra, Filter: n,
 		})
 	}

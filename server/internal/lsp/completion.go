@@ -103,17 +103,20 @@ func (s *server) Completion(ctx context.Context, params *protocol.CompletionPara
 	items, incomplete := complete.CompleteTriggered(cd.doc, offset, cd.facts, trigger)
 	out.IsIncomplete = incomplete
 	for i, it := range items {
-		text, format := it.Edit.Text, protocol.InsertTextFormatPlainText
+		// Plain text is the default format: said only for snippets.
+		text, format := it.Edit.Text, protocol.InsertTextFormat(0)
 		if snippets && it.Cursor >= 0 {
 			text, format = snippetEscape(text[:it.Cursor])+"$0"+snippetEscape(text[it.Cursor:]), protocol.InsertTextFormatSnippet
 		}
 		item := protocol.CompletionItem{
 			Label:            it.Label,
 			Kind:             protocol.CompletionItemKindValue,
-			Detail:           protocol.NewOptional(it.Detail),
 			SortText:         protocol.NewOptional(sortKey(i)),
 			InsertTextFormat: format,
 			TextEdit:         &protocol.TextEdit{Range: rng(it.Edit.Start, it.Edit.End), NewText: text},
+		}
+		if it.Detail != "" {
+			item.Detail = protocol.NewOptional(it.Detail)
 		}
 		if it.Filter != it.Label {
 			item.FilterText = protocol.NewOptional(it.Filter)

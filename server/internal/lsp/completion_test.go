@@ -93,8 +93,8 @@ func TestCompletionGoVariableNameUTF16(t *testing.T) {
 	if it == nil {
 		t.Fatalf("no GOPROXY among %d items", len(items))
 	}
-	if it.Kind != 6 || it.Documentation == "" || it.InsertTextFormat != 1 {
-		t.Errorf("item %+v: want a documented variable, plain text (the client takes no snippets)", it)
+	if it.Kind != 6 || it.Documentation == "" || it.InsertTextFormat != 0 {
+		t.Errorf("item %+v: want a documented variable, plain text: no format, the default (the client takes no snippets)", it)
 	}
 	// From after the opening quote over the closing one (the colon is new):
 	// `  "go.toolsEnvVars": {"Ä😀": "ü", "` is 35 UTF-16 units (😀 is two), 40 bytes.
