@@ -32,6 +32,10 @@ type Config struct {
 	// with FindModFiles (the language server keeps the list up to date from
 	// file events instead of walking on every change).
 	ModFiles []string
+	// BuildFiles lists the Dockerfiles, compose files, dev container
+	// configurations and CI files to read; nil means find them with
+	// FindBuildFiles.
+	BuildFiles []string
 	// Parses memoizes the parsed files by content; nil means the engine's
 	// shared cache (a keystroke in one file parses that file only).
 	Parses *sources.ParseCache
@@ -121,6 +125,11 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 			s.Tasks = parse.JSONCFile(p, sources.Tasks, content)
 		}
 	}
+	builds := cfg.BuildFiles
+	if builds == nil {
+		builds = FindBuildFiles(cfg.Folder)
+	}
+	loadBuildFiles(s, filepath.Clean(cfg.Folder), builds, read, parse)
 	s.GoBinary = cfg.GoBinary
 	if s.GoBinary == "" {
 		s.GoBinary = goBinary(s)
