@@ -160,6 +160,12 @@ var catalogue = map[string]Rule{
 		Full:     "Toolchain downloads always need the checksum database (unless GOPROXY is a single file:// URL) and fetch golang.org/toolchain through GOPROXY. When a go.mod asks for a newer Go, the go command fails with a misleading \"toolchain not available\".",
 		Fix:      "Set GOTOOLCHAIN=local (and install the Go version yourself), or let the checksum database and a proxy serve the toolchain.",
 	},
+	"setup-go-unknown-input": {
+		Severity: "warning",
+		Short:    "An actions/setup-go step passes an input the action does not have, such as go-proxy, which GitHub Actions ignores.",
+		Full:     "actions/setup-go reads only its declared inputs (go-version, go-version-file, check-latest, token, cache, cache-dependency-path, architecture, go-download-base-url); anything else only earns an \"Unexpected input\" warning in the log. A go-proxy input changes nothing: the go command reads GOPROXY from the environment.",
+		Fix:      "Set the variable in the step's (or job's) env instead: go-proxy: X becomes env: GOPROXY: X. A misspelled input is renamed to the real one.",
+	},
 	"settings-parse-error": {
 		Severity: "error",
 		Short:    "A settings, launch or tasks file does not parse as JSON with comments.",
