@@ -166,6 +166,18 @@ var catalogue = map[string]Rule{
 		Full:     "actions/setup-go reads only its declared inputs (go-version, go-version-file, check-latest, token, cache, cache-dependency-path, architecture, go-download-base-url); anything else only earns an \"Unexpected input\" warning in the log. A go-proxy input changes nothing: the go command reads GOPROXY from the environment.",
 		Fix:      "Set the variable in the step's (or job's) env instead: go-proxy: X becomes env: GOPROXY: X. A misspelled input is renamed to the real one.",
 	},
+	"dockerfile-env-wrong-stage": {
+		Severity: "warning",
+		Short:    "A Dockerfile sets GOPROXY, GOPRIVATE or another Go variable in a stage (or before the first FROM) that the stage running the go command does not inherit.",
+		Full:     "ENV and go env -w carry over only into stages built FROM that stage; an ARG before the first FROM is visible to FROM lines alone unless a stage declares it again. The setting looks right in the file but go build or go mod download runs without it.",
+		Fix:      "Set the variable in the stage that runs the go command (ENV GOPRIVATE=…), build that stage FROM the one that sets it, or declare the global ARG again inside the stage.",
+	},
+	"go-variable-not-exported": {
+		Severity: "warning",
+		Short:    "A CI run step, GitLab CI script or Dockerfile RUN assigns a Go or proxy variable without export before running go, so the go command never sees it.",
+		Full:     "GOPROXY=… on a line of its own sets a shell variable; only exported variables reach child processes such as go. The script looks configured, and go then runs with the runner's or image's default: the CI-only failure of many field reports.",
+		Fix:      "Write export GOPROXY=… (or set it inline on the go command's line, or in the job's env).",
+	},
 	"settings-parse-error": {
 		Severity: "error",
 		Short:    "A settings, launch or tasks file does not parse as JSON with comments.",
