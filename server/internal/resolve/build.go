@@ -236,28 +236,31 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 				b.set(b.goenvW, s, p, "RUN go env -w: the image's go env -w file")
 				entries = append(entries, entry(s, p))
 			case buildenv.DockerArg:
-				if cur != st {
-					continue // an ARG is scoped to its stage
-				}
+				// An ARG is scoped to its stage: in a stage this one is
+				// built FROM (and in the image at run time) it only
+				// expands that stage's ENV lines.
+				inEnv := !runtime && cur == st
 				// A build argument beats the ARG's default; a global ARG's
 				// default reaches a stage that declares the ARG bare.
-				if a, ok := args[s.Key]; ok {
-					if !a.s.NoValue {
-						r.arg(b, a.s, a.prov, runtime)
+				if a, ok := args[s.Key]; ok && !a.s.NoValue {
+					r.arg(b, a.s, a.prov, inEnv)
+					if inEnv {
 						entries = append(entries, entry(a.s, a.prov))
-						continue
 					}
+					continue
 				}
 				if !s.NoValue {
-					r.arg(b, s, p, runtime)
-					entries = append(entries, entry(s, p))
+					r.arg(b, s, p, inEnv)
+					if inEnv {
+						entries = append(entries, entry(s, p))
+					}
 					continue
 				}
 				if g, ok := global[s.Key]; ok && !g.NoValue {
-					r.arg(b, g, prov(sources.DockerfileKind, file, "ARG "+g.Key, g), runtime)
+					r.arg(b, g, prov(sources.DockerfileKind, file, "ARG "+g.Key, g), inEnv)
 					continue
 				}
-				if !runtime {
+				if inEnv {
 					b.supplied(s, p, "ARG without a default: the build supplies it (--build-arg), or it is empty")
 				}
 			}
@@ -287,9 +290,9 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 }
 
 // arg applies an ARG's value: in the environment of the stage's RUN lines
-// during the build, only for expansion in the image at run time.
-func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, runtime bool) {
-	if runtime {
+// (inEnv), else only for expanding ENV lines.
+func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, inEnv bool) {
+	if !inEnv {
 		if v, ok := expand(s.Value, b.known); ok {
 			b.known[s.Key] = v
 		}
