@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -32,6 +33,16 @@ func where(p sources.Provenance, name string) string {
 			return "tool installation"
 		}
 		return "set by vscode-go"
+	}
+	switch p.Source {
+	case sources.DockerfileKind:
+		// "builder ENV GOPROXY": the builder stage of Dockerfile (ENV).
+		if stage, rest, ok := strings.Cut(p.Key, " "); ok {
+			return "the " + stage + " stage of " + filepath.Base(p.File) + " (" + strings.TrimSuffix(rest, " "+name) + ")"
+		}
+		return filepath.Base(p.File)
+	case sources.ComposeKind, sources.DevContainer, sources.GitHubActions, sources.GitLabCI:
+		return filepath.Base(p.File) + " " + strings.TrimSuffix(p.Key, "."+name)
 	}
 	key := strings.TrimSuffix(p.Key, "."+name)
 	switch p.Source {

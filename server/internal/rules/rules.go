@@ -101,8 +101,12 @@ func Run(in *Input) []findings.Finding {
 	var out []findings.Finding
 	seen := map[string]int{}
 	secrets := fixplan.Secrets(in.Consumers)
+	unknown := unresolvedValues(in.Consumers)
 	for _, r := range All() {
 		for _, f := range r.Check(in) {
+			if unknown.holds(f) {
+				continue
+			}
 			if f.Code == "" {
 				f.Code = r.Code
 			}
@@ -148,6 +152,36 @@ func Run(in *Input) []findings.Finding {
 		}
 	}
 	return out
+}
+
+// unresolved are the values of build files the model cannot know — a
+// secret, ${{ vars.X }}, $(cmd), ${localEnv:X} — by file: what the build
+// makes of the text is not the text, so no rule judges it.
+type unresolved map[string][]sources.Span
+
+func unresolvedValues(cs []*resolve.Consumer) unresolved {
+	out := unresolved{}
+	for _, c := range cs {
+		if c.Origin == nil {
+			continue
+		}
+		for _, s := range c.Env {
+			if s.Uncertain && s.Value != "" && s.Prov.File != "" {
+				out[s.Prov.File] = append(out[s.Prov.File], s.Prov.ValueSpan)
+			}
+		}
+	}
+	return out
+}
+
+// holds reports whether a finding sits inside such a value.
+func (u unresolved) holds(f findings.Finding) bool {
+	for _, sp := range u[f.File] {
+		if sp.Start <= f.Span.Start && f.Span.End <= sp.End {
+			return true
+		}
+	}
+	return false
 }
 
 func union(a, b []string) []string {
