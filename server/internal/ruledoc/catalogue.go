@@ -178,6 +178,12 @@ var catalogue = map[string]Rule{
 		Full:     "GOPROXY=… on a line of its own sets a shell variable; only exported variables reach child processes such as go. The script looks configured, and go then runs with the runner's or image's default: the CI-only failure of many field reports.",
 		Fix:      "Write export GOPROXY=… (or set it inline on the go command's line, or in the job's env).",
 	},
+	"ci-private-module-not-covered": {
+		Severity: "warning",
+		Short:    "A private module your terminal keeps away from the public proxy and checksum database is not covered in a CI job or Docker build stage, so it works locally and fails there.",
+		Full:     "A CI job or an image does not inherit your shell or your go env -w file: it has only what its workflow, .gitlab-ci.yml or Dockerfile sets. A module go.mod requires that your GOPRIVATE (or GONOPROXY/GONOSUMDB) covers is then looked up in the checksum database (404/410) or requested from the public proxy there.",
+		Fix:      "Set the same GOPRIVATE in the job's env (or variables), or with ENV GOPRIVATE=… in the Dockerfile stage that runs go build or go mod download.",
+	},
 	"settings-parse-error": {
 		Severity: "error",
 		Short:    "A settings, launch or tasks file does not parse as JSON with comments.",

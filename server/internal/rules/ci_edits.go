@@ -1,0 +1,131 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
+)
+
+// The fixes of the cross-consumer rules give a CI job or a build stage a
+// variable in the file that models it: a key in the job's env: (GitHub
+// Actions) or variables: (GitLab CI), an ENV line after the stage's FROM
+// (Dockerfile), or a longer list where the file already sets it. Each is
+// one text edit at the indentation the file uses.
+
+// plainYAML is a value that needs no quotes in YAML.
+var plainYAML = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/:,|=+-]*$`)
+
+// yamlScalar writes a value for a YAML mapping.
+func yamlScalar(v string) string {
+	if plainYAML.MatchString(v) && !strings.Contains(v, ": ") {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
+}
+
+// setForConsumer makes the build consumer c set name=value: where the file
+// already sets it (the value's text rewritten when it is written plainly),
+// else in the job's env or variables, else with ENV in the stage. It says
+// where, in words, or "" when no edit is safe.
+func (in *Input) setForConsumer(fx *fixplan.Fixer, c *resolve.Consumer, name, value string) string {
+	o := c.Origin
+	if o == nil {
+		return ""
+	}
+	bf := in.Snap.BuildFile(o.File)
+	if bf == nil {
+		return ""
+	}
+	content := bf.Content
+	if s, ok := c.Env[name]; ok && s.Prov.File == o.File {
+		vs := s.Prov.ValueSpan
+		if s.Uncertain || vs.End <= vs.Start || vs.End > len(content) || string(content[vs.Start:vs.End]) != s.Value || !sameLine(content, vs) {
+			return ""
+		}
+		fx.BuildEdit(o.File, vs, value, value)
+		return name + " in " + in.relPath(o.File) + " (line " + itoa(s.Prov.Line) + ")"
+	}
+	nl := newlineOf(content)
+	switch o.Kind {
+	case sources.GitHubActions:
+		if o.Job == nil {
+			return ""
+		}
+		if !in.yamlMapEntry(fx, o.File, content, o.Job.IDSpan, o.Job.Env, "env", name, value, nl) {
+			return ""
+		}
+		return name + " in the env of job " + o.Job.ID
+	case sources.GitLabCI:
+		if o.GitLabJob == nil {
+			return ""
+		}
+		if !in.yamlMapEntry(fx, o.File, content, o.GitLabJob.NameSpan, o.GitLabJob.Variables, "variables", name, value, nl) {
+			return ""
+		}
+		return name + " in the variables of job " + o.GitLabJob.Name
+	case sources.DockerfileKind:
+		if o.Stage == nil || strings.ContainsAny(value, " \t\"'\\$`") {
+			return ""
+		}
+		indent, _ := indentBefore(content, o.Stage.Span.Start)
+		at := nextLineAt(content, o.Stage.Span.End)
+		fx.BuildEdit(o.File, sourcesSpan(at, at), terminated(content, at, nl)+indent+"ENV "+name+"="+value+nl, value)
+		return name + " in stage " + o.Stage.Label() + " of " + in.relPath(o.File) + " (ENV)"
+	}
+	return ""
+}
+
+// yamlMapEntry adds "name: value" to the block mapping under key (env or
+// variables) of the mapping whose key is at keySpan: after its last entry
+// when it has entries (with their indentation), else as a new key on the
+// line after keySpan's, at the indentation of that mapping's first child.
+func (in *Input) yamlMapEntry(fx *fixplan.Fixer, file string, content []byte, keySpan sources.Span, entries []buildenv.Setting, key, name, value, nl string) bool {
+	for _, e := range entries {
+		if e.Key == name {
+			return false
+		}
+	}
+	if len(entries) > 0 {
+		first, last := entries[0], entries[0]
+		for _, e := range entries {
+			if e.KeySpan.Start > last.KeySpan.Start {
+				last = e
+			}
+		}
+		indent, ok := indentBefore(content, first.KeySpan.Start)
+		if !ok || !sameLine(content, sourcesSpan(last.KeySpan.Start, max(last.ValueSpan.End, last.KeySpan.End))) {
+			return false
+		}
+		at := nextLineAt(content, max(last.ValueSpan.End, last.KeySpan.End))
+		fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+indent+name+": "+yamlScalar(value)+nl, value)
+		return true
+	}
+	parentIndent, ok := indentBefore(content, keySpan.Start)
+	if !ok {
+		return false
+	}
+	// The key's line must end after "job:" (a block mapping follows).
+	if t := strings.TrimSpace(string(content[keySpan.End:lineEndAt(content, keySpan.Start)])); t != ":" && !strings.HasPrefix(t, ": #") && !strings.HasPrefix(t, ":\t#") {
+		return false
+	}
+	childIndent := ""
+	for ls := nextLineAt(content, keySpan.Start); ls < len(content); ls = nextLineAt(content, ls) {
+		if blankOrComment(content, ls) {
+			continue
+		}
+		ind, _ := indentBefore(content, firstNonBlank(content, ls))
+		childIndent = ind
+		break
+	}
+	if len(childIndent) <= len(parentIndent) || !strings.HasPrefix(childIndent, parentIndent) {
+		return false
+	}
+	unit := childIndent[len(parentIndent):]
+	at := nextLineAt(content, keySpan.Start)
+	fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+childIndent+key+":"+nl+childIndent+unit+name+": "+yamlScalar(value)+nl, value)
+	return true
+}
