@@ -184,6 +184,12 @@ var catalogue = map[string]Rule{
 		Full:     "A CI job or an image does not inherit your shell or your go env -w file: it has only what its workflow, .gitlab-ci.yml or Dockerfile sets. A module go.mod requires that your GOPRIVATE (or GONOPROXY/GONOSUMDB) covers is then looked up in the checksum database (404/410) or requested from the public proxy there.",
 		Fix:      "Set the same GOPRIVATE in the job's env (or variables), or with ENV GOPRIVATE=… in the Dockerfile stage that runs go build or go mod download.",
 	},
+	"ci-divergence": {
+		Severity: "warning",
+		Short:    "A CI job or Docker build stage resolves GOPROXY, GOSUMDB, GOFLAGS or another Go variable differently from your terminal.",
+		Full:     "CI runners and images start from their own environment, not yours: a proxy, checksum database, flag or private pattern set on your machine is missing or different there, so a module that resolves locally resolves differently (or fails) in the build.",
+		Fix:      "Set the variable in the workflow's env, the job's variables or the Dockerfile stage that builds, to the value you use locally, or make the difference deliberate.",
+	},
 	"settings-parse-error": {
 		Severity: "error",
 		Short:    "A settings, launch or tasks file does not parse as JSON with comments.",

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
@@ -27,67 +28,86 @@ func yamlScalar(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", "''") + "'"
 }
 
-// setForConsumer makes the build consumer c set name=value: where the file
-// already sets it (the value's text rewritten when it is written plainly),
-// else in the job's env or variables, else with ENV in the stage. It says
-// where, in words, or "" when no edit is safe.
-func (in *Input) setForConsumer(fx *fixplan.Fixer, c *resolve.Consumer, name, value string) string {
+// setForConsumer makes the build consumer c set each name to its value:
+// where the file already sets it (the value's text rewritten when it is
+// written plainly), else in the job's env or variables, else with ENV in
+// the stage. It says where, in words, or nil when no edit is safe.
+func (in *Input) setForConsumer(fx *fixplan.Fixer, c *resolve.Consumer, names, values []string) []string {
 	o := c.Origin
 	if o == nil {
-		return ""
+		return nil
 	}
 	bf := in.Snap.BuildFile(o.File)
 	if bf == nil {
-		return ""
+		return nil
 	}
 	content := bf.Content
-	if s, ok := c.Env[name]; ok && s.Prov.File == o.File {
+	var places []string
+	var newNames, newValues []string
+	for i, name := range names {
+		value := values[i]
+		s, ok := c.Env[name]
+		if !ok || s.Prov.File != o.File {
+			newNames, newValues = append(newNames, name), append(newValues, value)
+			continue
+		}
 		vs := s.Prov.ValueSpan
 		if s.Uncertain || vs.End <= vs.Start || vs.End > len(content) || string(content[vs.Start:vs.End]) != s.Value || !sameLine(content, vs) {
-			return ""
+			return nil
 		}
 		fx.BuildEdit(o.File, vs, value, value)
-		return name + " in " + in.relPath(o.File) + " (line " + itoa(s.Prov.Line) + ")"
+		places = append(places, name+" in "+in.relPath(o.File)+" (line "+itoa(s.Prov.Line)+")")
+	}
+	if len(newNames) == 0 {
+		return places
 	}
 	nl := newlineOf(content)
 	switch o.Kind {
 	case sources.GitHubActions:
-		if o.Job == nil {
-			return ""
+		if o.Job == nil || !in.yamlMapEntries(fx, o.File, content, o.Job.IDSpan, o.Job.Env, "env", newNames, newValues, nl) {
+			return nil
 		}
-		if !in.yamlMapEntry(fx, o.File, content, o.Job.IDSpan, o.Job.Env, "env", name, value, nl) {
-			return ""
-		}
-		return name + " in the env of job " + o.Job.ID
+		return append(places, findings.AndList(newNames)+" in the env of job "+o.Job.ID)
 	case sources.GitLabCI:
-		if o.GitLabJob == nil {
-			return ""
+		if o.GitLabJob == nil || !in.yamlMapEntries(fx, o.File, content, o.GitLabJob.NameSpan, o.GitLabJob.Variables, "variables", newNames, newValues, nl) {
+			return nil
 		}
-		if !in.yamlMapEntry(fx, o.File, content, o.GitLabJob.NameSpan, o.GitLabJob.Variables, "variables", name, value, nl) {
-			return ""
-		}
-		return name + " in the variables of job " + o.GitLabJob.Name
+		return append(places, findings.AndList(newNames)+" in the variables of job "+o.GitLabJob.Name)
 	case sources.DockerfileKind:
-		if o.Stage == nil || strings.ContainsAny(value, " \t\"'\\$`") {
-			return ""
+		if o.Stage == nil {
+			return nil
 		}
 		indent, _ := indentBefore(content, o.Stage.Span.Start)
 		at := nextLineAt(content, o.Stage.Span.End)
-		fx.BuildEdit(o.File, sourcesSpan(at, at), terminated(content, at, nl)+indent+"ENV "+name+"="+value+nl, value)
-		return name + " in stage " + o.Stage.Label() + " of " + in.relPath(o.File) + " (ENV)"
+		text := terminated(content, at, nl)
+		for i, name := range newNames {
+			if strings.ContainsAny(newValues[i], " \t\"'\\$`") || newValues[i] == "" {
+				return nil
+			}
+			text += indent + "ENV " + name + "=" + newValues[i] + nl
+		}
+		fx.BuildEdit(o.File, sourcesSpan(at, at), text, strings.Join(newValues, " "))
+		return append(places, findings.AndList(newNames)+" in stage "+o.Stage.Label()+" of "+in.relPath(o.File)+" (ENV)")
 	}
-	return ""
+	return nil
 }
 
-// yamlMapEntry adds "name: value" to the block mapping under key (env or
+// yamlMapEntries adds "name: value" lines to the block mapping under key (env or
 // variables) of the mapping whose key is at keySpan: after its last entry
 // when it has entries (with their indentation), else as a new key on the
 // line after keySpan's, at the indentation of that mapping's first child.
-func (in *Input) yamlMapEntry(fx *fixplan.Fixer, file string, content []byte, keySpan sources.Span, entries []buildenv.Setting, key, name, value, nl string) bool {
+func (in *Input) yamlMapEntries(fx *fixplan.Fixer, file string, content []byte, keySpan sources.Span, entries []buildenv.Setting, key string, names, values []string, nl string) bool {
 	for _, e := range entries {
-		if e.Key == name {
+		if contains(names, e.Key) {
 			return false
 		}
+	}
+	lines := func(indent string) string {
+		var b strings.Builder
+		for i, name := range names {
+			b.WriteString(indent + name + ": " + yamlScalar(values[i]) + nl)
+		}
+		return b.String()
 	}
 	if len(entries) > 0 {
 		first, last := entries[0], entries[0]
@@ -101,7 +121,7 @@ func (in *Input) yamlMapEntry(fx *fixplan.Fixer, file string, content []byte, ke
 			return false
 		}
 		at := nextLineAt(content, max(last.ValueSpan.End, last.KeySpan.End))
-		fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+indent+name+": "+yamlScalar(value)+nl, value)
+		fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+lines(indent), strings.Join(values, " "))
 		return true
 	}
 	parentIndent, ok := indentBefore(content, keySpan.Start)
@@ -126,6 +146,6 @@ func (in *Input) yamlMapEntry(fx *fixplan.Fixer, file string, content []byte, ke
 	}
 	unit := childIndent[len(parentIndent):]
 	at := nextLineAt(content, keySpan.Start)
-	fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+childIndent+key+":"+nl+childIndent+unit+name+": "+yamlScalar(value)+nl, value)
+	fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+childIndent+key+":"+nl+lines(childIndent+unit), strings.Join(values, " "))
 	return true
 }

@@ -214,11 +214,12 @@ func (in *Input) ciCoverFix(f *findings.Finding, cs []*resolve.Consumer, pattern
 	fx.CarryWorkspace()
 	var places []string
 	ok := fx.Cover(f.Consumers, exposed, func(c *resolve.Consumer) bool {
-		names := []string{listFor(c, "GONOSUMDB")}
-		if n := listFor(c, "GONOPROXY"); n != names[0] {
-			names = append(names, n)
+		lists := []string{listFor(c, "GONOSUMDB")}
+		if n := listFor(c, "GONOPROXY"); n != lists[0] {
+			lists = append(lists, n)
 		}
-		for _, name := range names {
+		var names, values []string
+		for _, name := range lists {
 			v := c.Vars[name]
 			if goenv.Match(v.Value, pattern) && v.Value != "" {
 				continue
@@ -227,10 +228,13 @@ func (in *Input) ciCoverFix(f *findings.Finding, cs []*resolve.Consumer, pattern
 			if v.Value != "" {
 				value = strings.TrimRight(v.Value, ",") + "," + pattern
 			}
-			w := in.setForConsumer(fx, c, name, value)
-			if w == "" {
-				return false
-			}
+			names, values = append(names, name), append(values, value)
+		}
+		ws := in.setForConsumer(fx, c, names, values)
+		if ws == nil {
+			return false
+		}
+		for _, w := range ws {
 			if !contains(places, w) {
 				places = append(places, w)
 			}
