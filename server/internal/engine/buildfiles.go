@@ -3,6 +3,7 @@ package engine
 import (
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -162,4 +163,43 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 		}
 	}
 	sort.Slice(s.BuildFiles, func(i, j int) bool { return s.BuildFiles[i].Path < s.BuildFiles[j].Path })
+}
+
+// BuildFileIncluded reports whether FindBuildFiles lists path, by name and
+// place alone (the file need not exist): the one rule for the walk and for
+// the language server's created/deleted events and open buffers.
+func BuildFileIncluded(folder, p string) bool {
+	rel, err := filepath.Rel(filepath.Clean(folder), filepath.Clean(p))
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	slash := filepath.ToSlash(rel)
+	kind, ok := buildenv.KindOf(slash)
+	if !ok {
+		return false
+	}
+	dir := path.Dir(slash)
+	switch kind {
+	case sources.DockerfileKind, sources.ComposeKind:
+		if dir == "." {
+			return true
+		}
+		parts := strings.Split(dir, "/")
+		if len(parts) >= buildFileDepth {
+			return false
+		}
+		for _, d := range parts {
+			if sources.ModDirIgnored(d) {
+				return false
+			}
+		}
+		return true
+	case sources.DevContainer:
+		return slash == ".devcontainer.json" || dir == ".devcontainer" || path.Dir(dir) == ".devcontainer"
+	case sources.GitHubActions:
+		return dir == ".github/workflows"
+	case sources.GitLabCI:
+		return slash == ".gitlab-ci.yml"
+	}
+	return false
 }

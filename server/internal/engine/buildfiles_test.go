@@ -122,3 +122,23 @@ func TestLoadBuildFiles(t *testing.T) {
 		t.Errorf("explicit list: %+v; want the GitLab file only", s.BuildFiles)
 	}
 }
+
+// BuildFileIncluded agrees with the walk, also for paths that do not exist.
+func TestBuildFileIncluded(t *testing.T) {
+	folder := filepath.FromSlash("/ws/app")
+	for rel, want := range map[string]bool{
+		"Dockerfile": true, "deploy/app.Dockerfile": true, "a/b/c/Dockerfile.dev": true, "a/b/c/d/Dockerfile": false,
+		"node_modules/x/Dockerfile": false, "vendor/Dockerfile": false, ".devcontainer/Dockerfile": false,
+		"compose.yaml": true, "svc/docker-compose.yml": true,
+		".devcontainer/devcontainer.json": true, ".devcontainer/go/devcontainer.json": true, ".devcontainer.json": true,
+		"sub/.devcontainer/devcontainer.json": false,
+		".github/workflows/ci.yml":            true, ".github/workflows/release.yaml": true, ".github/workflows/x/ci.yml": false,
+		"sub/.github/workflows/ci.yml": false, ".github/ci.yml": false,
+		".gitlab-ci.yml": true, "sub/.gitlab-ci.yml": false,
+		"main.go": false, "../Dockerfile": false,
+	} {
+		if got := BuildFileIncluded(folder, filepath.Join(folder, filepath.FromSlash(rel))); got != want {
+			t.Errorf("%s: %v, want %v", rel, got, want)
+		}
+	}
+}
