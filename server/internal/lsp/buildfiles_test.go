@@ -28,10 +28,11 @@ func TestBuildFileDiagnostics(t *testing.T) {
 		t.Errorf("message %q does not name the stage", d.Message)
 	}
 
-	// Fixing the buffer clears it.
+	// Fixing the buffer clears it (with the developer's GOPROXY and
+	// GONOSUMDB, so that ci-divergence has nothing to say either).
 	env := at(t, dockerfile, "GOSUMDB=off")
 	mark = h.mark()
-	h.change("Dockerfile", 2, edit(env.Line, env.Character, env.Line, env.Character+len("GOSUMDB=off"), "GOPRIVATE=corp.example.com"))
+	h.change("Dockerfile", 2, edit(env.Line, env.Character, env.Line, env.Character+len("GOSUMDB=off"), "GOPROXY=https://proxy.example.com,direct GONOSUMDB=example.com/private"))
 	h.awaitDiagnostics(mark, "Dockerfile", "an empty list at version 2", all(version(2), empty))
 
 	// A workflow created on disk: its created event makes it a build file.
