@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 )
 
 // A Dockerfile and a workflow are diagnosed when opened, on the exact
@@ -51,4 +53,36 @@ func TestBuildFileDiagnostics(t *testing.T) {
 	mark = h.mark()
 	h.fileChanged(rel, 3)
 	h.awaitDiagnostics(mark, rel, "an empty list after the workflow is deleted", all(unversioned, empty))
+}
+
+// goproxy-doctor.environment answers for the build consumers too, with
+// their file:line, and narrows to the consumers asked for.
+func TestEnvironmentCommandBuildConsumers(t *testing.T) {
+	h := start(t, withFiles(map[string]string{
+		"Dockerfile":               "FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com\nRUN go build ./...\n",
+		".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: go test ./...\n",
+	}))
+	res := h.environment(map[string]any{"folder": h.folderURI(), "consumers": []string{"terminal", "docker:*"}})
+	if len(res.Folders) != 1 {
+		t.Fatalf("%d folders", len(res.Folders))
+	}
+	var names []string
+	for _, c := range res.Folders[0].Consumers {
+		names = append(names, c.Name)
+		if c.Name == "docker:Dockerfile#builder" {
+			if v := c.Vars["GOPRIVATE"]; v.Value != "corp.example.com" || v.Source != "dockerfile" || v.File != h.path("Dockerfile") || v.Line != 2 {
+				t.Errorf("docker GOPRIVATE = %+v", v)
+			}
+		}
+	}
+	if strings.Join(names, " ") != "terminal docker:Dockerfile#builder" {
+		t.Errorf("consumers %q; want terminal and the builder stage", names)
+	}
+	if !strings.Contains(res.Markdown, "### docker:Dockerfile#builder") || strings.Contains(res.Markdown, "ci:ci/test") {
+		t.Errorf("markdown:\n%s", res.Markdown)
+	}
+	r := h.call("workspace/executeCommand", executeCommand(lsp.CommandEnvironment, map[string]any{"consumers": []string{"gitlab:*"}}))
+	if r.Error == nil || !strings.Contains(r.Error.Message, "gitlab:*") {
+		t.Errorf("a filter that matches nothing: %+v", r.Error)
+	}
 }

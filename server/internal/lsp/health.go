@@ -4,15 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
@@ -79,30 +77,16 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	consumers := r.Res.Consumers
-	i := slices.IndexFunc(consumers, func(c *resolve.Consumer) bool { return c.Name == healthConsumer })
-	if i < 0 {
-		return nil, fmt.Errorf("%s: no %s consumer", f.Path, healthConsumer)
+	hc, err := engine.PrepareHealth(r.Res, healthConsumer)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
 	}
-	gopls := consumers[i]
-	var target *verify.Target
-	for _, t := range verify.Targets(r.Res.Snapshot, consumers, nil) {
-		if slices.Contains(t.Consumers, healthConsumer) {
-			target = &t
-			break
-		}
-	}
-	if target == nil {
-		return nil, fmt.Errorf("%s: no environment for %s", f.Path, healthConsumer)
-	}
-	// GONOPROXY defaults to GOPRIVATE; both are checked for the named module.
-	target.Vars["GOPRIVATE"] = gopls.Vars["GOPRIVATE"].Value
 	if a.Module != "" {
-		if err := verify.CheckHealthModule(*target, a.Module); err != nil {
+		if err := hc.CheckModule(a.Module); err != nil {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "module: %v", err)
 		}
 	}
-	res, err := verify.Health(ctx, *target, a.Module, opts)
+	res, err := hc.Run(ctx, a.Module, opts)
 	if err != nil {
 		return nil, fmt.Errorf("health %s: %w", f.Path, err)
 	}
@@ -114,19 +98,18 @@ func (s *server) health(ctx context.Context, raw []json.RawMessage) (any, error)
 	}
 	out := HealthResponse{HealthResult: res, Folder: f.Path, URI: uri.URI(f.URI)}
 	if res.Down {
-		out.Fix = s.healthFix(r, v, gopls, res)
+		out.Fix = s.healthFix(r, v, hc, res)
 	}
 	return out, nil
 }
 
 // healthFix is Verify's ranked-GOPROXY quick fix for the gopls consumer,
 // made from the health check's rows, as an edit the client can apply.
-func (s *server) healthFix(r *session.FolderResult, v session.View, gopls *resolve.Consumer, res *verify.HealthResult) *HealthFix {
-	in := rules.Planner(r.Res.Snapshot, []*resolve.Consumer{gopls})
+func (s *server) healthFix(r *session.FolderResult, v session.View, hc *engine.HealthCheck, res *verify.HealthResult) *HealthFix {
 	s.mu.Lock()
 	caps := s.editCaps
 	s.mu.Unlock()
-	for _, f := range verify.Offers(in, &verify.Result{Proxies: res.Entries}) {
+	for _, f := range hc.Offers(res) {
 		for _, fx := range f.Fixes {
 			if edit, ok := workspaceEdit(r, v.Docs, caps, fx.Edits); ok {
 				return &HealthFix{Title: fx.Title, Edit: edit}

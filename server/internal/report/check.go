@@ -79,13 +79,13 @@ func (ms *Mappers) Range(file string, span sources.Span) position.Range {
 }
 
 // CheckJSON converts findings to the SPEC §8 shape.
-func CheckJSON(snap *sources.Snapshot, findings []findings.Finding) Check {
+func CheckJSON(snap *sources.Snapshot, found []findings.Finding) Check {
 	ms := NewMappers(snap)
 	out := Check{Diagnostics: []Diagnostic{}}
-	if gm := snap.GoMod; gm != nil && gm.Err == nil && gm.ModuleSpan != (sources.Span{}) {
-		out.moduleLine = RelatedInfo{File: gm.Path, Range: ms.Range(gm.Path, gm.ModuleSpan)}
+	if pl, ok := findings.ModuleLine(snap); ok {
+		out.moduleLine = RelatedInfo{File: pl.File, Range: ms.Range(pl.File, pl.Span)}
 	}
-	for _, f := range findings {
+	for _, f := range found {
 		d := Diagnostic{
 			File: f.File, Range: ms.Range(f.File, f.Span), Severity: f.Severity.String(), Code: f.Code,
 			Message: redact.RedactText(f.Message), Consumers: f.Consumers,
