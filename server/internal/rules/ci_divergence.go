@@ -42,8 +42,9 @@ func checkCIDivergence(in *Input) []findings.Finding {
 	}
 	var files []*file
 	byPath := map[string]*file{}
+	covered := in.devCovered(dev)
 	for _, c := range in.buildConsumers() {
-		privateReported := in.ciPrivateExposed(dev, c)
+		privateReported := ciPrivateExposed(covered, c)
 		for _, name := range ciVars {
 			dv, cv := dev.Vars[name], c.Vars[name]
 			if !deliberate(dv) || cv.Uncertain || privateReported && contains(ciPrivateVars, name) {
@@ -136,12 +137,9 @@ func ciDiffers(name, dev, ci string) bool {
 
 // ciPrivateExposed reports whether ci-private-module-not-covered reports
 // the consumer: a module the developer keeps private is exposed there.
-func (in *Input) ciPrivateExposed(dev, c *resolve.Consumer) bool {
-	for _, req := range in.requirements() {
-		if _, _, _, ok := coveringPattern(dev, req.Path); !ok {
-			continue
-		}
-		if s, p := exposure(c, req.Path); s || p != "" {
+func ciPrivateExposed(covered []ciHit, c *resolve.Consumer) bool {
+	for _, h := range covered {
+		if s, p := exposure(c, h.path); s || p != "" {
 			return true
 		}
 	}

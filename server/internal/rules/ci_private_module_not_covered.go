@@ -28,12 +28,7 @@ func checkCIPrivateModuleNotCovered(in *Input) []findings.Finding {
 	if dev == nil {
 		return nil
 	}
-	var covered []ciHit
-	for _, req := range in.requirements() {
-		if v, name, p, ok := coveringPattern(dev, req.Path); ok && !hasHit(covered, req.Path) {
-			covered = append(covered, ciHit{req.Path, p, v, name})
-		}
-	}
+	covered := in.devCovered(dev)
 	if len(covered) == 0 {
 		return nil
 	}
@@ -161,6 +156,18 @@ func coveringPattern(c *resolve.Consumer, path string) (resolve.Value, string, s
 		}
 	}
 	return resolve.Value{}, "", "", false
+}
+
+// devCovered lists the required modules the developer's environment keeps
+// private.
+func (in *Input) devCovered(dev *resolve.Consumer) []ciHit {
+	var covered []ciHit
+	for _, req := range in.requirements() {
+		if v, name, p, ok := coveringPattern(dev, req.Path); ok && !hasHit(covered, req.Path) {
+			covered = append(covered, ciHit{req.Path, p, v, name})
+		}
+	}
+	return covered
 }
 
 // ciHit is a required module the developer's environment keeps private,
