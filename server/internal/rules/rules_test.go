@@ -69,7 +69,7 @@ type machine struct {
 	defaultHosts  []string
 }
 
-func newMachine(t *testing.T) *machine {
+func newMachine(t testing.TB) *machine {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
