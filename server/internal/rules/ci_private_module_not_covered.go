@@ -124,8 +124,14 @@ func checkCIPrivateModuleNotCovered(in *Input) []findings.Finding {
 }
 
 // developer is the consumer that stands for the developer's machine: the
-// terminal, else the first of the editor's.
+// terminal, else the first of the editor's. There is none when the doctor
+// itself runs in CI (check in a workflow or a GitLab job): the process
+// environment is then a runner's, not a developer's, and comparing the
+// builds with it would say nothing about "your machine".
 func (in *Input) developer() *resolve.Consumer {
+	if in.Snap.TerminalEnv == nil && ciRunner(in.Snap.ProcessEnv) {
+		return nil
+	}
 	if c := in.Consumer("terminal"); c != nil {
 		return c
 	}
@@ -252,4 +258,10 @@ func (in *Input) ciCoverFix(f *findings.Finding, cs []*resolve.Consumer, pattern
 		return
 	}
 	f.AddFix(fx.Build("Add "+quote(pattern)+" to "+findings.AndList(places), true))
+}
+
+// ciRunner reports whether an environment is a CI runner's: the CI
+// variable GitHub Actions, GitLab CI and most others set, or their own.
+func ciRunner(env map[string]string) bool {
+	return env["CI"] == "true" || env["GITHUB_ACTIONS"] == "true" || env["GITLAB_CI"] == "true"
 }
