@@ -149,33 +149,50 @@ func entry(s buildenv.Setting, p sources.Provenance) sources.EnvEntry {
 	return sources.EnvEntry{Name: s.Key, Value: s.Value, Kind: sources.String, Prov: p}
 }
 
+// Bounds on what hostile build files can make the model do: the build
+// consumers of one file and of a folder (the first ones in file order are
+// kept), and how many stages a stage's FROM chain follows.
+const (
+	MaxBuildConsumersPerFile = 64
+	MaxBuildConsumers        = 512
+	maxStageChain            = 64
+)
+
 // build models every consumer of the folder's build files.
 func (r resolver) build() []*Consumer {
 	files := buildenv.Of(r.s)
 	var out []*Consumer
+	add := func(perFile *int, make func() *Consumer) {
+		if *perFile >= MaxBuildConsumersPerFile || len(out) >= MaxBuildConsumers {
+			return
+		}
+		if c := make(); c != nil {
+			out = append(out, c)
+			*perFile++
+		}
+	}
 	for _, df := range files.Dockerfiles {
+		n := 0
 		for _, st := range df.Stages {
-			if len(st.GoCommands()) == 0 {
-				continue
+			if len(st.GoCommands()) > 0 {
+				add(&n, func() *Consumer { return r.dockerStage(files, df, st) })
 			}
-			out = append(out, r.dockerStage(files, df, st))
 		}
 	}
 	for _, dc := range files.DevContainers {
-		out = append(out, r.devContainer(files, dc))
+		n := 0
+		add(&n, func() *Consumer { return r.devContainer(files, dc) })
 	}
 	for _, wf := range files.Workflows {
+		n := 0
 		for _, j := range wf.Jobs {
-			if c := r.workflowJob(wf, j); c != nil {
-				out = append(out, c)
-			}
+			add(&n, func() *Consumer { return r.workflowJob(wf, j) })
 		}
 	}
 	for _, g := range files.GitLab {
+		n := 0
 		for _, j := range g.Jobs {
-			if c := r.gitlabJob(g, j); c != nil {
-				out = append(out, c)
-			}
+			add(&n, func() *Consumer { return r.gitlabJob(g, j) })
 		}
 	}
 	return out
@@ -198,10 +215,11 @@ func (r resolver) composeArgs(files buildenv.Files, df *buildenv.Dockerfile) (*b
 	return nil, nil
 }
 
-// stageChain is the stage and the stages it is built FROM, base first.
+// stageChain is the stage and the stages it is built FROM, base first, at
+// most maxStageChain of them (a deeper chain is cut at its base end).
 func stageChain(df *buildenv.Dockerfile, st *buildenv.Stage) []*buildenv.Stage {
 	chain := []*buildenv.Stage{st}
-	for cur := st; cur.BaseStage >= 0 && cur.BaseStage < cur.Index && len(chain) <= len(df.Stages); {
+	for cur := st; cur.BaseStage >= 0 && cur.BaseStage < cur.Index && len(chain) < maxStageChain; {
 		cur = df.Stages[cur.BaseStage]
 		chain = append([]*buildenv.Stage{cur}, chain...)
 	}
