@@ -44,6 +44,7 @@ type buildState struct {
 	c      *Consumer
 	goenvW Env
 	known  map[string]string
+	n      int // settings taken so far (MaxBuildSettings)
 }
 
 func newBuildState(name string, o *Origin) *buildState {
@@ -104,7 +105,11 @@ func expand(v string, known map[string]string) (string, bool) {
 
 // set applies one setting to the environment (or, for go env -w, to the
 // GOENV file), expanding the references the build can resolve.
-func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note string) {
+func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note string) bool {
+	if b.n >= MaxBuildSettings {
+		return false
+	}
+	b.n++
 	v, ok := s.Value, true
 	if s.Unresolved {
 		v, ok = expand(s.Raw, b.known)
@@ -124,12 +129,17 @@ func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note s
 	if ok && s.How != buildenv.GoEnvW {
 		b.known[s.Key] = v
 	}
+	return true
 }
 
 // supplied records a variable whose value the build supplies from outside
 // the file (an ARG without default): the consumer's go sees it unset as far
 // as the file tells, and the provenance says who sets it.
 func (b *buildState) supplied(s buildenv.Setting, p sources.Provenance, note string) {
+	if b.n >= MaxBuildSettings {
+		return
+	}
+	b.n++
 	b.c.Env[s.Key] = Setting{Prov: p, Uncertain: true, Note: note}
 }
 
@@ -156,6 +166,9 @@ const (
 	MaxBuildConsumersPerFile = 64
 	MaxBuildConsumers        = 512
 	maxStageChain            = 64
+	// MaxBuildSettings is how many settings one build consumer takes from
+	// its files (ENV, ARG, variables, exports …); later ones are not read.
+	MaxBuildSettings = 2048
 )
 
 // build models every consumer of the folder's build files.
@@ -248,11 +261,13 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 			p := prov(sources.DockerfileKind, file, key, s)
 			switch s.How {
 			case buildenv.DockerEnv:
-				b.set(b.c.Env, s, p, "")
-				entries = append(entries, entry(s, p))
+				if b.set(b.c.Env, s, p, "") {
+					entries = append(entries, entry(s, p))
+				}
 			case buildenv.GoEnvW:
-				b.set(b.goenvW, s, p, "RUN go env -w: the image's go env -w file")
-				entries = append(entries, entry(s, p))
+				if b.set(b.goenvW, s, p, "RUN go env -w: the image's go env -w file") {
+					entries = append(entries, entry(s, p))
+				}
 			case buildenv.DockerArg:
 				// An ARG is scoped to its stage: in a stage this one is
 				// built FROM (and in the image at run time) it only
@@ -261,15 +276,13 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 				// A build argument beats the ARG's default; a global ARG's
 				// default reaches a stage that declares the ARG bare.
 				if a, ok := args[s.Key]; ok && !a.s.NoValue {
-					r.arg(b, a.s, a.prov, inEnv)
-					if inEnv {
+					if r.arg(b, a.s, a.prov, inEnv) {
 						entries = append(entries, entry(a.s, a.prov))
 					}
 					continue
 				}
 				if !s.NoValue {
-					r.arg(b, s, p, inEnv)
-					if inEnv {
+					if r.arg(b, s, p, inEnv) {
 						entries = append(entries, entry(s, p))
 					}
 					continue
@@ -297,8 +310,9 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 	for name, a := range args {
 		if buildenv.IsPredefinedArg(name) && !a.s.NoValue {
 			if _, ok := b.c.Env[name]; !ok {
-				b.set(b.c.Env, a.s, a.prov, "a predefined proxy build argument: every RUN sees it")
-				entries = append(entries, entry(a.s, a.prov))
+				if b.set(b.c.Env, a.s, a.prov, "a predefined proxy build argument: every RUN sees it") {
+					entries = append(entries, entry(a.s, a.prov))
+				}
 			}
 		}
 	}
@@ -308,15 +322,16 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 }
 
 // arg applies an ARG's value: in the environment of the stage's RUN lines
-// (inEnv), else only for expanding ENV lines.
-func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, inEnv bool) {
+// (inEnv), else only for expanding ENV lines. It reports whether the
+// environment took it.
+func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, inEnv bool) bool {
 	if !inEnv {
-		if v, ok := expand(s.Value, b.known); ok {
+		if v, ok := expand(s.Value, b.known); ok && len(b.known) < MaxBuildSettings {
 			b.known[s.Key] = v
 		}
-		return
+		return false
 	}
-	b.set(b.c.Env, s, p, "")
+	return b.set(b.c.Env, s, p, "")
 }
 
 // dockerStage models one build stage that runs go: docker:<file>#<stage>.
@@ -370,20 +385,21 @@ func (r resolver) script(b *buildState, kind sources.Kind, file string, key func
 			break
 		}
 		p := prov(kind, file, key(s), s)
+		took := false
 		switch {
 		case s.How == buildenv.GoEnvW:
-			b.set(b.goenvW, s, p, "go env -w: the go env -w file of this environment")
+			took = b.set(b.goenvW, s, p, "go env -w: the go env -w file of this environment")
 		case s.How == buildenv.Inline:
 			if first == nil || s.KeySpan.Start < first.Span.Start && !inlineOf(first, s) {
 				continue // the inline environment of another command
 			}
-			b.set(b.c.Env, s, p, "set on the go command's line")
+			took = b.set(b.c.Env, s, p, "set on the go command's line")
 		case (s.How == buildenv.Export || s.How == buildenv.Assign) && s.Exported:
-			b.set(b.c.Env, s, p, "")
-		default:
-			continue
+			took = b.set(b.c.Env, s, p, "")
 		}
-		entries = append(entries, entry(s, p))
+		if took {
+			entries = append(entries, entry(s, p))
+		}
 	}
 	if len(entries) > 0 {
 		b.layer(layer, entries)
@@ -464,8 +480,9 @@ func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) 
 				delete(b.c.Env, s.Key)
 				continue
 			}
-			b.set(b.c.Env, s, p, "")
-			entries = append(entries, entry(s, p))
+			if b.set(b.c.Env, s, p, "") {
+				entries = append(entries, entry(s, p))
+			}
 		}
 		b.layer(l.key+" ("+r.rel(dc.Path)+")", entries)
 	}
@@ -549,8 +566,9 @@ func (r resolver) workflowJob(wf *buildenv.Workflow, j *buildenv.Job) *Consumer 
 			layerName = name
 		}
 		p := prov(sources.GitHubActions, wf.Path, key, ls.Setting)
-		b.set(b.c.Env, ls.Setting, p, "")
-		entries = append(entries, entry(ls.Setting, p))
+		if b.set(b.c.Env, ls.Setting, p, "") {
+			entries = append(entries, entry(ls.Setting, p))
+		}
 	}
 	flush()
 	if o.Line == 0 {
@@ -565,8 +583,9 @@ func (r resolver) workflowJob(wf *buildenv.Workflow, j *buildenv.Job) *Consumer 
 		for _, st := range s.Run.Settings {
 			if st.How == buildenv.GoEnvW {
 				p := prov(sources.GitHubActions, wf.Path, fmt.Sprintf("jobs.%s.steps[%d].run.%s", j.ID, s.Index, st.Key), st)
-				b.set(b.goenvW, st, p, "go env -w in an earlier step: the runner's go env -w file")
-				ws = append(ws, entry(st, p))
+				if b.set(b.goenvW, st, p, "go env -w in an earlier step: the runner's go env -w file") {
+					ws = append(ws, entry(st, p))
+				}
 			}
 		}
 		if len(ws) > 0 {
@@ -609,8 +628,9 @@ func (r resolver) gitlabJob(g *buildenv.GitLabCI, j *buildenv.GitLabJob) *Consum
 	}
 	for _, s := range g.JobVariables(j) {
 		p := prov(sources.GitLabCI, g.Path, owner[s.KeySpan]+"."+s.Key, s)
-		b.set(b.c.Env, s, p, "")
-		entries = append(entries, entry(s, p))
+		if b.set(b.c.Env, s, p, "") {
+			entries = append(entries, entry(s, p))
+		}
 	}
 	b.layer("variables ("+r.rel(g.Path)+")", entries)
 	// before_script and script share one shell: all of before_script runs

@@ -14,7 +14,8 @@ import (
 // Hostile build files cannot make the model quadratic: a Dockerfile of
 // 3000 stages each built FROM the previous one gives at most
 // MaxBuildConsumersPerFile consumers, each following at most 64 stages of
-// its chain, and a folder at most MaxBuildConsumers.
+// its chain and taking at most MaxBuildSettings settings, and a folder at
+// most MaxBuildConsumers.
 func TestBuildConsumersBounded(t *testing.T) {
 	folder := t.TempDir()
 	s := sources.NewSnapshot(folder, func(string) ([]byte, error) { return nil, fmt.Errorf("no files") })
@@ -28,7 +29,12 @@ func TestBuildConsumersBounded(t *testing.T) {
 		s.BuildFiles = append(s.BuildFiles, &sources.BuildFile{Path: p, Kind: kind, Content: []byte(content), Parsed: v})
 	}
 	var df strings.Builder
-	df.WriteString("FROM golang:1.26 AS s0\nENV GOPROXY=https://base.example.com,direct\nRUN go build ./...\n")
+	df.WriteString("FROM golang:1.26 AS s0\nENV GOPROXY=https://base.example.com,direct\n")
+	// Stage 0 sets many variables: no consumer takes more than MaxBuildSettings.
+	for i := range 3 * resolve.MaxBuildSettings {
+		fmt.Fprintf(&df, "ENV V%d=x\n", i)
+	}
+	df.WriteString("RUN go build ./...\n")
 	for i := 1; i < 3000; i++ {
 		fmt.Fprintf(&df, "FROM s%d AS s%d\nENV GOFLAGS=-mod=mod\nRUN go build ./...\n", i-1, i)
 	}
@@ -49,6 +55,9 @@ func TestBuildConsumersBounded(t *testing.T) {
 		total++
 		if c.Origin.Kind == sources.DockerfileKind {
 			docker++
+		}
+		if len(c.Env) > resolve.MaxBuildSettings {
+			t.Errorf("%s: %d variables; want at most %d", c.Name, len(c.Env), resolve.MaxBuildSettings)
 		}
 	}
 	if docker != resolve.MaxBuildConsumersPerFile || total != resolve.MaxBuildConsumers {
