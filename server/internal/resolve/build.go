@@ -248,7 +248,10 @@ type buildArg struct {
 // stageEnv applies a stage's chain: ENV and go env -w of every stage in
 // it, ARG of the stage itself only (with the build's arguments), and —
 // for a build (not the image's runtime) — the predefined proxy arguments.
-func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.Stage, args map[string]buildArg, runtime bool) {
+//
+// until, when positive, is where the RUN that builds starts: the stage's
+// own lines after it do not reach that RUN.
+func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.Stage, args map[string]buildArg, runtime bool, until int) {
 	file := df.Path
 	global := map[string]buildenv.Setting{}
 	for _, g := range df.GlobalArgs {
@@ -257,6 +260,9 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 	for _, cur := range stageChain(df, st) {
 		var entries []sources.EnvEntry
 		for _, s := range cur.Env {
+			if cur == st && until > 0 && s.KeySpan.Start > until {
+				break
+			}
 			key := dockerKey(cur, s)
 			p := prov(sources.DockerfileKind, file, key, s)
 			switch s.How {
@@ -344,10 +350,15 @@ func (r resolver) dockerStage(files buildenv.Files, df *buildenv.Dockerfile, st 
 			args[a.Key] = buildArg{a, prov(sources.ComposeKind, cf.Path, "services."+svc.Name+".build.args."+a.Key, a)}
 		}
 	}
-	r.stageEnv(b, df, st, args, false)
 	// What the RUN lines that run go export, and what they set inline on
 	// the go command, applies to that RUN only: the first RUN that builds.
-	if run := buildRun(st.Runs); run != nil {
+	run := buildRun(st.Runs)
+	until := 0
+	if run != nil {
+		until = run.Span.Start
+	}
+	r.stageEnv(b, df, st, args, false, until)
+	if run != nil {
 		r.script(b, sources.DockerfileKind, df.Path, func(s buildenv.Setting) string { return dockerKey(st, s) }, &run.Script, fmt.Sprintf("RUN (%s:%d)", r.rel(df.Path), run.Line))
 	}
 	return r.buildEffective(b)
@@ -464,7 +475,7 @@ func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) 
 				for _, a := range dc.BuildArgs {
 					args[a.Key] = buildArg{a, prov(sources.DevContainer, dc.Path, "build.args."+a.Key, a)}
 				}
-				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true)
+				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true, 0)
 			}
 		}
 	}
