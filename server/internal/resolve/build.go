@@ -44,6 +44,7 @@ type buildState struct {
 	c      *Consumer
 	goenvW Env
 	known  map[string]string
+	n      int // settings taken so far (MaxBuildSettings)
 }
 
 func newBuildState(name string, o *Origin) *buildState {
@@ -104,7 +105,11 @@ func expand(v string, known map[string]string) (string, bool) {
 
 // set applies one setting to the environment (or, for go env -w, to the
 // GOENV file), expanding the references the build can resolve.
-func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note string) {
+func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note string) bool {
+	if b.n >= MaxBuildSettings {
+		return false
+	}
+	b.n++
 	v, ok := s.Value, true
 	if s.Unresolved {
 		v, ok = expand(s.Raw, b.known)
@@ -124,12 +129,17 @@ func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note s
 	if ok && s.How != buildenv.GoEnvW {
 		b.known[s.Key] = v
 	}
+	return true
 }
 
 // supplied records a variable whose value the build supplies from outside
 // the file (an ARG without default): the consumer's go sees it unset as far
 // as the file tells, and the provenance says who sets it.
 func (b *buildState) supplied(s buildenv.Setting, p sources.Provenance, note string) {
+	if b.n >= MaxBuildSettings {
+		return
+	}
+	b.n++
 	b.c.Env[s.Key] = Setting{Prov: p, Uncertain: true, Note: note}
 }
 
@@ -149,33 +159,53 @@ func entry(s buildenv.Setting, p sources.Provenance) sources.EnvEntry {
 	return sources.EnvEntry{Name: s.Key, Value: s.Value, Kind: sources.String, Prov: p}
 }
 
+// Bounds on what hostile build files can make the model do: the build
+// consumers of one file and of a folder (the first ones in file order are
+// kept), and how many stages a stage's FROM chain follows.
+const (
+	MaxBuildConsumersPerFile = 64
+	MaxBuildConsumers        = 512
+	maxStageChain            = 64
+	// MaxBuildSettings is how many settings one build consumer takes from
+	// its files (ENV, ARG, variables, exports …); later ones are not read.
+	MaxBuildSettings = 2048
+)
+
 // build models every consumer of the folder's build files.
 func (r resolver) build() []*Consumer {
 	files := buildenv.Of(r.s)
 	var out []*Consumer
+	add := func(perFile *int, make func() *Consumer) {
+		if *perFile >= MaxBuildConsumersPerFile || len(out) >= MaxBuildConsumers {
+			return
+		}
+		if c := make(); c != nil {
+			out = append(out, c)
+			*perFile++
+		}
+	}
 	for _, df := range files.Dockerfiles {
+		n := 0
 		for _, st := range df.Stages {
-			if len(st.GoCommands()) == 0 {
-				continue
+			if len(st.GoCommands()) > 0 {
+				add(&n, func() *Consumer { return r.dockerStage(files, df, st) })
 			}
-			out = append(out, r.dockerStage(files, df, st))
 		}
 	}
 	for _, dc := range files.DevContainers {
-		out = append(out, r.devContainer(files, dc))
+		n := 0
+		add(&n, func() *Consumer { return r.devContainer(files, dc) })
 	}
 	for _, wf := range files.Workflows {
+		n := 0
 		for _, j := range wf.Jobs {
-			if c := r.workflowJob(wf, j); c != nil {
-				out = append(out, c)
-			}
+			add(&n, func() *Consumer { return r.workflowJob(wf, j) })
 		}
 	}
 	for _, g := range files.GitLab {
+		n := 0
 		for _, j := range g.Jobs {
-			if c := r.gitlabJob(g, j); c != nil {
-				out = append(out, c)
-			}
+			add(&n, func() *Consumer { return r.gitlabJob(g, j) })
 		}
 	}
 	return out
@@ -198,10 +228,11 @@ func (r resolver) composeArgs(files buildenv.Files, df *buildenv.Dockerfile) (*b
 	return nil, nil
 }
 
-// stageChain is the stage and the stages it is built FROM, base first.
+// stageChain is the stage and the stages it is built FROM, base first, at
+// most maxStageChain of them (a deeper chain is cut at its base end).
 func stageChain(df *buildenv.Dockerfile, st *buildenv.Stage) []*buildenv.Stage {
 	chain := []*buildenv.Stage{st}
-	for cur := st; cur.BaseStage >= 0 && cur.BaseStage < cur.Index && len(chain) <= len(df.Stages); {
+	for cur := st; cur.BaseStage >= 0 && cur.BaseStage < cur.Index && len(chain) < maxStageChain; {
 		cur = df.Stages[cur.BaseStage]
 		chain = append([]*buildenv.Stage{cur}, chain...)
 	}
@@ -217,7 +248,10 @@ type buildArg struct {
 // stageEnv applies a stage's chain: ENV and go env -w of every stage in
 // it, ARG of the stage itself only (with the build's arguments), and —
 // for a build (not the image's runtime) — the predefined proxy arguments.
-func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.Stage, args map[string]buildArg, runtime bool) {
+//
+// until, when positive, is where the RUN that builds starts: the stage's
+// own lines after it do not reach that RUN.
+func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.Stage, args map[string]buildArg, runtime bool, until int) {
 	file := df.Path
 	global := map[string]buildenv.Setting{}
 	for _, g := range df.GlobalArgs {
@@ -226,15 +260,20 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 	for _, cur := range stageChain(df, st) {
 		var entries []sources.EnvEntry
 		for _, s := range cur.Env {
+			if cur == st && until > 0 && s.KeySpan.Start > until {
+				break
+			}
 			key := dockerKey(cur, s)
 			p := prov(sources.DockerfileKind, file, key, s)
 			switch s.How {
 			case buildenv.DockerEnv:
-				b.set(b.c.Env, s, p, "")
-				entries = append(entries, entry(s, p))
+				if b.set(b.c.Env, s, p, "") {
+					entries = append(entries, entry(s, p))
+				}
 			case buildenv.GoEnvW:
-				b.set(b.goenvW, s, p, "RUN go env -w: the image's go env -w file")
-				entries = append(entries, entry(s, p))
+				if b.set(b.goenvW, s, p, "RUN go env -w: the image's go env -w file") {
+					entries = append(entries, entry(s, p))
+				}
 			case buildenv.DockerArg:
 				// An ARG is scoped to its stage: in a stage this one is
 				// built FROM (and in the image at run time) it only
@@ -243,15 +282,13 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 				// A build argument beats the ARG's default; a global ARG's
 				// default reaches a stage that declares the ARG bare.
 				if a, ok := args[s.Key]; ok && !a.s.NoValue {
-					r.arg(b, a.s, a.prov, inEnv)
-					if inEnv {
+					if r.arg(b, a.s, a.prov, inEnv) {
 						entries = append(entries, entry(a.s, a.prov))
 					}
 					continue
 				}
 				if !s.NoValue {
-					r.arg(b, s, p, inEnv)
-					if inEnv {
+					if r.arg(b, s, p, inEnv) {
 						entries = append(entries, entry(s, p))
 					}
 					continue
@@ -279,8 +316,9 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 	for name, a := range args {
 		if buildenv.IsPredefinedArg(name) && !a.s.NoValue {
 			if _, ok := b.c.Env[name]; !ok {
-				b.set(b.c.Env, a.s, a.prov, "a predefined proxy build argument: every RUN sees it")
-				entries = append(entries, entry(a.s, a.prov))
+				if b.set(b.c.Env, a.s, a.prov, "a predefined proxy build argument: every RUN sees it") {
+					entries = append(entries, entry(a.s, a.prov))
+				}
 			}
 		}
 	}
@@ -290,15 +328,16 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 }
 
 // arg applies an ARG's value: in the environment of the stage's RUN lines
-// (inEnv), else only for expanding ENV lines.
-func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, inEnv bool) {
+// (inEnv), else only for expanding ENV lines. It reports whether the
+// environment took it.
+func (r resolver) arg(b *buildState, s buildenv.Setting, p sources.Provenance, inEnv bool) bool {
 	if !inEnv {
-		if v, ok := expand(s.Value, b.known); ok {
+		if v, ok := expand(s.Value, b.known); ok && len(b.known) < MaxBuildSettings {
 			b.known[s.Key] = v
 		}
-		return
+		return false
 	}
-	b.set(b.c.Env, s, p, "")
+	return b.set(b.c.Env, s, p, "")
 }
 
 // dockerStage models one build stage that runs go: docker:<file>#<stage>.
@@ -311,10 +350,15 @@ func (r resolver) dockerStage(files buildenv.Files, df *buildenv.Dockerfile, st 
 			args[a.Key] = buildArg{a, prov(sources.ComposeKind, cf.Path, "services."+svc.Name+".build.args."+a.Key, a)}
 		}
 	}
-	r.stageEnv(b, df, st, args, false)
 	// What the RUN lines that run go export, and what they set inline on
 	// the go command, applies to that RUN only: the first RUN that builds.
-	if run := buildRun(st.Runs); run != nil {
+	run := buildRun(st.Runs)
+	until := 0
+	if run != nil {
+		until = run.Span.Start
+	}
+	r.stageEnv(b, df, st, args, false, until)
+	if run != nil {
 		r.script(b, sources.DockerfileKind, df.Path, func(s buildenv.Setting) string { return dockerKey(st, s) }, &run.Script, fmt.Sprintf("RUN (%s:%d)", r.rel(df.Path), run.Line))
 	}
 	return r.buildEffective(b)
@@ -352,20 +396,21 @@ func (r resolver) script(b *buildState, kind sources.Kind, file string, key func
 			break
 		}
 		p := prov(kind, file, key(s), s)
+		took := false
 		switch {
 		case s.How == buildenv.GoEnvW:
-			b.set(b.goenvW, s, p, "go env -w: the go env -w file of this environment")
+			took = b.set(b.goenvW, s, p, "go env -w: the go env -w file of this environment")
 		case s.How == buildenv.Inline:
 			if first == nil || s.KeySpan.Start < first.Span.Start && !inlineOf(first, s) {
 				continue // the inline environment of another command
 			}
-			b.set(b.c.Env, s, p, "set on the go command's line")
+			took = b.set(b.c.Env, s, p, "set on the go command's line")
 		case (s.How == buildenv.Export || s.How == buildenv.Assign) && s.Exported:
-			b.set(b.c.Env, s, p, "")
-		default:
-			continue
+			took = b.set(b.c.Env, s, p, "")
 		}
-		entries = append(entries, entry(s, p))
+		if took {
+			entries = append(entries, entry(s, p))
+		}
 	}
 	if len(entries) > 0 {
 		b.layer(layer, entries)
@@ -430,7 +475,7 @@ func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) 
 				for _, a := range dc.BuildArgs {
 					args[a.Key] = buildArg{a, prov(sources.DevContainer, dc.Path, "build.args."+a.Key, a)}
 				}
-				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true)
+				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true, 0)
 			}
 		}
 	}
@@ -446,8 +491,9 @@ func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) 
 				delete(b.c.Env, s.Key)
 				continue
 			}
-			b.set(b.c.Env, s, p, "")
-			entries = append(entries, entry(s, p))
+			if b.set(b.c.Env, s, p, "") {
+				entries = append(entries, entry(s, p))
+			}
 		}
 		b.layer(l.key+" ("+r.rel(dc.Path)+")", entries)
 	}
@@ -531,8 +577,9 @@ func (r resolver) workflowJob(wf *buildenv.Workflow, j *buildenv.Job) *Consumer 
 			layerName = name
 		}
 		p := prov(sources.GitHubActions, wf.Path, key, ls.Setting)
-		b.set(b.c.Env, ls.Setting, p, "")
-		entries = append(entries, entry(ls.Setting, p))
+		if b.set(b.c.Env, ls.Setting, p, "") {
+			entries = append(entries, entry(ls.Setting, p))
+		}
 	}
 	flush()
 	if o.Line == 0 {
@@ -547,8 +594,9 @@ func (r resolver) workflowJob(wf *buildenv.Workflow, j *buildenv.Job) *Consumer 
 		for _, st := range s.Run.Settings {
 			if st.How == buildenv.GoEnvW {
 				p := prov(sources.GitHubActions, wf.Path, fmt.Sprintf("jobs.%s.steps[%d].run.%s", j.ID, s.Index, st.Key), st)
-				b.set(b.goenvW, st, p, "go env -w in an earlier step: the runner's go env -w file")
-				ws = append(ws, entry(st, p))
+				if b.set(b.goenvW, st, p, "go env -w in an earlier step: the runner's go env -w file") {
+					ws = append(ws, entry(st, p))
+				}
 			}
 		}
 		if len(ws) > 0 {
@@ -591,8 +639,9 @@ func (r resolver) gitlabJob(g *buildenv.GitLabCI, j *buildenv.GitLabJob) *Consum
 	}
 	for _, s := range g.JobVariables(j) {
 		p := prov(sources.GitLabCI, g.Path, owner[s.KeySpan]+"."+s.Key, s)
-		b.set(b.c.Env, s, p, "")
-		entries = append(entries, entry(s, p))
+		if b.set(b.c.Env, s, p, "") {
+			entries = append(entries, entry(s, p))
+		}
 	}
 	b.layer("variables ("+r.rel(g.Path)+")", entries)
 	// before_script and script share one shell: all of before_script runs

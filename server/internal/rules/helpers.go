@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
@@ -52,6 +53,16 @@ func where(p sources.Provenance, name string) string {
 		return "tasks.json " + key
 	}
 	return key
+}
+
+// buildFile reports whether values of this kind come from a Dockerfile,
+// compose file, dev container or CI file: no fix edits those yet.
+func buildFile(k sources.Kind) bool {
+	switch k {
+	case sources.DockerfileKind, sources.ComposeKind, sources.DevContainer, sources.GitHubActions, sources.GitLabCI:
+		return true
+	}
+	return false
 }
 
 // overlay reports whether a source applies to some consumers only (settings,
@@ -241,6 +252,23 @@ func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenan
 	for _, t := range in.Snap.Tasks.Tasks() {
 		for _, e := range t.Env {
 			fn(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	// What Dockerfiles, dev containers and CI files set, once per place.
+	seen := map[string]bool{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for _, l := range c.Layers {
+			for _, e := range l.Entries {
+				k := findings.KeyPlace(e.Prov).Key()
+				if e.Prov.File == "" || seen[k] {
+					continue
+				}
+				seen[k] = true
+				fn(e.Name, where(e.Prov, e.Name), e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+			}
 		}
 	}
 	for _, f := range in.Snap.EnvFiles() {
