@@ -195,7 +195,11 @@ func (e Env) TextWith(o TextOptions) string {
 		b.WriteString("\n≠ the consumers' values differ.\n")
 	}
 	if anyUncertain {
-		b.WriteString("(?) the client could not observe the value directly.\n")
+		if e.hasBuildConsumers() {
+			b.WriteString("(?) the client could not observe the value directly, or an image or CI job gets it only when it runs.\n")
+		} else {
+			b.WriteString("(?) the client could not observe the value directly.\n")
+		}
 	}
 	if o.ShellTerminal {
 		b.WriteString("The terminal column is this shell's environment; a VS Code terminal may differ (its settings, or a window opened before a change).\n")

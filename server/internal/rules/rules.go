@@ -170,6 +170,12 @@ func unresolvedValues(cs []*resolve.Consumer) unresolved {
 				out[s.Prov.File] = append(out[s.Prov.File], s.Prov.ValueSpan)
 			}
 		}
+		// Values from the build's go env -w file are in Vars only.
+		for _, v := range c.Vars {
+			if v.Uncertain && v.Value != "" && v.Prov.File != "" {
+				out[v.Prov.File] = append(out[v.Prov.File], v.Prov.ValueSpan)
+			}
+		}
 	}
 	return out
 }
