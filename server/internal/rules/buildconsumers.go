@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
@@ -47,11 +48,13 @@ func (in *Input) relPath(p string) string {
 }
 
 // buildConsumers are the consumers modelled from build files that run a go
-// command which fetches modules.
+// command which fetches modules, and the dev containers.
 func (in *Input) buildConsumers() []*resolve.Consumer {
 	var out []*resolve.Consumer
 	for _, c := range in.Consumers {
-		if c.Origin != nil && c.Origin.BuildsGo {
+		// A dev container runs the editor's gopls and the terminal's go
+		// inside the image: it fetches modules whatever its file says.
+		if c.Origin != nil && (c.Origin.BuildsGo || c.Origin.Kind == sources.DevContainer) {
 			out = append(out, c)
 		}
 	}

@@ -76,7 +76,7 @@ func checkCIDivergence(in *Input) []findings.Finding {
 	for _, f := range files {
 		var parts, names []string
 		var related []findings.Related
-		pl := findings.Place{File: f.first.Origin.File, Span: f.first.Origin.Span}
+		pl := originPlace(f.first.Origin, in.Snap.BuildFile(f.path))
 		placed := false
 		sort.SliceStable(f.items, func(i, j int) bool { return f.items[i].ci.Prov.ValueSpan.Start < f.items[j].ci.Prov.ValueSpan.Start })
 		for _, it := range f.items {

@@ -59,7 +59,7 @@ func checkCIPrivateModuleNotCovered(in *Input) []findings.Finding {
 		if len(exposed) == 0 {
 			continue
 		}
-		pl := ciPlace(c)
+		pl := ciPlace(c, in.Snap.BuildFile(c.Origin.File))
 		key := pl.Key()
 		g, ok := groups[key]
 		if !ok {
@@ -196,18 +196,23 @@ func hasHit(hs []ciHit, path string) bool {
 
 // ciPlace is where a finding about a build consumer goes: the private
 // list it sets in its own file, else the job's key or the stage's FROM.
-func ciPlace(c *resolve.Consumer) findings.Place {
+func ciPlace(c *resolve.Consumer, bf *sources.BuildFile) findings.Place {
 	for _, name := range []string{"GOPRIVATE", "GONOSUMDB", "GONOPROXY"} {
 		if s, ok := c.Env[name]; ok && s.Prov.File == c.Origin.File && s.Prov.ValueSpan.End > 0 {
 			return findings.ValuePlace(s.Prov)
 		}
 	}
-	sp := c.Origin.Span
-	if c.Origin.Stage != nil {
-		// The FROM line, not its continuation lines.
-		sp = c.Origin.Stage.Span
+	return originPlace(c.Origin, bf)
+}
+
+// originPlace is what a build consumer is in its file: the job's key, the
+// stage's FROM, a dev container file's first line.
+func originPlace(o *resolve.Origin, bf *sources.BuildFile) findings.Place {
+	sp := o.Span
+	if sp.End == 0 && bf != nil {
+		sp = sources.Span{Start: 0, End: lineEndAt(bf.Content, 0)}
 	}
-	return findings.Place{File: c.Origin.File, Span: sp}
+	return findings.Place{File: o.File, Span: sp}
 }
 
 func consumerNames(cs []*resolve.Consumer) []string {
