@@ -50,7 +50,7 @@ func checkCIDivergence(in *Input) []findings.Finding {
 			if !deliberate(dv) || cv.Uncertain || privateReported && contains(ciPrivateVars, name) {
 				continue
 			}
-			if !ciDiffers(name, dv.Value, cv.Value) {
+			if !ciDiffers(name, dv.Value, cv.Value) || setInOtherStage(c.Origin, name) {
 				continue
 			}
 			f := byPath[c.Origin.File]
@@ -227,6 +227,31 @@ func containsConsumer(cs []*resolve.Consumer, name string) bool {
 	for _, c := range cs {
 		if c.Name == name {
 			return true
+		}
+	}
+	return false
+}
+
+// setInOtherStage reports whether a Dockerfile sets the variable for a
+// building stage in a place that stage does not see (another stage, a
+// global ARG): dockerfile-env-wrong-stage reports that, with its fix.
+func setInOtherStage(o *resolve.Origin, name string) bool {
+	if o.Dockerfile == nil || o.Stage == nil || stageSets(o.Dockerfile, o.Stage, name) {
+		return false
+	}
+	for _, g := range o.Dockerfile.GlobalArgs {
+		if g.Key == name {
+			return true
+		}
+	}
+	for _, st := range o.Dockerfile.Stages {
+		if st == o.Stage || st.BuildsGo() {
+			continue
+		}
+		for _, s := range st.Env {
+			if s.Key == name {
+				return true
+			}
 		}
 	}
 	return false
