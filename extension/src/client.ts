@@ -22,6 +22,7 @@ import {
 import { ClientState, describeClientState } from './clientState';
 import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings, WorkspaceGlobs } from './contract';
 import { HealthResponse } from './health';
+import { clientLensCommand } from './lenses';
 import { FolderStatus } from './render';
 import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
 import { schemeFromServer, schemeToServer } from './uris';
@@ -159,6 +160,17 @@ export class ServerSession implements vscode.Disposable {
         return false;
       },
       errorHandler: boundedRestarts(this.log),
+      middleware: {
+        // The go.mod lenses run the palette commands here (progress, report, the untrusted-workspace prompt).
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          for (const lens of lenses ?? []) {
+            const mapped = lens.command && clientLensCommand(lens.command.command, lens.command.arguments);
+            if (lens.command && mapped) lens.command = { ...lens.command, command: mapped.command, arguments: mapped.arguments };
+          }
+          return lenses;
+        },
+      },
     };
     const client = new LanguageClient(clientId, `${displayName} Server`, serverOptions, clientOptions);
     // The error handler restarts a crashed server: follow the client through Stopped and back to Running.
@@ -262,6 +274,12 @@ export class ServerSession implements vscode.Disposable {
       onCancel?.dispose();
       sub.dispose();
     }
+  }
+
+  /** goproxy-doctor.verifyResult: a folder's last Verify run from the server's cache (no network). */
+  async verifyResult(folderUri: string): Promise<VerifyResponse> {
+    const result = await this.running().sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.verifyResult, arguments: [{ folder: folderUri }] });
+    return result as VerifyResponse;
   }
 
   /**

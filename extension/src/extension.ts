@@ -8,6 +8,7 @@ import { vscodeGoId, watchGoplsSettings } from './goplsRestart';
 import { activeFolder } from './commands';
 import { downMessage, HealthMonitor, HealthResponse } from './health';
 import { EnvironmentStatus } from './statusBar';
+import { GoProxyTree } from './tree';
 
 let session: ServerSession | undefined;
 
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel(displayName);
   const docs = new EnvironmentDocuments();
   const status = new EnvironmentStatus(session);
+  const tree = new GoProxyTree(session);
   const health = backgroundHealth(session, status);
   let healthFolder = activeFolder()?.uri.toString();
   // The environment can change under us when vscode-go activates later; resend it when it differs.
@@ -42,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     status,
+    tree,
     ...registerCommands(session, output, docs),
     watchGoplsSettings(session.log),
     vscode.workspace.onDidGrantWorkspaceTrust(resend),

@@ -37,7 +37,7 @@ var version = "dev"
 var usage = func() string {
 	var b strings.Builder
 	b.WriteString("goproxy-doctor: the effective Go proxy environment per editor and terminal process\n\nUsage:\n")
-	for _, name := range []string{"env", "check", "verify", "serve", "version"} {
+	for _, name := range []string{"env", "check", "verify", "explain", "serve", "version"} {
 		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  goproxy-doctor %-6s %s", name, commands[name].synopsis), " "))
 	}
 	b.WriteString(`  goproxy-doctor help   [COMMAND]
@@ -95,6 +95,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCheck(ctx, rest, stdout, stderr, environ)
 	case "verify":
 		return runVerify(ctx, rest, stdout, stderr, environ)
+	case "explain":
+		return runExplain(ctx, rest, stdout, stderr, environ)
 	case "help", "-h", "--help", "-help":
 		switch {
 		case len(rest) == 0:

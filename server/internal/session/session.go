@@ -119,6 +119,7 @@ type Session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	disk   *diskCache // file contents across diagnoses
+	runs   verifyRuns // the latest Verify run per folder
 
 	mu sync.Mutex // guards the fields below
 	// modified counts every change a diagnosis must see (buffers, client
