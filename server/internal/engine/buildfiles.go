@@ -54,7 +54,7 @@ func FindBuildFiles(folder string) []string {
 		}
 		// Not only regular files: the reader refuses a FIFO or a device by
 		// that name and the snapshot reports it.
-		if name := d.Name(); buildenv.IsDockerfile(name) || buildenv.IsCompose(name) || buildenv.IsRepoScript(name) {
+		if name := d.Name(); buildenv.IsDockerfile(name) || buildenv.IsCompose(name) {
 			add(path)
 		}
 		if len(out) >= maxBuildFiles {

@@ -174,7 +174,7 @@ var catalogue = map[string]Rule{
 	},
 	"go-variable-not-exported": {
 		Severity: "warning",
-		Short:    "A repository script, CI run step, GitLab CI script or Dockerfile RUN assigns a Go or proxy variable without export before running go, so the go command never sees it.",
+		Short:    "A CI run step, GitLab CI script or Dockerfile RUN assigns a Go or proxy variable without export before running go, so the go command never sees it.",
 		Full:     "GOPROXY=… on a line of its own sets a shell variable; only exported variables reach child processes such as go. The script looks configured, and go then runs with the runner's or image's default: the CI-only failure of many field reports.",
 		Fix:      "Write export GOPROXY=… (or set it inline on the go command's line, or in the job's env).",
 	},

@@ -66,10 +66,6 @@ func checkGoVariableNotExported(in *Input) []findings.Finding {
 				}
 				report(bf.Path, bf.Content, "the script of "+gitlabConsumer(j.Name), sets, gos, []string{gitlabConsumer(j.Name)})
 			}
-		case *buildenv.ShellFile:
-			if v.Kind == buildenv.ShellScript {
-				report(bf.Path, bf.Content, in.relPath(bf.Path), v.Settings, v.Go, in.scriptRunners(in.relPath(bf.Path)))
-			}
 		case *buildenv.Dockerfile:
 			for _, st := range v.Stages {
 				for _, r := range st.Runs {
@@ -124,36 +120,4 @@ func (in *Input) exportFix(f *findings.Finding, path string, content []byte, s b
 	fx := in.plan().Fixer()
 	fx.BuildEdit(path, sourcesSpan(s.KeySpan.Start, s.KeySpan.Start), "export ", "")
 	f.AddFix(fx.Build("Export "+s.Key, true))
-}
-
-// scriptRunners are the consumers whose run: step or RUN line names the
-// script (by its path from the folder): who runs it with what it sets.
-func (in *Input) scriptRunners(rel string) []string {
-	var out []string
-	names := func(text string) bool {
-		return strings.Contains(text, rel)
-	}
-	for _, bf := range in.Snap.BuildFiles {
-		switch v := bf.Parsed.(type) {
-		case *buildenv.Workflow:
-			for _, j := range v.Jobs {
-				for _, st := range j.Steps {
-					if st.Run != nil && st.Span.End <= len(bf.Content) && names(string(bf.Content[st.Span.Start:st.Span.End])) {
-						out = append(out, in.jobConsumers(v, j)...)
-						break
-					}
-				}
-			}
-		case *buildenv.Dockerfile:
-			for _, st := range v.Stages {
-				for _, r := range st.Runs {
-					if r.Span.End <= len(bf.Content) && names(string(bf.Content[r.Span.Start:r.Span.End])) {
-						out = append(out, in.dockerConsumer(bf.Path, st))
-						break
-					}
-				}
-			}
-		}
-	}
-	return out
 }

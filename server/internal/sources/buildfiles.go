@@ -8,9 +8,6 @@ const (
 	DevContainer   Kind = "devcontainer"
 	GitHubActions  Kind = "github-actions"
 	GitLabCI       Kind = "gitlab-ci"
-	// ShellScript is a repository script (*.sh, *.bash): read for what it
-	// sets before it runs go, not modelled as a consumer.
-	ShellScript Kind = "shell-script"
 )
 
 // BuildFile is one Dockerfile, compose file, dev container configuration,

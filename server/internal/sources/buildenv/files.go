@@ -19,8 +19,6 @@ func KindOf(p string) (sources.Kind, bool) {
 		return sources.GitLabCI, true
 	case IsDockerfile(p):
 		return sources.DockerfileKind, true
-	case IsRepoScript(p):
-		return sources.ShellScript, true
 	}
 	return "", false
 }
@@ -39,8 +37,6 @@ func Parse(kind sources.Kind, p string, content []byte) (any, error) {
 		return nilIfErr(ParseWorkflow(p, content))
 	case sources.GitLabCI:
 		return nilIfErr(ParseGitLabCI(p, content))
-	case sources.ShellScript:
-		return nilIfErr(ParseShellFile(p, content))
 	}
 	return nil, nil
 }
@@ -61,7 +57,6 @@ type Files struct {
 	DevContainers []*DevContainer
 	Workflows     []*Workflow
 	GitLab        []*GitLabCI
-	Scripts       []*ShellFile // repository scripts
 }
 
 // Of returns the snapshot's parsed build files.
@@ -82,17 +77,7 @@ func Of(s *sources.Snapshot) Files {
 			f.Workflows = append(f.Workflows, v)
 		case *GitLabCI:
 			f.GitLab = append(f.GitLab, v)
-		case *ShellFile:
-			f.Scripts = append(f.Scripts, v)
 		}
 	}
 	return f
-}
-
-// IsRepoScript reports whether a path is a repository shell script by name
-// (*.sh, *.bash): a CI job's "./scripts/build.sh" sets the environment of
-// the go commands it runs.
-func IsRepoScript(p string) bool {
-	k, ok := ShellKindOf(p)
-	return ok && k == ShellScript
 }
