@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
 import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings, WorkspaceGlobs } from './contract';
+import { ExplainErrorResponse } from './explainError';
 import { HealthResponse } from './health';
 import { clientLensCommand } from './lenses';
 import { FolderStatus } from './render';
@@ -293,6 +294,16 @@ export class ServerSession implements vscode.Disposable {
       arguments: [{ folder: folderUri, module, timeout }],
     });
     return result as HealthResponse;
+  }
+
+  /** Runs goproxy-doctor.explainError: the server parses the go command's message and explains it for the folder. */
+  async explainError(text: string, folderUri: string | undefined, token?: vscode.CancellationToken): Promise<ExplainErrorResponse> {
+    const result = await this.running().sendRequest(
+      ExecuteCommandRequest.type,
+      { command: ServerCommands.explainError, arguments: [folderUri ? { text, folder: folderUri } : { text }] },
+      token,
+    );
+    return result as ExplainErrorResponse;
   }
 
   /** Applies a WorkspaceEdit the server made (protocol shape) through the editor, so undo works. */

@@ -32,6 +32,7 @@ export const Commands = {
   showEnvironment: paletteCommand('goProxy.showEnvironment'),
   restartServer: paletteCommand('goProxy.restartServer'),
   showVerifyResult: paletteCommand('goProxy.showVerifyResult'),
+  explainError: paletteCommand('goProxy.explainError'),
 } as const;
 
 function view(id: string): string {
@@ -49,6 +50,7 @@ export const ServerCommands = {
   verify: serverCommand('goproxy-doctor.verify'),
   verifyResult: serverCommand('goproxy-doctor.verifyResult'),
   health: serverCommand('goproxy-doctor.health'),
+  explainError: serverCommand('goproxy-doctor.explainError'),
 } as const;
 
 /** Commands the extension registers for the server's code actions; not contributed to the palette. */

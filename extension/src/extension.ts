@@ -4,6 +4,7 @@ import { buildClientState, captureEnv, EnvironmentCapture, sameEnv } from './cli
 import { ServerSession } from './client';
 import { EnvironmentDocuments, registerCommands } from './commands';
 import { Commands, displayName, settingDefault, Settings } from './contract';
+import { registerExplainError } from './explainErrorCommand';
 import { vscodeGoId, watchGoplsSettings } from './goplsRestart';
 import { activeFolder } from './commands';
 import { downMessage, HealthMonitor, HealthResponse } from './health';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     tree,
     ...registerCommands(session, output, docs),
+    ...registerExplainError(session),
     watchGoplsSettings(session.log),
     vscode.workspace.onDidGrantWorkspaceTrust(resend),
     vscode.workspace.onDidChangeWorkspaceFolders(resend),

@@ -89,6 +89,7 @@ whether the checksum database is consulted. --consumer keeps only the named cons
 
 ` + folderAbout + "\n\n" + trustAbout,
 	},
+	"explain-error": explainErrorCommand,
 	"serve": {
 		synopsis: "[--stdio]",
 		about: `Runs the language server over stdin and stdout. --stdio (what LSP clients append) is

@@ -156,7 +156,7 @@ func TestLifecycle(t *testing.T) {
 	if !caps.TextDocumentSync.OpenClose || caps.TextDocumentSync.Change != 2 {
 		t.Errorf("textDocumentSync = %+v; want openClose and incremental (2)", caps.TextDocumentSync)
 	}
-	if want := []string{lsp.CommandEnvironment, lsp.CommandVerify, lsp.CommandVerifyResult, lsp.CommandHealth}; !slices.Equal(caps.ExecuteCommandProvider.Commands, want) {
+	if want := []string{lsp.CommandEnvironment, lsp.CommandVerify, lsp.CommandVerifyResult, lsp.CommandHealth, lsp.CommandExplainError}; !slices.Equal(caps.ExecuteCommandProvider.Commands, want) {
 		t.Errorf("commands = %q; want %q", caps.ExecuteCommandProvider.Commands, want)
 	}
 	if r := h.call("initialize", init); r.Error == nil || r.Error.Code != codeInvalidRequest {

@@ -248,7 +248,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			InlayHintProvider:  protocol.Boolean(true),
 			CodeLensProvider:   &protocol.CodeLensOptions{},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth},
+				Commands: []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth, CommandExplainError},
 			},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
@@ -436,6 +436,8 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		run = s.verifyResult
 	case CommandHealth:
 		run = s.health
+	case CommandExplainError:
+		run = s.explainError
 	default:
 		run = s.opts.Commands[params.Command]
 	}
