@@ -132,6 +132,9 @@ func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note s
 	return true
 }
 
+// full reports whether the consumer took MaxBuildSettings settings.
+func (b *buildState) full() bool { return b.n >= MaxBuildSettings }
+
 // supplied records a variable whose value the build supplies from outside
 // the file (an ARG without default): the consumer's go sees it unset as far
 // as the file tells, and the provenance says who sets it.
@@ -260,7 +263,7 @@ func (r resolver) stageEnv(b *buildState, df *buildenv.Dockerfile, st *buildenv.
 	for _, cur := range stageChain(df, st) {
 		var entries []sources.EnvEntry
 		for _, s := range cur.Env {
-			if cur == st && until > 0 && s.KeySpan.Start > until {
+			if cur == st && until > 0 && s.KeySpan.Start > until || b.full() {
 				break
 			}
 			key := dockerKey(cur, s)
@@ -392,7 +395,7 @@ func (r resolver) script(b *buildState, kind sources.Kind, file string, key func
 	var entries []sources.EnvEntry
 	first := firstGo(sc)
 	for _, s := range sc.Settings {
-		if first != nil && s.KeySpan.Start > first.Span.Start {
+		if first != nil && s.KeySpan.Start > first.Span.Start || b.full() {
 			break
 		}
 		p := prov(kind, file, key(s), s)
@@ -559,6 +562,9 @@ func (r resolver) workflowJob(wf *buildenv.Workflow, j *buildenv.Job) *Consumer 
 		layerName, entries = "", nil
 	}
 	for _, ls := range wf.StepEnv(j, step.Index) {
+		if b.full() {
+			break
+		}
 		var key, name string
 		switch {
 		case ls.Level == buildenv.LevelWorkflow:
@@ -638,6 +644,9 @@ func (r resolver) gitlabJob(g *buildenv.GitLabCI, j *buildenv.GitLabJob) *Consum
 		}
 	}
 	for _, s := range g.JobVariables(j) {
+		if b.full() {
+			break
+		}
 		p := prov(sources.GitLabCI, g.Path, owner[s.KeySpan]+"."+s.Key, s)
 		if b.set(b.c.Env, s, p, "") {
 			entries = append(entries, entry(s, p))

@@ -9,7 +9,6 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/clip"
-	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/findings"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
@@ -256,20 +255,39 @@ func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenan
 			fn(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
 		}
 	}
-	// What Dockerfiles, dev containers and CI files set, once per place.
-	seen := map[string]bool{}
+	// What Dockerfiles, dev containers and CI files set, once per place,
+	// with the consumers whose environment holds it: one pass over their
+	// environments (only build consumers hold values of these files).
+	type place struct {
+		name, file string
+		key        sources.Span
+	}
+	holders := map[place][]string{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for name, st := range c.Env {
+			if st.Prov.File != "" {
+				k := place{name, st.Prov.File, st.Prov.KeySpan}
+				holders[k] = append(holders[k], c.Name)
+			}
+		}
+	}
+	seen := map[place]bool{}
 	for _, c := range in.Consumers {
 		if c.Origin == nil {
 			continue
 		}
 		for _, l := range c.Layers {
 			for _, e := range l.Entries {
-				k := findings.KeyPlace(e.Prov).Key()
+				k := place{e.Name, e.Prov.File, e.Prov.KeySpan}
 				if e.Prov.File == "" || seen[k] {
 					continue
 				}
 				seen[k] = true
-				fn(e.Name, where(e.Prov, e.Name), e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+				// In the consumers' order, as consumersWithEntry gives them.
+				fn(e.Name, where(e.Prov, e.Name), e.Prov, holders[k], false)
 			}
 		}
 	}
