@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 
@@ -73,6 +74,11 @@ func (in *Input) setForConsumer(fx *fixplan.Fixer, c *resolve.Consumer, names, v
 			return nil
 		}
 		return append(places, findings.AndList(newNames)+" in the variables of job "+o.GitLabJob.Name)
+	case sources.DevContainer:
+		if o.DevContainer == nil || !jsonMapEntries(fx, o.File, content, o.DevContainer.ContainerEnv, newNames, newValues, nl) {
+			return nil
+		}
+		return append(places, findings.AndList(newNames)+" in the containerEnv of "+in.relPath(o.File))
 	case sources.DockerfileKind:
 		if o.Stage == nil {
 			return nil
@@ -147,5 +153,53 @@ func (in *Input) yamlMapEntries(fx *fixplan.Fixer, file string, content []byte, 
 	unit := childIndent[len(parentIndent):]
 	at := nextLineAt(content, keySpan.Start)
 	fx.BuildEdit(file, sourcesSpan(at, at), terminated(content, at, nl)+childIndent+key+":"+nl+lines(childIndent+unit), strings.Join(values, " "))
+	return true
+}
+
+// jsonMapEntries adds "name": "value" members after the last member of a
+// dev container's containerEnv, one per line at the members' indentation:
+// a comma goes after the last value (kept where it is when it has one) and
+// the new members follow the file's trailing-comma style. Only an object
+// written one member per line, ending in a string, is edited.
+func jsonMapEntries(fx *fixplan.Fixer, file string, content []byte, entries []buildenv.Setting, names, values []string, nl string) bool {
+	if len(entries) == 0 {
+		return false
+	}
+	first, last := entries[0], entries[0]
+	for _, e := range entries {
+		if contains(names, e.Key) {
+			return false
+		}
+		if e.KeySpan.Start > last.KeySpan.Start {
+			last = e
+		}
+	}
+	indent, ok := indentBefore(content, first.KeySpan.Start)
+	end := last.ValueSpan.End
+	if !ok || last.NoValue || end >= len(content) || content[end] != '"' || !sameLine(content, sourcesSpan(last.KeySpan.Start, end)) {
+		return false
+	}
+	rest := strings.TrimSpace(string(content[end+1 : lineEndAt(content, end)]))
+	if rest != "" && rest != "," {
+		return false
+	}
+	var b strings.Builder
+	for i, name := range names {
+		k, _ := json.Marshal(name)
+		v, _ := json.Marshal(values[i])
+		b.WriteString(nl + indent + string(k) + ": " + string(v))
+		if rest == "," || i < len(names)-1 {
+			b.WriteString(",")
+		}
+	}
+	at := end + 1
+	if rest == "," {
+		at = lineEndAt(content, end)
+	} else {
+		b2 := "," + b.String()
+		fx.BuildEdit(file, sourcesSpan(at, at), b2, strings.Join(values, " "))
+		return true
+	}
+	fx.BuildEdit(file, sourcesSpan(at, at), b.String(), strings.Join(values, " "))
 	return true
 }
