@@ -6,6 +6,7 @@
 #   make test-ts         contract drift check + unit tests (node --test)
 #   make vsix            one .vsix per platform target under dist/
 #   make vsix-linux-x64  just that one (make run depends on it)
+#   make test-vsix       the linux-x64 package holds exactly the expected files
 #   make test-e2e        installs what it needs into .e2e/, then code-server + Playwright and Neovim suites
 
 NPM ?= npm
@@ -37,6 +38,11 @@ E2E_APT := E2E_DIR=$(E2E_DIR) CODE_SERVER_APT="$(E2E_CODE_SERVER_APT)" NEOVIM_AP
 EXT_NAME := go-proxy-doctor
 EXT_BUNDLE := dist/extension.js
 EXT_SOURCES := $(shell find extension/src -name '*.ts' 2>/dev/null) shared/contract.json tsconfig.json
+# The icon (drawn by extension/scripts/icon.mjs, committed) and where the Marketplace page finds the README's
+# screenshots (extension/images/screenshots/, copied from an e2e run's test-results/e2e/vscode/).
+EXT_ICON := extension/images/icon.png
+EXT_IMAGES_URL := https://github.com/go-proxy-doctor/go-proxy-doctor/raw/HEAD/extension/
+EXT_CONTENT_URL := https://github.com/go-proxy-doctor/go-proxy-doctor/blob/HEAD/extension/
 DEPS_TS_STAMP := node_modules/.deps-ts.stamp
 VSIX_TARGETS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64
 VSIX_STAGE := out/vsix
@@ -53,7 +59,7 @@ goarch_darwin-arm64 := arm64
 goos_win32-x64 := windows
 goarch_win32-x64 := amd64
 
-.PHONY: deps-ts ext test-ts vsix $(addprefix vsix-,$(VSIX_TARGETS)) test-e2e deps-e2e deps-e2e-apt deps-node24 sync-contract
+.PHONY: deps-ts ext test-ts test-vsix vsix $(addprefix vsix-,$(VSIX_TARGETS)) test-e2e deps-e2e deps-e2e-apt deps-node24 sync-contract
 
 deps-ts: $(DEPS_TS_STAMP)
 $(DEPS_TS_STAMP): package.json package-lock.json
@@ -71,6 +77,7 @@ sync-contract:
 
 test-ts: $(DEPS_TS_STAMP)
 	node extension/scripts/sync-contract.mjs --check
+	node extension/scripts/icon.mjs --check
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
 	node extension/scripts/build.mjs --unit-tests
 	node --test --test-reporter=spec out/unit/*.test.js
@@ -107,11 +114,20 @@ $(addprefix vsix-,$(VSIX_TARGETS)): vsix-%: $(EXT_BUNDLE) deps-node24 deps-go
 	  -o $(VSIX_STAGE)/$*/bin/$*/goproxy-doctor$(if $(filter win32-%,$*),.exe,) ./server/cmd/goproxy-doctor
 	cp package.json .vscodeignore $(VSIX_STAGE)/$*/
 	cp $(EXT_BUNDLE) $(VSIX_STAGE)/$*/dist/
-	for f in README.md LICENSE CHANGELOG.md; do if [ -f $$f ]; then cp $$f $(VSIX_STAGE)/$*/; fi; done
+	mkdir -p $(VSIX_STAGE)/$*/images && cp $(EXT_ICON) $(VSIX_STAGE)/$*/images/icon.png
+	# The Marketplace page is the user-facing README (extension/README.md), not the developer one at the root.
+	cp extension/README.md extension/CHANGELOG.md $(VSIX_STAGE)/$*/
+	if [ -f LICENSE ]; then cp LICENSE $(VSIX_STAGE)/$*/; fi
 	cd $(VSIX_STAGE)/$* && $(NODE24_ENV) node $(abspath node_modules/@vscode/vsce/vsce) package \
 	  --target $* --no-dependencies --skip-license --allow-missing-repository \
+	  --baseImagesUrl $(EXT_IMAGES_URL) --baseContentUrl $(EXT_CONTENT_URL) \
 	  --out $(abspath $(call vsix_file,$*))
+	node extension/scripts/vsix-files.mjs --check $(call vsix_file,$*) $*
 	@echo "built $(call vsix_file,$*)"
+
+# The linux-x64 package holds exactly the files the extension needs (each vsix-% target checks its own too).
+test-vsix: vsix-linux-x64
+	node extension/scripts/vsix-files.mjs --check $(call vsix_file,linux-x64) linux-x64
 
 # --- End-to-end -----------------------------------------------------------------------------------------
 # Debian packages: installed only when dpkg says one is missing, so a warm machine pays nothing; as root,
@@ -144,7 +160,7 @@ E2E_RUN_ENV = GO="$(GO)" \
 	E2E_OUT="$(abspath test-results/e2e)"
 # E2E_SUITES and E2E_NODE_ARGS (e.g. --test-name-pattern=...) narrow a run while working on one step.
 E2E_SUITES ?= test/e2e/vscode.test.mjs test/e2e/vscode-restricted.test.mjs test/e2e/vscode-health.test.mjs \
-	test/e2e/vscode-reload.test.mjs test/e2e/neovim.test.mjs
+	test/e2e/vscode-reload.test.mjs test/e2e/vscode-explain-error.test.mjs test/e2e/neovim.test.mjs
 
 # Runs every suite in E2E_SUITES whose Debian packages are installed and says which it skips and why; the
 # code-server suites' own dependencies are installed only when one of them runs.

@@ -12,6 +12,8 @@ export function expectedManifest(contract) {
     p.description = s.description;
     properties[s.name] = p;
   }
+  const views = {};
+  for (const v of contract.views ?? []) (views[v.container] ??= []).push({ id: v.id, name: v.name });
   return {
     name: contract.extension.name,
     publisher: contract.extension.publisher,
@@ -19,6 +21,7 @@ export function expectedManifest(contract) {
     contributes: {
       commands: contract.paletteCommands.map((c) => ({ command: c.id, title: c.title, category })),
       configuration: { title: contract.extension.displayName, properties },
+      views,
     },
   };
 }
@@ -58,6 +61,9 @@ export function manifestDrift(pkg, contract) {
   for (const name of Object.keys(haveProps)) {
     if (!(name in wantProps)) problems.push(`setting ${name} is contributed but not in the contract's settings`);
   }
+  if (JSON.stringify(have.views ?? {}) !== JSON.stringify(want.contributes.views)) {
+    problems.push(`contributes.views: package.json has ${JSON.stringify(have.views ?? {})}, contract says ${JSON.stringify(want.contributes.views)}`);
+  }
   if (have.configuration?.title !== want.contributes.configuration.title) {
     problems.push(`contributes.configuration.title should be ${JSON.stringify(want.contributes.configuration.title)}`);
   }
@@ -72,6 +78,11 @@ export function applyContract(pkg, contract) {
     name: want.name,
     publisher: want.publisher,
     displayName: want.displayName,
-    contributes: { ...(pkg.contributes ?? {}), commands: want.contributes.commands, configuration: want.contributes.configuration },
+    contributes: {
+      ...(pkg.contributes ?? {}),
+      commands: want.contributes.commands,
+      configuration: want.contributes.configuration,
+      views: want.contributes.views,
+    },
   };
 }

@@ -21,7 +21,9 @@ import {
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
 import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings, WorkspaceGlobs } from './contract';
+import { ExplainErrorResponse } from './explainError';
 import { HealthResponse } from './health';
+import { clientLensCommand } from './lenses';
 import { FolderStatus } from './render';
 import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from './serverPath';
 import { schemeFromServer, schemeToServer } from './uris';
@@ -159,6 +161,17 @@ export class ServerSession implements vscode.Disposable {
         return false;
       },
       errorHandler: boundedRestarts(this.log),
+      middleware: {
+        // The go.mod lenses run the palette commands here (progress, report, the untrusted-workspace prompt).
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          for (const lens of lenses ?? []) {
+            const mapped = lens.command && clientLensCommand(lens.command.command, lens.command.arguments);
+            if (lens.command && mapped) lens.command = { ...lens.command, command: mapped.command, arguments: mapped.arguments };
+          }
+          return lenses;
+        },
+      },
     };
     const client = new LanguageClient(clientId, `${displayName} Server`, serverOptions, clientOptions);
     // The error handler restarts a crashed server: follow the client through Stopped and back to Running.
@@ -264,6 +277,12 @@ export class ServerSession implements vscode.Disposable {
     }
   }
 
+  /** goproxy-doctor.verifyResult: a folder's last Verify run from the server's cache (no network). */
+  async verifyResult(folderUri: string): Promise<VerifyResponse> {
+    const result = await this.running().sendRequest(ExecuteCommandRequest.type, { command: ServerCommands.verifyResult, arguments: [{ folder: folderUri }] });
+    return result as VerifyResponse;
+  }
+
   /**
    * Runs goproxy-doctor.health for the gopls consumer of a folder: the server asks each GOPROXY entry only
    * /sumdb/<name>/supported and the named public module's @v/list, and withholds the URLs an untrusted
@@ -275,6 +294,16 @@ export class ServerSession implements vscode.Disposable {
       arguments: [{ folder: folderUri, module, timeout }],
     });
     return result as HealthResponse;
+  }
+
+  /** Runs goproxy-doctor.explainError: the server parses the go command's message and explains it for the folder. */
+  async explainError(text: string, folderUri: string | undefined, token?: vscode.CancellationToken): Promise<ExplainErrorResponse> {
+    const result = await this.running().sendRequest(
+      ExecuteCommandRequest.type,
+      { command: ServerCommands.explainError, arguments: [folderUri ? { text, folder: folderUri } : { text }] },
+      token,
+    );
+    return result as ExplainErrorResponse;
   }
 
   /** Applies a WorkspaceEdit the server made (protocol shape) through the editor, so undo works. */

@@ -38,7 +38,9 @@ function errorText(err: unknown): string {
 export function registerCommands(session: ServerSession, output: vscode.OutputChannel, docs: EnvironmentDocuments): vscode.Disposable[] {
   return [
     vscode.workspace.registerTextDocumentContentProvider(EnvironmentDocuments.scheme, docs),
-    vscode.commands.registerCommand(Commands.verify, () => verify(session, output)),
+    // The go.mod code lens passes its folder's URI; the palette passes nothing (the active folder).
+    vscode.commands.registerCommand(Commands.verify, (folderUri?: unknown) => verify(session, output, false, folderArg(folderUri))),
+    vscode.commands.registerCommand(Commands.showVerifyResult, (folderUri?: unknown) => showVerifyResult(session, output, folderArg(folderUri))),
     vscode.commands.registerCommand(Commands.showEnvironment, () => showEnvironment(session, docs)),
     // The command of the server's "Reload Window" code action (editor-env-stale) and of the status bar link:
     // only a new extension host drops the environment vscode-go pinned at activation.
@@ -71,8 +73,17 @@ async function confirmWorkspaceURLs(response: VerifyResponse): Promise<boolean> 
   return answer === probe;
 }
 
-async function verify(session: ServerSession, output: vscode.OutputChannel, allowWorkspaceURLs = false): Promise<void> {
-  const folder = activeFolder();
+/** The workspace folder a command argument names (a URI string), else the active one. */
+function folderArg(arg: unknown): vscode.WorkspaceFolder | undefined {
+  if (typeof arg === 'string' && arg !== '') {
+    const named = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(arg));
+    if (named) return named;
+  }
+  return activeFolder();
+}
+
+async function verify(session: ServerSession, output: vscode.OutputChannel, allowWorkspaceURLs = false, target?: vscode.WorkspaceFolder): Promise<void> {
+  const folder = target ?? activeFolder();
   if (!folder) {
     void vscode.window.showWarningMessage('Go Proxy: Verify needs an open workspace folder.');
     return;
@@ -119,7 +130,29 @@ async function verify(session: ServerSession, output: vscode.OutputChannel, allo
       }
     },
   );
-  if (again) await verify(session, output, true);
+  if (again) await verify(session, output, true, folder);
+}
+
+/** The folder's last Verify report (the server keeps it): the go.mod lens "N ok · M failing" opens it. */
+async function showVerifyResult(session: ServerSession, output: vscode.OutputChannel, folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+  if (!folder) {
+    void vscode.window.showWarningMessage('Go Proxy: Show Last Verify Result needs an open workspace folder.');
+    return;
+  }
+  try {
+    const result = await session.verifyResult(folder.uri.toString());
+    if (!result.folders || result.folders.length === 0 || !result.text) {
+      const run = 'Run Verify';
+      if ((await vscode.window.showInformationMessage(`Go Proxy: ${folder.name} has not been verified yet.`, run)) === run) {
+        await vscode.commands.executeCommand(Commands.verify, folder.uri.toString());
+      }
+      return;
+    }
+    output.appendLine(`Go Proxy: last Verify result: ${folder.uri.fsPath}\n\n${result.text}`);
+    output.show(true);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Go Proxy: Show Last Verify Result failed: ${errorText(err)}`);
+  }
 }
 
 async function showEnvironment(session: ServerSession, docs: EnvironmentDocuments): Promise<void> {

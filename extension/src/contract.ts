@@ -31,12 +31,26 @@ export const Commands = {
   verify: paletteCommand('goProxy.verify'),
   showEnvironment: paletteCommand('goProxy.showEnvironment'),
   restartServer: paletteCommand('goProxy.restartServer'),
+  showVerifyResult: paletteCommand('goProxy.showVerifyResult'),
+  explainError: paletteCommand('goProxy.explainError'),
+} as const;
+
+function view(id: string): string {
+  if (!(contract.views ?? []).some((v) => v.id === id)) throw new Error(`shared/contract.json has no view ${id}`);
+  return id;
+}
+
+/** The views the extension contributes (package.json's contributes.views comes from the contract). */
+export const Views = {
+  tree: view('goProxy.tree'),
 } as const;
 
 export const ServerCommands = {
   environment: serverCommand('goproxy-doctor.environment'),
   verify: serverCommand('goproxy-doctor.verify'),
+  verifyResult: serverCommand('goproxy-doctor.verifyResult'),
   health: serverCommand('goproxy-doctor.health'),
+  explainError: serverCommand('goproxy-doctor.explainError'),
 } as const;
 
 /** Commands the extension registers for the server's code actions; not contributed to the palette. */
@@ -60,6 +74,8 @@ export const Settings = {
   healthInterval: setting('goProxy.health.interval'),
   healthModule: setting('goProxy.health.module'),
   traceServer: setting('goProxy.trace.server'),
+  /** Read by the server from the settings files (it asks for inlay hints again when it changes). */
+  inlayHints: setting('goProxy.inlayHints.enabled'),
 } as const;
 
 /** A setting's default as the contract (and so package.json) declares it. */

@@ -4,10 +4,12 @@ import { buildClientState, captureEnv, EnvironmentCapture, sameEnv } from './cli
 import { ServerSession } from './client';
 import { EnvironmentDocuments, registerCommands } from './commands';
 import { Commands, displayName, settingDefault, Settings } from './contract';
+import { registerExplainError } from './explainErrorCommand';
 import { vscodeGoId, watchGoplsSettings } from './goplsRestart';
 import { activeFolder } from './commands';
 import { downMessage, HealthMonitor, HealthResponse } from './health';
 import { EnvironmentStatus } from './statusBar';
+import { GoProxyTree } from './tree';
 
 let session: ServerSession | undefined;
 
@@ -31,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel(displayName);
   const docs = new EnvironmentDocuments();
   const status = new EnvironmentStatus(session);
+  const tree = new GoProxyTree(session);
   const health = backgroundHealth(session, status);
   let healthFolder = activeFolder()?.uri.toString();
   // The environment can change under us when vscode-go activates later; resend it when it differs.
@@ -42,7 +45,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     status,
+    tree,
     ...registerCommands(session, output, docs),
+    ...registerExplainError(session),
     watchGoplsSettings(session.log),
     vscode.workspace.onDidGrantWorkspaceTrust(resend),
     vscode.workspace.onDidChangeWorkspaceFolders(resend),

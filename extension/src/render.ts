@@ -21,13 +21,27 @@ export interface FolderStatus {
   folder: string;
   /** gopls' GOPROXY (the first consumer's when there is no gopls). */
   goproxy: Provenance;
-  /** Every consumer's GOPROXY. */
-  consumers: { name: string; value: Provenance }[];
+  /** Every consumer's GOPROXY and (servers since the tree view) every variable with its source. */
+  consumers: { name: string; value: Provenance; vars?: Record<string, Provenance> }[];
   /** The variables the consumers disagree on, each distinct (value, source) with the consumers holding it. */
   divergent: { name: string; values: { value: string; source: string; consumers: string[] }[] }[];
   /** editor-env-stale messages: values vscode-go pinned into the editor that are out of date. */
   staleEditor: string[];
   errors: number;
+  /** The last Verify run's counts per module and per consumer; null or absent before a run. */
+  verify?: VerifySummary | null;
+}
+
+/** Modules a Verify run found served, failing and skipped. */
+export interface VerifyCounts {
+  ok: number;
+  failing: number;
+  skipped: number;
+}
+
+export interface VerifySummary extends VerifyCounts {
+  modules: number;
+  consumers: Record<string, VerifyCounts>;
 }
 
 /** SPEC §4's variables in the order people look for them; anything else follows alphabetically. */

@@ -35,7 +35,7 @@ var pure = []string{
 	internal("sources"), internal("sources/buildenv"), internal("resolve"), internal("rules"),
 	internal("fix"), internal("findings"), internal("fixplan"), internal("goenv"),
 	internal("position"), internal("redact"), internal("clip"), internal("ruledoc"),
-	internal("writepolicy"),
+	internal("writepolicy"), internal("wslnet"),
 }
 
 // frontEnds reach the pipeline only through engine.

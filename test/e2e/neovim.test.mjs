@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { outputDir, prepareRun, repoRoot, requireEnv, startGroup, withTimeout } from './lib/harness.mjs';
 
@@ -75,11 +76,44 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.equal(last.goproxy, `http://127.0.0.1:${port}/team-mirror,off`);
   });
 
+  test('go.mod carries the code lenses: "Verify 1 module" runs Verify through the server, then the outcome lens', () => {
+    assert.equal(result.code_lens_provider, true, 'the server advertises codeLensProvider');
+    const folder = pathToFileURL(fixture.workspace).href;
+    assert.deepEqual(
+      result.lenses_before.map((l) => [l.title, l.command, l.line]),
+      [['Verify 1 module', 'goproxy-doctor.verify', 0]],
+    );
+    assert.deepEqual(result.lenses_before[0].arguments, [{ folder }]);
+    assert.equal(result.lens_run_error, undefined, 'the lens command failed');
+    assert.match(result.lens_run_text ?? '', /\b(\d+)\/\1 modules ok; proxies: 2 ok\b/);
+    assert.deepEqual(
+      result.lenses_after.map((l) => [l.title, l.command]),
+      [['Verify 1 module', 'goproxy-doctor.verify'], ['1 ok · 0 failing', 'goproxy-doctor.verifyResult']],
+    );
+  });
+
   test('the environment command carries the report the server renders, the one VS Code shows', () => {
     assert.equal(result.environment_error, undefined, 'goproxy-doctor.environment failed');
     const md = result.environment_markdown ?? '';
     assert.match(md, /^# Go Proxy Doctor: effective Go environment\n/);
     assert.match(md, /\*\*≠ Differs between consumers: GOPROXY/);
     assert.match(md, /\| ≠ GOPROXY +\| terminal +\|/);
+  });
+
+  test('hover on the GOPROXY key shows, in Markdown, the value per consumer, what wins and what it shadows, and the parsed list', () => {
+    const port = fixture.proxy.port;
+    assert.equal(result.hover_error, undefined, 'textDocument/hover failed');
+    assert.equal(result.hover_provider, true, 'the server advertises hoverProvider');
+    assert.ok(result.hover, 'hover answered null');
+    assert.equal(result.hover.kind, 'markdown');
+    const md = result.hover.value;
+    assert.match(md, /^\*\*GOPROXY\*\* set by `go\.toolsEnvVars\.GOPROXY` in \[\.vscode\/settings\.json:4\]\(file:\/\/[^)]+#L4\)/);
+    assert.ok(md.includes(`- **gopls, tools, install**: \`http://127.0.0.1:${port}/editor-mirror,off\` from \`go.toolsEnvVars.GOPROXY\``), md);
+    assert.ok(md.includes('this entry wins; shadows'), md);
+    assert.ok(md.includes(`- **terminal**: \`http://127.0.0.1:${port}/team-mirror,off\` from the GOENV file`), md);
+    assert.ok(md.includes('(not reached by this entry)'), md);
+    assert.ok(md.includes(`1. \`http://127.0.0.1:${port}/editor-mirror\` \`,\`: on 404 or 410 only, the next entry is tried; any other error is final`), md);
+    assert.ok(md.includes('2. `off`: module lookup is disabled here'), md);
+    assert.deepEqual(result.hover.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 13 } }, 'the range of the key');
   });
 });

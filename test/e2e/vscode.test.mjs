@@ -210,7 +210,67 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     assert.equal(serverCommands(), commands, 'the server ran a command for the status bar');
   });
 
-  test('7. a Dockerfile and a workflow are diagnosed when opened, on the value, for their own consumers', async () => {
+  test('7. the code lens on go.mod shows the module count and the last outcome; clicking it runs Verify', async () => {
+    await page.getByRole('treeitem', { name: /go\.mod/ }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'go.mod' }).waitFor();
+    const lens = (text) => page.locator('.codelens-decoration a', { hasText: text });
+    await lens('Verify 1 module').waitFor();
+    // Step 3's run: every consumer got example.org/lib from its own mirror.
+    await lens('1 ok · 0 failing').waitFor();
+    await page.screenshot({ path: join(out, '07-code-lens.png') });
+
+    const headings = () => (wb.outputChannelText('Go Proxy Doctor').match(/^Go Proxy: Verify: \S+ \(/gm) ?? []).length;
+    const runs = headings();
+    const seen = fixture.proxy.requests.length;
+    await lens('Verify 1 module').click();
+    await fixture.proxy.waitForRequest((r) => fixture.proxy.requests.indexOf(r) >= seen, 60_000);
+    await waitUntil(() => headings() === runs + 1, 60_000, 'a second Verify report in the Output channel');
+    assert.match(wb.outputChannelText('Go Proxy Doctor'), new RegExp(`Go Proxy: Verify: ${fixture.workspace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`));
+    // The refreshed lens still counts the run; its click opens the cached report (no new request).
+    await lens('1 ok · 0 failing').waitFor();
+    const requests = fixture.proxy.requests.length;
+    await lens('1 ok · 0 failing').click();
+    await waitUntil(() => /Go Proxy: last Verify result: /.test(wb.outputChannelText('Go Proxy Doctor')), 30_000, 'the last Verify report');
+    const text = wb.outputChannelText('Go Proxy Doctor');
+    assert.match(text.slice(text.lastIndexOf('Go Proxy: last Verify result: ')), /\b(\d+)\/\1 modules ok; proxies: 2 ok\b/);
+    assert.equal(fixture.proxy.requests.length, requests, 'opening the result contacted the proxy');
+    await page.screenshot({ path: join(out, '07-code-lens-result.png') });
+  });
+
+  test('8. the Go Proxy view in the Explorer lists the folder\'s consumers, their variables and the Verify state', async () => {
+    const port = fixture.proxy.port;
+    // Drawn from the pushed goproxy-doctor/status alone: expanding and walking the view runs no server command.
+    const commands = serverCommands();
+    const sidebar = page.locator('.part.sidebar');
+    const header = sidebar.locator('.pane-header', { hasText: 'Go Proxy' });
+    await header.waitFor();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    // Room for the view (the list renders only the rows it shows): collapse the folder's file tree above it.
+    const files = sidebar.locator('.pane-header', { hasText: 'divergence' });
+    if ((await files.getAttribute('aria-expanded')) === 'true') await files.click();
+    const pane = sidebar.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Go Proxy' }) });
+    const row = (text) => pane.locator('.monaco-list-row', { hasText: text });
+    // The folder, expanded, with gopls' GOPROXY host, the divergence step 6 made and the last Verify outcome.
+    const folder = row('divergence').first();
+    await folder.waitFor();
+    assert.match(normalise(await folder.innerText()), new RegExp(`GOPROXY localhost:${port} · ≠ 1 · 1 ok · 0 failing`));
+    for (const consumer of ['terminal', 'gopls', 'tools', 'install']) await row(consumer).first().waitFor();
+    assert.match(normalise(await row('terminal').first().innerText()), new RegExp(`GOPROXY 127\\.0\\.0\\.1:${port} · ≠ 1 · 1 ok · 0 failing`));
+    // A consumer lists its variables with values and sources; a divergent one carries ≠.
+    await row('terminal').first().click();
+    // Step 5's fix put the editor's mirror into the GOENV file; step 6 moved gopls to localhost.
+    const goproxy = row(new RegExp(`≠ http://127\\.0\\.0\\.1:${port}/editor-mirror,off · goenv-file`)).first();
+    await goproxy.waitFor();
+    await row('GONOSUMDB').first().waitFor();
+    await page.screenshot({ path: join(out, '08-tree-view.png') });
+    // A click opens the winning line: the GOENV file's GOPROXY line.
+    await goproxy.click();
+    await page.locator('.tabs-container .tab.active', { hasText: /^\s*env\b/ }).waitFor();
+    await page.screenshot({ path: join(out, '08-tree-open-source.png') });
+    assert.equal(serverCommands(), commands, 'the view made the server run a command');
+  });
+
+  test('9. a Dockerfile and a workflow are diagnosed when opened, on the value, for their own consumers', async () => {
     // Written now, so the other steps and suites see the fixture as it is.
     writeFileSync(join(fixture.workspace, 'Dockerfile'), 'FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com \\\n    GOSUMDB=off\nRUN go build ./...\n');
     mkdirSync(join(fixture.workspace, '.github', 'workflows'), { recursive: true });
@@ -218,7 +278,10 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
       join(fixture.workspace, '.github', 'workflows', 'ci.yml'),
       'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n      - run: go test ./...\n',
     );
-    // Quick Open's file list does not see files created after it was first used: open them from the explorer.
+    // Quick Open's file list does not see files created after it was first used: open them from the explorer
+    // (step 8 collapsed the folder's file tree).
+    const files = page.locator('.part.sidebar .pane-header', { hasText: 'divergence' });
+    if ((await files.getAttribute('aria-expanded')) !== 'true') await files.click();
     await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
     await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor();
     await runCommand(page, 'Problems: Focus on Problems View');
@@ -227,7 +290,7 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     const dockerText = normalise(await docker.innerText());
     assert.match(dockerText, /GOSUMDB is "off" for docker:Dockerfile#builder/);
     assert.match(dockerText, /\[Ln 3, Col 13\]/);
-    await page.screenshot({ path: join(out, '07-dockerfile.png') });
+    await page.screenshot({ path: join(out, '09-dockerfile.png') });
 
     // .github holds only workflows/: the explorer may show them as one compact row.
     await page.getByRole('treeitem', { name: /^\.github/ }).click();
@@ -243,12 +306,12 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     const workflowText = normalise(await workflow.innerText());
     assert.match(workflowText, /for ci:ci\/test/);
     assert.match(workflowText, /\[Ln 6, Col 16\]/);
-    await page.screenshot({ path: join(out, '07-workflow.png') });
+    await page.screenshot({ path: join(out, '09-workflow.png') });
 
     // An edit of the open Dockerfile on disk (another tool, git) reaches the editor and is diagnosed again.
     writeFileSync(join(fixture.workspace, 'Dockerfile'), 'FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com \\\n    GONOSUMDB=corp.example.com\nRUN go build ./...\n');
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'gosumdb-off' }).first().waitFor({ state: 'detached' });
-    await page.screenshot({ path: join(out, '07-dockerfile-fixed.png') });
+    await page.screenshot({ path: join(out, '09-dockerfile-fixed.png') });
   });
 
   test('no console errors from the extension', () => {

@@ -39,6 +39,14 @@ describe('package.json and shared/contract.json', () => {
     assert.match(problems.join('\n'), /setting goProxy\.extra is contributed but not in the contract/);
   });
 
+  test('the views come from the contract, and the drift check notices a renamed one', () => {
+    assert.deepEqual(pkg.contributes.views, { explorer: [{ id: 'goProxy.tree', name: 'Go Proxy' }] });
+    const p = clone();
+    p.contributes.views.explorer[0].name = 'Proxy';
+    assert.match(manifestDrift(p, contract).join('\n'), /contributes\.views: /);
+    assert.deepEqual(manifestDrift(applyContract(p, contract), contract), []);
+  });
+
   test('the drift check refuses a contributed server command', () => {
     const p = clone();
     p.contributes.commands.push({ command: 'goproxy-doctor.verify', title: 'Verify', category: 'Go Proxy' });

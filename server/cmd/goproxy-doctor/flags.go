@@ -78,6 +78,18 @@ Exit status: 0 no error-severity finding, 1 an error-severity finding, 2 usage o
 
 ` + folderAbout + "\n\n" + trustAbout,
 	},
+	"explain": {
+		synopsis: "[VAR] [--consumer C]... [--module PATH] [--json] [--folder DIR] [--settings FILE]... [--trust-workspace]",
+		about: `Explains, as the editor's hover does, one variable (GOPROXY, GONOSUMDB, HTTPS_PROXY, ...):
+its effective value for each consumer, the layer it comes from and the layers that
+value shadows, and for GOPROXY the list in the order the go command tries it (','
+falls through on 404 or 410 only, '|' on any error). --module PATH explains how each
+consumer fetches a module instead: private (direct) or through which proxies, and
+whether the checksum database is consulted. --consumer keeps only the named consumers.
+
+` + folderAbout + "\n\n" + trustAbout,
+	},
+	"explain-error": explainErrorCommand,
 	"serve": {
 		synopsis: "[--stdio]",
 		about: `Runs the language server over stdin and stdout. --stdio (what LSP clients append) is

@@ -149,7 +149,7 @@ func TestReadmeSynopses(t *testing.T) {
 			}
 		}
 	}
-	if n != 6 {
-		t.Errorf("usage has %d command lines, want 6:\n%s", n, usage)
+	if n != 8 {
+		t.Errorf("usage has %d command lines, want 8:\n%s", n, usage)
 	}
 }

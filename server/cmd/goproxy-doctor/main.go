@@ -37,7 +37,7 @@ var version = "dev"
 var usage = func() string {
 	var b strings.Builder
 	b.WriteString("goproxy-doctor: the effective Go proxy environment per editor and terminal process\n\nUsage:\n")
-	for _, name := range []string{"env", "check", "verify", "serve", "version"} {
+	for _, name := range []string{"env", "check", "verify", "explain", "explain-error", "serve", "version"} {
 		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  goproxy-doctor %-6s %s", name, commands[name].synopsis), " "))
 	}
 	b.WriteString(`  goproxy-doctor help   [COMMAND]
@@ -95,6 +95,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runCheck(ctx, rest, stdout, stderr, environ)
 	case "verify":
 		return runVerify(ctx, rest, stdout, stderr, environ)
+	case "explain":
+		return runExplain(ctx, rest, stdout, stderr, environ)
+	case "explain-error":
+		return runExplainError(ctx, rest, stdin, stdout, stderr, environ)
 	case "help", "-h", "--help", "-help":
 		switch {
 		case len(rest) == 0:
@@ -167,7 +171,25 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 		return exitOK
 	}
 	fmt.Fprint(stdout, e.TextWith(report.TextOptions{Width: columns(environ), Wide: *wide, ShellTerminal: true}))
+	shellNotes(stdout, res.Findings)
 	return exitOK
+}
+
+// shellNotes adds to the env table what the shell start-up files say
+// about the terminal column: what a new shell would see instead, and
+// variables they set without export (check reports the same, on the lines).
+func shellNotes(w io.Writer, fs []findings.Finding) {
+	first := true
+	for _, f := range fs {
+		if f.Code != "shell-env-stale" && f.Code != "shell-var-not-exported" || !slices.Contains(f.Consumers, "terminal") {
+			continue
+		}
+		if first {
+			fmt.Fprint(w, "\nYour shell's start-up files:\n")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s\n", f.Message)
+	}
 }
 
 // columns is the terminal's width from $COLUMNS (0: unknown).
@@ -323,6 +345,12 @@ func loadFolderWith(ctx context.Context, cmd, folder string, settings []string, 
 			Trusted: trusted,
 		},
 		UserSettings: engine.DefaultUserSettings(runtime.GOOS, func(k string) string { return env[k] }),
+		// The terminal is the CLI's own: its shell's start-up files explain
+		// where its values come from, and say what a new shell would see.
+		Host: engine.RealHost(),
+		// The repository's scripts: a Go variable set without export
+		// before go runs (the "only fails in CI" script).
+		Scripts: true,
 	}
 	if len(settings) > 0 {
 		cfg.UserSettings = ""

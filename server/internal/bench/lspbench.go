@@ -169,6 +169,31 @@ func (p *lspProc) drain() {
 	}
 }
 
+// cpuTime is the CPU time the server process has used so far: the sum over
+// its threads of /proc/<pid>/task/<tid>/schedstat's time on CPU (false where
+// there is no such file, and for an in-process server).
+func (p *lspProc) cpuTime() (time.Duration, bool) {
+	if p.cmd == nil || p.cmd.Process == nil {
+		return 0, false
+	}
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", p.cmd.Process.Pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, false
+	}
+	var total time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue // a thread that just ended
+		}
+		var ns int64
+		if _, err := fmt.Sscanf(string(b), "%d", &ns); err == nil {
+			total += time.Duration(ns)
+		}
+	}
+	return total, true
+}
+
 func (p *lspProc) rssMB() float64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	check(err)
@@ -224,6 +249,9 @@ type stats struct {
 	n                  int
 	p50, p90, p99, max time.Duration
 	missed             int // keystrokes whose diagnostics never came
+	// cpu is the server's CPU time per keystroke (0: not measured), which
+	// other load on the machine disturbs much less than the latencies.
+	cpu time.Duration
 }
 
 func statsOf(lat []time.Duration, missed int) stats {
@@ -238,6 +266,9 @@ func (st stats) String() string {
 		return "no diagnostics"
 	}
 	s := fmt.Sprintf("median %6.2f  p90 %6.2f  p99 %6.2f  max %6.2f ms", ms(st.p50), ms(st.p90), ms(st.p99), ms(st.max))
+	if st.cpu > 0 {
+		s += fmt.Sprintf("  (server CPU %.2f ms a keystroke)", ms(st.cpu))
+	}
 	if st.missed > 0 {
 		s += fmt.Sprintf(" (%d of %d unanswered)", st.missed, st.n+st.missed)
 	}
@@ -251,6 +282,7 @@ func typing(p *lspProc, path string, first, n, line, col int, interval, timeout 
 	var lat []time.Duration
 	missed := 0
 	v := first
+	cpu0, cpuOK := p.cpuTime()
 	next := time.Now()
 	for range n {
 		if interval > 0 {
@@ -271,7 +303,11 @@ func typing(p *lspProc, path string, first, n, line, col int, interval, timeout 
 		}
 		v++
 	}
-	return statsOf(lat, missed), v
+	st := statsOf(lat, missed)
+	if cpu1, ok := p.cpuTime(); cpuOK && ok && n > 0 {
+		st.cpu = (cpu1 - cpu0) / time.Duration(n)
+	}
+	return st, v
 }
 
 // workspace is the folder of the keystroke and memory figures: a

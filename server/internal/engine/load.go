@@ -36,6 +36,18 @@ type Config struct {
 	// configurations and CI files to read; nil means find them with
 	// FindBuildFiles.
 	BuildFiles []string
+	// Host, when set, has the engine read the user's shell start-up files
+	// (the terminal's provenance, what a new shell would see) and tell WSL
+	// apart. nil reads none of the machine's own files.
+	Host *Host
+	// Platform, when set and Host is not, is the machine's platform as the
+	// caller detected it once (DetectPlatform): the language server does so
+	// at start instead of on every diagnosis.
+	Platform *sources.Platform
+	// Scripts has the engine read the repository's shell scripts (*.sh at
+	// the top and in scripts/, ci/, build/, hack/, tools/): what they set
+	// without export before running go.
+	Scripts bool
 	// Parses memoizes the parsed files by content; nil means the engine's
 	// shared cache (a keystroke in one file parses that file only).
 	Parses *sources.ParseCache
@@ -130,6 +142,20 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 		builds = FindBuildFiles(cfg.Folder)
 	}
 	loadBuildFiles(s, filepath.Clean(cfg.Folder), builds, read, parse)
+	if cfg.Host != nil {
+		// The terminal's environment: the login shell's when probed.
+		env := cfg.ProcessEnv
+		if cfg.TerminalEnv != nil {
+			env = cfg.TerminalEnv
+		}
+		s.Shell = loadShell(s, cfg.Host, env)
+		s.Platform = DetectPlatform(cfg.Host, env)
+	} else if cfg.Platform != nil {
+		s.Platform = *cfg.Platform
+	}
+	if cfg.Scripts {
+		s.Scripts = loadScripts(s)
+	}
 	s.GoBinary = cfg.GoBinary
 	if s.GoBinary == "" {
 		s.GoBinary = goBinary(s)

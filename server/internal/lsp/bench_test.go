@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/benchdata"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/lsp"
 )
 
 // BenchmarkKeystroke measures a one-character edit of a 5,000-line
@@ -82,5 +83,27 @@ func BenchmarkKeystrokeGoModBesideRealistic(b *testing.B) {
 		mark := h.mark()
 		h.change("go.mod", v, edit(0, 30, 0, 31, string(rune('a'+v%26))))
 		h.awaitDiagnostics(mark, "go.mod", "the edit", version(v))
+	}
+}
+
+// BenchmarkKeystrokeRealisticServe is BenchmarkKeystrokeRealistic with the
+// debounce `serve` runs with (DefaultDebounce), as make bench measures it:
+// each keystroke waits for its diagnostics, so it finds the diagnoser idle
+// and is diagnosed at once, and the go env oracle, which waits for quiet
+// inputs, does not run while typing.
+func BenchmarkKeystrokeRealisticServe(b *testing.B) {
+	h := start(b, withDebounce(lsp.DefaultDebounce))
+	mark := h.mark()
+	h.open(settingsPath, 1, benchdata.Realistic(5000))
+	p := h.awaitDiagnostics(mark, settingsPath, "version 1", version(1))
+	b.Logf("%d diagnostics", len(p.Diagnostics))
+	line, col := benchdata.RealisticGOPROXYLine, benchdata.RealisticGOPROXYColumn
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		v := i + 2
+		mark := h.mark()
+		h.change(settingsPath, v, edit(line, col, line, col+1, string(rune('a'+v%26))))
+		h.awaitDiagnostics(mark, settingsPath, "the edit", version(v))
 	}
 }

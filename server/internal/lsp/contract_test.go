@@ -48,7 +48,7 @@ func TestServerMatchesTheContract(t *testing.T) {
 		ids = append(ids, sc.ID)
 	}
 	slices.Sort(ids)
-	served := []string{CommandEnvironment, CommandVerify, CommandHealth}
+	served := []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth, CommandExplainError}
 	slices.Sort(served)
 	if !slices.Equal(ids, served) {
 		t.Errorf("contract server commands %v, server serves %v", ids, served)

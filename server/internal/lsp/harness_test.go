@@ -58,6 +58,8 @@ type setup struct {
 	plainEdits  bool                 // the client takes WorkspaceEdit.changes only
 	debounce    time.Duration
 	env         map[string]string // more process environment (PATH: put first)
+
+	noLensRefresh bool // the client lacks workspace/codeLens/refresh
 }
 
 type option func(*setup)
@@ -95,6 +97,9 @@ func (uncloseable) Close() error { return nil }
 // withPlainEdits makes the client one without versioned document changes
 // or file creation in WorkspaceEdits.
 func withPlainEdits() option { return func(s *setup) { s.plainEdits = true } }
+
+// withoutLensRefresh makes the client one without workspace/codeLens/refresh.
+func withoutLensRefresh() option { return func(s *setup) { s.noLensRefresh = true } }
 
 // withDebounce sets Options.Debounce (the harness default is none: -1).
 func withDebounce(d time.Duration) option { return func(s *setup) { s.debounce = d } }
@@ -234,6 +239,7 @@ func start(t testing.TB, opts ...option) *harness {
 					"workspaceFolders":      true,
 					"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true, "relativePatternSupport": true},
 					"workspaceEdit":         workspaceEdit,
+					"codeLens":              map[string]any{"refreshSupport": !cfg.noLensRefresh},
 				},
 			},
 		})
@@ -509,7 +515,7 @@ func (c *client) read() {
 				params := append(json.RawMessage(nil), msg.Params...)
 				c.record(func() { c.registrations = append(c.registrations, params) })
 			}
-			if msg.Method == "window/workDoneProgress/create" {
+			if msg.Method == "window/workDoneProgress/create" || msg.Method == "workspace/codeLens/refresh" {
 				n := note{Method: msg.Method, Params: append(json.RawMessage(nil), msg.Params...)}
 				c.record(func() { c.notes = append(c.notes, n) })
 			}

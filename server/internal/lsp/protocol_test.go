@@ -104,7 +104,7 @@ func TestCancelRequest(t *testing.T) {
 
 func TestUnknownMethods(t *testing.T) {
 	h := start(t)
-	for _, method := range []string{"goproxy-doctor/noSuchMethod", "textDocument/hover"} {
+	for _, method := range []string{"goproxy-doctor/noSuchMethod", "textDocument/signatureHelp"} {
 		params := map[string]any{"textDocument": map[string]any{"uri": h.uri("go.mod")}, "position": map[string]any{"line": 0, "character": 0}}
 		r := h.call(method, params)
 		if r.Error == nil || r.Error.Code != codeMethodNotFound {
@@ -156,7 +156,7 @@ func TestLifecycle(t *testing.T) {
 	if !caps.TextDocumentSync.OpenClose || caps.TextDocumentSync.Change != 2 {
 		t.Errorf("textDocumentSync = %+v; want openClose and incremental (2)", caps.TextDocumentSync)
 	}
-	if want := []string{lsp.CommandEnvironment, lsp.CommandVerify, lsp.CommandHealth}; !slices.Equal(caps.ExecuteCommandProvider.Commands, want) {
+	if want := []string{lsp.CommandEnvironment, lsp.CommandVerify, lsp.CommandVerifyResult, lsp.CommandHealth, lsp.CommandExplainError}; !slices.Equal(caps.ExecuteCommandProvider.Commands, want) {
 		t.Errorf("commands = %q; want %q", caps.ExecuteCommandProvider.Commands, want)
 	}
 	if r := h.call("initialize", init); r.Error == nil || r.Error.Code != codeInvalidRequest {

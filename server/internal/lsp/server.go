@@ -81,6 +81,9 @@ type server struct {
 	watchDyn bool             // the client registers file watchers dynamically
 	watchRel bool             // ... and understands RelativePattern
 	editCaps editCapabilities // what WorkspaceEdits the client applies
+	intel    *intelligence    // hover and inlay hint capabilities (hover.go)
+	// lensRefresh: the client supports workspace/codeLens/refresh.
+	lensRefresh bool
 }
 
 var _ protocol.Server = (*server)(nil)
@@ -223,6 +226,10 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.mu.Lock()
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
+	s.intel = newIntelligence(params.Capabilities)
+	if w := params.Capabilities.Workspace; w != nil && w.CodeLens != nil {
+		s.lensRefresh = isTrue(w.CodeLens.RefreshSupport)
+	}
 	s.mu.Unlock()
 	if w := params.Capabilities.Window; w != nil {
 		s.verifies.setProgress(isTrue(w.WorkDoneProgress))
@@ -237,8 +244,11 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 		Capabilities: protocol.ServerCapabilities{
 			TextDocumentSync:   &protocol.TextDocumentSyncOptions{OpenClose: &openClose, Change: &change},
 			CodeActionProvider: &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
+			HoverProvider:      protocol.Boolean(true),
+			InlayHintProvider:  protocol.Boolean(true),
+			CodeLensProvider:   &protocol.CodeLensOptions{},
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
-				Commands: []string{CommandEnvironment, CommandVerify, CommandHealth},
+				Commands: []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth, CommandExplainError},
 			},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
@@ -422,8 +432,12 @@ func (s *server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		run = func(ctx context.Context, args []json.RawMessage) (any, error) {
 			return s.verify(ctx, params.WorkDoneToken, args)
 		}
+	case CommandVerifyResult:
+		run = s.verifyResult
 	case CommandHealth:
 		run = s.health
+	case CommandExplainError:
+		run = s.explainError
 	default:
 		run = s.opts.Commands[params.Command]
 	}

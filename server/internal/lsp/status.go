@@ -36,6 +36,8 @@ type folderStatus struct {
 	StaleEditor []string `json:"staleEditor"`
 	// Errors counts the folder's error-severity findings, Verify's included.
 	Errors int `json:"errors"`
+	// Verify counts the folder's latest Verify run (null: none yet).
+	Verify *report.VerifySummary `json:"verify"`
 }
 
 // statusOf computes a folder's status from its latest result.
@@ -54,6 +56,10 @@ func (s *server) statusOf(r *session.FolderResult) folderStatus {
 	}
 	for _, fd := range s.sess.VerifyDiagnostics(r) {
 		count(fd.Finding)
+	}
+	if run, ok := s.sess.LastVerifyRun(r.Folder.Path); ok {
+		sum := report.SummarizeVerify(run.Result)
+		st.Verify = &sum
 	}
 	return st
 }
@@ -89,6 +95,7 @@ type notifier interface {
 // statusSent.
 func (p publisher) Published(ctx context.Context, v session.View, results []*session.FolderResult) {
 	s := p.s
+	s.refreshHints(results)
 	if !v.CS.StatusNotifications {
 		// Opting in again later sends every folder afresh.
 		clear(s.statusSent)

@@ -137,10 +137,13 @@ func (s *server) verify(ctx context.Context, token protocol.ProgressToken, raw [
 			return nil, fmt.Errorf("verify %s: %w", j.r.Folder.Path, err)
 		}
 		done += len(res.Modules)
+		folderText := report.VerifyText(j.r.Folder.Path, res.Result)
+		s.sess.SetVerifyRun(j.r.Folder.Path, session.VerifyRun{Result: res.Result, Text: folderText})
 		s.sess.SetVerified(j.r, res.Findings, res.Offers)
 		out.Folders = append(out.Folders, FolderVerify{Result: res.Result, Folder: j.r.Folder.Path, URI: uri.URI(j.r.Folder.URI)})
-		text = append(text, report.VerifyText(j.r.Folder.Path, res.Result))
+		text = append(text, folderText)
 	}
+	s.refreshCodeLenses()
 	out.Text = strings.Join(text, "\n")
 	p.end(fmt.Sprintf("%d module(s): %d served, %d not", done, ok, done-ok))
 	return out, nil

@@ -53,6 +53,13 @@ func NewMapper(content []byte) *Mapper {
 	return &Mapper{content: content, lineStarts: starts}
 }
 
+// NewMapperLines is NewMapper for content whose line index is known
+// already: lineStarts must be 0 followed by the offset after each "\n" of
+// content, in order (sources.Lines). Neither may be modified afterwards.
+func NewMapperLines(content []byte, lineStarts []int) *Mapper {
+	return &Mapper{content: content, lineStarts: lineStarts}
+}
+
 // Position is an LSP position: 0-based line and UTF-16 character.
 type Position struct {
 	Line      int `json:"line"`

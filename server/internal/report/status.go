@@ -10,6 +10,9 @@ import (
 type StatusConsumer struct {
 	Name  string `json:"name"`
 	Value Var    `json:"value"`
+	// Vars are every modelled variable of the consumer with its source,
+	// for the Go Proxy tree view.
+	Vars map[string]Var `json:"vars"`
 }
 
 // StatusValue is one distinct value (and source) of a divergent variable
@@ -27,8 +30,9 @@ type StatusVariable struct {
 }
 
 // Status is what a status bar shows for a folder: the GOPROXY gopls uses
-// and where it is set, every consumer's GOPROXY, and the variables the
-// consumers disagree on. Values are redacted and clipped, as the
+// and where it is set, every consumer's GOPROXY (and, for the tree view,
+// every variable with its source), and the variables the consumers
+// disagree on. Values are redacted and clipped, as the
 // environment command's are.
 type Status struct {
 	Folder string `json:"folder"`
@@ -39,9 +43,8 @@ type Status struct {
 }
 
 // StatusOf computes a folder's status from its (confirmed) consumers. It
-// runs after every publish for clients that want it, so it redacts only
-// what it shows: each consumer's GOPROXY and each distinct value of a
-// divergent variable.
+// runs after a publish that changed the folder's consumers, for clients
+// that want it; every value it shows is redacted and clipped.
 func StatusOf(folder string, consumers []*resolve.Consumer) Status {
 	var secrets []string
 	secretsKnown := false
@@ -67,7 +70,15 @@ func StatusOf(folder string, consumers []*resolve.Consumer) Status {
 	}
 	st := Status{Folder: folder, Consumers: make([]StatusConsumer, 0, len(consumers)), Divergent: []StatusVariable{}}
 	for _, c := range consumers {
-		st.Consumers = append(st.Consumers, StatusConsumer{Name: c.Name, Value: show(c.Vars["GOPROXY"])})
+		sc := StatusConsumer{Name: c.Name, Value: show(c.Vars["GOPROXY"]), Vars: make(map[string]Var, len(resolve.Modelled))}
+		for _, name := range resolve.Modelled {
+			if name == "GOPROXY" {
+				sc.Vars[name] = sc.Value
+				continue
+			}
+			sc.Vars[name] = show(c.Vars[name])
+		}
+		st.Consumers = append(st.Consumers, sc)
 	}
 	for i, c := range consumers {
 		if c.Name == "gopls" || i == 0 {

@@ -90,6 +90,8 @@ func fileKind(k sources.Kind) string {
 		return "the Go installation's go.env"
 	case sources.VSCodeUser:
 		return "VS Code user settings"
+	case sources.ShellRC:
+		return "shell start-up file, exported into the environment"
 	}
 	return ""
 }

@@ -167,13 +167,35 @@ func (r resolver) processBase() Env {
 
 func (r resolver) terminalBase() Env {
 	if r.s.TerminalEnv != nil {
-		return r.base(r.s.TerminalEnv, func(string) bool { return false })
+		return r.shellOrigins(r.base(r.s.TerminalEnv, func(string) bool { return false }))
 	}
 	// Without a login-shell probe, the terminal's base is the captured
 	// environment, but the variables vscode-go pinned there may be absent in a shell.
-	return r.base(r.s.ProcessEnv, func(k string) bool {
+	return r.shellOrigins(r.base(r.s.ProcessEnv, func(k string) bool {
 		return r.s.Options.VSCodeGoActive && contains(PinnedByVSCodeGo, k)
-	})
+	}))
+}
+
+// shellOrigins traces the terminal's environment values to the shell
+// start-up file line that exports them: when the last export of a
+// variable in the files a new shell reads holds exactly the value the
+// environment has, that line is its provenance (kind shell-rc) instead of
+// "process environment". A value the files do not give stays the
+// environment's.
+func (r resolver) shellOrigins(e Env) Env {
+	if r.s.Shell == nil {
+		return e
+	}
+	for k, v := range e {
+		if v.Uncertain {
+			continue
+		}
+		if p, ok := r.s.Shell.Origin(k, v.Value); ok {
+			v.Prov = p
+			e[k] = v
+		}
+	}
+	return e
 }
 
 func (r resolver) apply(c *Consumer, l Layer) {

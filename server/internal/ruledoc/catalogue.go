@@ -172,6 +172,30 @@ var catalogue = map[string]Rule{
 		Full:     "Files are read only when they are regular files under a size limit, a guard against hostile repositories. A skipped file is reported rather than treated as absent, because the values it sets are unknown.",
 		Fix:      "Replace the FIFO, device or directory with a regular file, or shrink the file below the limit.",
 	},
+	"shell-env-stale": {
+		Severity: "information",
+		Short:    "Your shell start-up files give a new terminal another value of a Go or proxy variable than the environment the doctor runs in.",
+		Full:     "The terminal's environment was built when it started, from the start-up files its shell read then (~/.profile, ~/.bashrc, ~/.zshrc, /etc/environment, …). A file changed since, or a session export, makes a new shell see a different value than this one: the same go command resolves modules differently depending on the window.",
+		Fix:      "Open a new terminal (or source the file) to pick up the file's value, or change the file if this session's value is the right one.",
+	},
+	"shell-var-not-exported": {
+		Severity: "warning",
+		Short:    "A shell start-up file or a repository script assigns a Go or proxy variable without export, so the go command never sees it.",
+		Full:     "NAME=value in a shell sets a shell variable; only exported variables reach child processes such as go. The line looks like configuration, but go build, go mod download and every other program run without it: private modules go to the public mirror and the checksum database, or the proxy is not used.",
+		Fix:      "Write export NAME=value (or set -a before the block), or set the variable on the command itself: NAME=value go build.",
+	},
+	"proxy-env-session-only": {
+		Severity: "information",
+		Short:    "Proxy or Go routing variables are set only in this session's environment, so sudo and services run without them.",
+		Full:     "sudo starts commands with a reset environment (env_reset) and systemd services and cron jobs read no shell start-up file. A variable exported by hand in a terminal (not in /etc/environment or a shell profile) is lost there: sudo go, a build service or a cron job fetches modules without the proxy.",
+		Fix:      "Use sudo -E, or add the names to Defaults env_keep in sudoers (visudo); give a service Environment= lines in its unit; export the variables from a shell profile for new terminals.",
+	},
+	"wsl-proxy-host": {
+		Severity: "information",
+		Short:    "Under WSL2 a proxy variable or GOPROXY entry names the Windows host or localhost, which WSL2's networking reaches only when the proxy and WSL are set up for it.",
+		Full:     "WSL2 runs in a virtual machine behind NAT by default: its localhost is not Windows' localhost, and the Windows host is another address on a virtual network. A proxy app on Windows that listens only on 127.0.0.1, or that Windows Firewall shields from the WSL network, refuses every connection from WSL.",
+		Fix:      "Let the Windows proxy listen on all interfaces (Allow LAN) and allow the WSL network through the firewall, or turn on mirrored networking (networkingMode=mirrored in .wslconfig) and use 127.0.0.1.",
+	},
 	"proxy-unreachable": {
 		Severity: "error",
 		Short:    "Verify could not reach a GOPROXY entry, or the origin of a module fetched directly: no DNS answer, a refused or reset connection, or a server error.",

@@ -56,7 +56,7 @@ func (in *Input) staleEditorEnv() []staleness {
 				continue
 			}
 			v := c.Vars[name]
-			if v.Prov.Source != sources.ProcessEnv || v.Value != pinned {
+			if !v.Prov.Source.FromEnvironment() || v.Value != pinned {
 				continue
 			}
 			st.consumers = append(st.consumers, c.Name)

@@ -340,7 +340,9 @@ func mergeDivergences(in *Input, divs []*divergence) []findings.Finding {
 		}
 		f := findings.At(d.pl, msg, d.consumers)
 		f.Related = d.rel
-		f.Fixes = in.divergenceFixes(d)
+		if !in.NoFixes { // Run drops them: a keystroke does not build them
+			f.Fixes = in.divergenceFixes(d)
+		}
 		out = append(out, f)
 	}
 	return out

@@ -31,7 +31,7 @@ func checkEnvShadowed(in *Input) []findings.Finding {
 	for _, c := range in.Consumers {
 		for _, name := range resolve.GoVars {
 			v := c.Vars[name]
-			if v.Prov.Source != sources.ProcessEnv || isStalePin(stale, name, v.Value, c.Name) {
+			if !v.Prov.Source.FromEnvironment() || isStalePin(stale, name, v.Value, c.Name) {
 				continue
 			}
 			for _, cand := range v.Chain {

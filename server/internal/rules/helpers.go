@@ -24,6 +24,8 @@ func where(p sources.Provenance, name string) string {
 		return "the default"
 	case sources.ProcessEnv:
 		return "the process environment"
+	case sources.ShellRC:
+		return "the process environment, exported by " + shellLine(p)
 	case sources.GoEnvFile:
 		return "your go env -w file"
 	case sources.GorootGoEnv:
@@ -69,7 +71,7 @@ func buildFile(k sources.Kind) bool {
 // base every consumer shares (environment, GOENV file, go.env, defaults).
 func overlay(k sources.Kind) bool {
 	switch k {
-	case sources.ProcessEnv, sources.GoEnvFile, sources.GorootGoEnv, sources.Default, "":
+	case sources.ProcessEnv, sources.ShellRC, sources.GoEnvFile, sources.GorootGoEnv, sources.Default, "":
 		return false
 	}
 	return true
@@ -322,7 +324,7 @@ func (in *Input) eachOSEnvName(fn func(name, where string, consumers []string)) 
 	inherit := func(name, value string) []string {
 		var out []string
 		for _, c := range in.Consumers {
-			if s, ok := c.Env[name]; ok && s.Prov.Source == sources.ProcessEnv && s.Value == value {
+			if s, ok := c.Env[name]; ok && s.Prov.Source.FromEnvironment() && s.Value == value {
 				out = append(out, c.Name)
 			}
 		}
@@ -361,4 +363,9 @@ func (in *Input) eachSetPattern(names []string, fn func(c *resolve.Consumer, i i
 			}
 		}
 	}
+}
+
+// shellLine names a shell start-up file line for a message.
+func shellLine(p sources.Provenance) string {
+	return p.File + ":" + itoa(p.Line)
 }

@@ -161,7 +161,7 @@ func (in *Input) besideProxy(fx *fixplan.Fixer, c *resolve.Consumer, proxy sourc
 			fx.SetAt(proxy.File, parent.Append(name), value)
 		}
 		return object + "." + name + " in " + in.plan().Label(proxy.File), fx.Err() == nil
-	case sources.ProcessEnv:
+	case sources.ProcessEnv, sources.ShellRC:
 		user := in.Snap.UserSettingsPath
 		if user == "" {
 			return "", false

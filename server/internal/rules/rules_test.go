@@ -38,7 +38,10 @@ const goldenSection = "@diagnostics"
 //	                    pointing at it (GOENV=off when absent)
 //	user/settings.json  the user settings
 //	options             trusted=false, os=osx|windows, vscode-go-active=true,
-//	                    user-settings=missing
+//	                    user-settings=missing, host=true (read the shell
+//	                    start-up files and the WSL facts: ~ is $WORK, /etc
+//	                    is $WORK/etc, /proc is $WORK/proc), scripts=true
+//	                    (read the repository's shell scripts)
 //	*.code-workspace    makes the window multi-root
 //
 // The harness's process environment is HOME=$WORK, PATH=<the real go's bin>,
@@ -235,6 +238,12 @@ func (m *machine) setup(t *testing.T, ar *txtar.Archive) *workspace {
 					cfg.Options.GOOS = map[string]string{"osx": "darwin", "windows": "windows", "linux": "linux"}[v]
 				case "vscode-go-active":
 					cfg.Options.VSCodeGoActive = v == "true"
+				case "scripts":
+					cfg.Scripts = v == "true"
+				case "host":
+					if v == "true" {
+						cfg.Host = &engine.Host{Etc: filepath.Join(work, "etc"), Proc: filepath.Join(work, "proc")}
+					}
 				case "user-settings":
 					// "missing": the user settings path is known but the
 					// file does not exist (fixes may create it).

@@ -111,3 +111,31 @@ func ReadDirFiles(dir string, lim DirLimits) ([]DirFile, DirSkips, error) {
 	}
 	return out, skips, nil
 }
+
+// DirNames lists at most max names of a directory, sorted, without reading
+// any file: for callers that pick files by name and read them through
+// ReadFile themselves. truncated is set when the directory has more. A
+// path that is not a directory is an error; a missing one too.
+func DirNames(dir string, max int) (names []string, truncated bool, err error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	if !st.IsDir() {
+		return nil, false, &SkipError{Path: dir, Reason: NotRegular, Mode: st.Mode()}
+	}
+	f, err := openNonBlocking(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	names, err = f.Readdirnames(max + 1)
+	f.Close()
+	if err != nil && len(names) == 0 {
+		return nil, false, nil
+	}
+	if len(names) > max {
+		names, truncated = names[:max], true
+	}
+	sort.Strings(names)
+	return names, truncated, nil
+}

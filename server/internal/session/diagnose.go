@@ -385,6 +385,7 @@ func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods, build
 		},
 		ModFiles:   mods,
 		BuildFiles: builds,
+		Platform:   &s.platform,
 	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached, NoFixes: true})
 	return FolderResult{modified: v.Modified, Folder: f, files: files, mods: mods, builds: builds}.with(res)
 }

@@ -173,7 +173,7 @@ func (r *FolderResult) Diagnostics() []Diagnostic {
 	mapper := func(path string) *position.Mapper {
 		m, ok := mappers[path]
 		if !ok {
-			m = position.NewMapper(r.files.content(path))
+			m = r.mapper(path)
 			mappers[path] = m
 		}
 		return m
@@ -203,6 +203,20 @@ func (r *FolderResult) Diagnostics() []Diagnostic {
 		out = append(out, fd)
 	}
 	return out
+}
+
+// mapper maps positions in the content the snapshot read at path, with the
+// line index of its settings parse when it is a settings file (a large
+// settings.json is not indexed again on each keystroke).
+func (r *FolderResult) mapper(path string) *position.Mapper {
+	content := r.files.content(path)
+	snap := r.Res.Snapshot
+	for _, st := range []*sources.Settings{snap.User, snap.Workspace, snap.FolderSettings} {
+		if st != nil && len(st.Content) == len(content) && len(content) > 0 && &st.Content[0] == &content[0] {
+			return position.NewMapperLines(content, st.Lines)
+		}
+	}
+	return position.NewMapper(content)
 }
 
 // moduleLine locates the module directive of the folder's go.mod, where

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
@@ -110,6 +111,11 @@ type Options struct {
 	// Go runs background work the caller waits for when the session ends
 	// (default: a goroutine).
 	Go func(func())
+	// Host is where the machine's /proc and /etc are, for telling WSL2
+	// apart once at start (nil: the real ones, engine.RealHost). The
+	// session reads no shell start-up file: the editor's terminal
+	// environment comes from the client.
+	Host *engine.Host
 }
 
 // Session is one connection's state.
@@ -119,6 +125,7 @@ type Session struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	disk   *diskCache // file contents across diagnoses
+	runs   verifyRuns // the latest Verify run per folder
 
 	mu sync.Mutex // guards the fields below
 	// modified counts every change a diagnosis must see (buffers, client
@@ -130,6 +137,8 @@ type Session struct {
 	docs     map[string]*Document // open buffers by normalised path
 
 	d *diagnoser
+
+	platform sources.Platform // detected once, at start
 }
 
 // New starts a session; it ends with ctx or Stop.
@@ -143,8 +152,13 @@ func New(ctx context.Context, opts Options) *Session {
 	if opts.Oracle == nil {
 		opts.Oracle = engine.NewOracle()
 	}
+	if opts.Host == nil {
+		opts.Host = engine.RealHost()
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Session{opts: opts, log: opts.Logger, ctx: ctx, cancel: cancel, disk: newDiskCache(), docs: map[string]*Document{}}
+	// The kernel says whether this is WSL2; it does not change while the server runs.
+	s.platform = engine.DetectPlatform(opts.Host, nil)
 	s.d = newDiagnoser(s)
 	return s
 }

@@ -32,7 +32,7 @@ func (r recorder) Publish(ctx context.Context, p session.Publication) error {
 }
 
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	folder string
 	home   string
 	sess   *session.Session
@@ -41,7 +41,7 @@ type world struct {
 
 // newWorld starts a session on a folder with a go.mod and a GOENV file
 // holding goenv; env adds to the process environment (PATH goes first).
-func newWorld(t *testing.T, goenv string, debounce time.Duration, env map[string]string) *world {
+func newWorld(t testing.TB, goenv string, debounce time.Duration, env map[string]string) *world {
 	t.Helper()
 	dir := t.TempDir()
 	w := &world{t: t, folder: filepath.Join(dir, "ws"), home: filepath.Join(dir, "home"), pubs: make(chan session.Publication, 64)}

@@ -28,7 +28,7 @@ type BuildFile struct {
 // Memo is a parse of content memoized like the other parsed files: parser
 // names the parser (and so the type of its result), kind and path the file.
 // A nil *ParseLoad parses every time.
-func Memo[T any](l *ParseLoad, parser string, kind Kind, path string, content []byte, parse func() T) T {
+func Memo[T comparable](l *ParseLoad, parser string, kind Kind, path string, content []byte, parse func() T) T {
 	return memo(l, parseKey{parser, kind, path}, content, parse)
 }
 

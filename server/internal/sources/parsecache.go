@@ -27,7 +27,10 @@ type ParseCache struct {
 	folders map[string]uint64 // folder → sequence number of its latest load
 	seq     uint64
 	parses  atomic.Int64
-	seed    maphash.Seed
+	// reparses counts the parses done incrementally from the entry's
+	// previous value (ReparseSettings).
+	reparses atomic.Int64
+	seed     maphash.Seed
 }
 
 // maxCacheFolders bounds the folders whose files a ParseCache keeps: the
@@ -54,6 +57,10 @@ func NewParseCache() *ParseCache {
 
 // Parses is how many files the cache has parsed (not found) so far.
 func (c *ParseCache) Parses() int64 { return c.parses.Load() }
+
+// Reparses is how many of the Parses were incremental: a change inside one
+// value of a settings file, parsed from the previous parse of the file.
+func (c *ParseCache) Reparses() int64 { return c.reparses.Load() }
 
 // Len is how many parsed files the cache holds.
 func (c *ParseCache) Len() int {
@@ -83,8 +90,13 @@ func (l *ParseLoad) Settings(path string, kind Kind, content []byte, isWorkspace
 	if isWorkspaceFile {
 		parser = "workspace-file"
 	}
-	return memo(l, parseKey{parser, kind, path}, content, func() *Settings {
+	return memoFrom(l, parseKey{parser, kind, path}, content, func() *Settings {
 		return ParseSettings(path, kind, content, isWorkspaceFile)
+	}, func(prev *Settings) *Settings {
+		if prev.Path != path || prev.Kind != kind || prev.IsWorkspaceFile != isWorkspaceFile {
+			return nil
+		}
+		return ReparseSettings(prev, content)
 	})
 }
 
@@ -103,7 +115,15 @@ func (l *ParseLoad) GoWork(path string, content []byte) *ModFile {
 	return memo(l, parseKey{"go.work", "", path}, content, func() *ModFile { return ParseGoWork(path, content) })
 }
 
-func memo[T any](l *ParseLoad, k parseKey, content []byte, parse func() T) T {
+func memo[T comparable](l *ParseLoad, k parseKey, content []byte, parse func() T) T {
+	return memoFrom(l, k, content, parse, nil)
+}
+
+// memoFrom is memo with an incremental parse: on a miss, reparse is given
+// the value the entry held for its previous content (when that content is
+// unchanged since it was parsed) and returns the parse of content computed
+// from it, or nil to parse in full.
+func memoFrom[T comparable](l *ParseLoad, k parseKey, content []byte, parse func() T, reparse func(prev T) T) T {
 	if l == nil || l.c == nil {
 		return parse()
 	}
@@ -116,8 +136,10 @@ func memo[T any](l *ParseLoad, k parseKey, content []byte, parse func() T) T {
 	e := c.entries[k]
 	c.mu.Unlock()
 	// The stored content is compared byte for byte, and its hash from parse
-	// time guards against a caller having changed those bytes since.
-	if e != nil && e.hash == h && bytes.Equal(e.content, content) && maphash.Bytes(c.seed, e.content) == h {
+	// time guards against a caller having changed those bytes since. When
+	// content is the very slice stored (an open buffer read again), its
+	// hash, just taken, is the hash of the stored bytes.
+	if e != nil && e.hash == h && (sameSlice(e.content, content) || bytes.Equal(e.content, content) && maphash.Bytes(c.seed, e.content) == h) {
 		if v, ok := e.value.(T); ok {
 			c.mu.Lock()
 			if c.entries[k] == e {
@@ -128,7 +150,17 @@ func memo[T any](l *ParseLoad, k parseKey, content []byte, parse func() T) T {
 		}
 	}
 	// Parse outside the lock: a large file takes milliseconds.
-	v := parse()
+	var v, zero T
+	if reparse != nil && e != nil && maphash.Bytes(c.seed, e.content) == e.hash {
+		if prev, ok := e.value.(T); ok && prev != zero {
+			if v = reparse(prev); v != zero {
+				c.reparses.Add(1)
+			}
+		}
+	}
+	if v == zero {
+		v = parse()
+	}
 	c.parses.Add(1)
 	c.mu.Lock()
 	users := map[string]bool{l.folder: true}
@@ -140,6 +172,11 @@ func memo[T any](l *ParseLoad, k parseKey, content []byte, parse func() T) T {
 	c.entries[k] = &parseEntry{content: content, hash: h, value: v, users: users}
 	c.mu.Unlock()
 	return v
+}
+
+// sameSlice reports whether a and b are the same bytes in memory.
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Done ends the load: the entries the folder's previous loads used and this

@@ -26,19 +26,40 @@ func ParseSettings(path string, kind Kind, content []byte, isWorkspaceFile bool)
 		s.Err = err
 		return s
 	}
+	return s.withRoot(root)
+}
+
+// withRoot completes s with its parsed document.
+func (s *Settings) withRoot(root *Value) *Settings {
 	s.Root = root
 	if root.Kind != Object {
 		s.Err = &ParseError{Offset: root.Span.Start, Msg: "settings must be a JSON object"}
 		return s
 	}
 	s.Object = root
-	if isWorkspaceFile {
+	if s.IsWorkspaceFile {
 		s.Object = nil
 		if m := root.Get("settings"); m != nil && m.Value.Kind == Object {
 			s.Object = m.Value
 		}
 	}
 	return s
+}
+
+// ReparseSettings is ParseSettings of content for the file prev parsed,
+// computed from prev when content differs from prev.Content only inside one
+// scalar value (ReparseJSONC); nil when it must be parsed in full. prev is
+// not modified.
+func ReparseSettings(prev *Settings, content []byte) *Settings {
+	if prev == nil || prev.Root == nil || prev.Err != nil {
+		return nil
+	}
+	r, ok := reparse(prev.Root, prev.Content, content)
+	if !ok {
+		return nil
+	}
+	s := &Settings{Path: prev.Path, Kind: prev.Kind, Content: content, Lines: movedLines(prev.Lines, r, prev.Content, content), IsWorkspaceFile: prev.IsWorkspaceFile}
+	return s.withRoot(r.root)
 }
 
 // Get returns a top-level setting.

@@ -60,6 +60,14 @@ type Snapshot struct {
 	GoBinary string
 	// DefaultGOROOT is the GOROOT the go binary would find by itself.
 	DefaultGOROOT string
+	// Shell is what the user's shell start-up files set (nil when the
+	// engine was not asked to read them).
+	Shell *ShellEnv
+	// Platform says whether this is WSL, and where its Windows host is.
+	Platform Platform
+	// Scripts are the repository's shell scripts (nil when the engine was
+	// not asked to read them).
+	Scripts []*RepoScript
 
 	read    func(path string) ([]byte, error)
 	mu      sync.Mutex
@@ -186,6 +194,14 @@ func (s *Snapshot) Content(path string) []byte {
 	for _, f := range s.EnvFiles() {
 		if f.Path == path && f.Exists {
 			return f.Content
+		}
+	}
+	if c, ok := s.Shell.content(path); ok {
+		return c
+	}
+	for _, sc := range s.Scripts {
+		if sc.Path == path {
+			return sc.Content
 		}
 	}
 	return nil

@@ -23,6 +23,11 @@ const (
 	VSCodeFolder    Kind = "vscode-folder"
 	Launch          Kind = "launch"
 	Tasks           Kind = "tasks"
+	// ShellRC is a shell start-up file (~/.bashrc, ~/.profile, ~/.zshrc,
+	// /etc/environment, /etc/profile.d/*.sh, the folder's .envrc): the
+	// provenance of a process environment value a start-up file exports
+	// with that same value. Read-only; never edited.
+	ShellRC Kind = "shell-rc"
 	// Derived marks a value the doctor computed from another (e.g. http.proxy
 	// copied into HTTPS_PROXY by vscode-go, GOTOOLCHAIN=auto for installs).
 	Derived Kind = "derived"
@@ -38,9 +43,19 @@ func (k Kind) UserOwned() bool {
 	switch k {
 	case ProcessEnv, VSCodeUser, Derived, Default, GoEnvFile, GorootGoEnv:
 		return true
+	case ShellRC:
+		// A shell file is only ever the provenance of a value the process
+		// environment already holds (the same value): trust decides on the
+		// environment, and naming where it came from changes nothing.
+		return true
 	}
 	return false
 }
+
+// FromEnvironment reports whether a value of this kind is in the process
+// environment: read from it, or read from it and traced to the shell file
+// that exported it.
+func (k Kind) FromEnvironment() bool { return k == ProcessEnv || k == ShellRC }
 
 // Span is a half-open byte range [Start, End) in a file's content.
 type Span struct{ Start, End int }

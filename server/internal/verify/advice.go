@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/wslnet"
 )
 
 // advise turns one consumer environment's results into failover advice: what
@@ -43,8 +44,14 @@ func advise(tr *targetRun, res *targetResult) []Advice {
 			if !hops[p.Via+"\x00"+name] {
 				hops[p.Via+"\x00"+name] = true
 				say("%s", forwardProxyAdvice(p, s, name, tr.t.EnvFrom[name], tr.t.Consumers))
+				if kind := wslHop(tr.t.Platform, codeOf(p.Status), p); kind != "" {
+					say("This is WSL2 and the forward proxy %s is on %s: %s.", p.Via, wslnet.What(kind), wslnet.Advice(kind))
+				}
 			}
 			continue
+		}
+		if kind := wslHop(tr.t.Platform, codeOf(p.Status), p); kind != "" {
+			say("This is WSL2 and GOPROXY entry %d (%s) is on %s: %s.", s.Index, s.Entry, wslnet.What(kind), wslnet.Advice(kind))
 		}
 		what := describe(p)
 		var later []string
@@ -201,4 +208,10 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// codeOf is the diagnostic code of a failure class ("" for none).
+func codeOf(c Class) string {
+	code, _ := proxyCode(c)
+	return code
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/goenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/wslnet"
 )
 
 // The diagnostic codes of Verify's results (SPEC §6, shared/contract.json).
@@ -49,6 +51,7 @@ func Findings(plan *fixplan.Planner, res *Result) []findings.Finding {
 		index             int
 		sev               findings.Severity
 		v                 resolve.Value
+		wsl               string // wslnet.HostKind of the failing hop
 	}
 	var proxies findings.Groups[proxyKey]
 	for _, p := range res.Proxies {
@@ -76,12 +79,15 @@ func Findings(plan *fixplan.Planner, res *Result) []findings.Finding {
 			if p.AtForwardProxy && p.Via != "" {
 				reason += " (the failing hop is the forward proxy " + quote(p.Via) + ", not this entry)"
 			}
-			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev, v: v}
-			proxies.Add(findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+code+"\x00"+reason+"\x00"+sev.String(), k, name)
+			k := proxyKey{pl: pl, code: code, url: p.URL, reason: reason, index: p.Index, sev: sev, v: v, wsl: wslHop(plan.Snap.Platform, code, p)}
+			proxies.Add(findings.ProvKey(v.Prov)+"\x00"+pl.Key()+"\x00"+code+"\x00"+reason+"\x00"+sev.String()+"\x00"+k.wsl, k, name)
 		}
 	}
 	proxies.Each(func(k proxyKey, consumers []string) {
 		msg := "GOPROXY entry " + strconv.Itoa(k.index) + " " + quote(k.url) + findings.ForConsumers(consumers) + " " + proxyProblem(k.code) + ": " + k.reason + "."
+		if k.wsl != "" {
+			msg += " This is WSL2 and the failing proxy is on " + wslnet.What(k.wsl) + ": " + wslnet.Advice(k.wsl) + "."
+		}
 		if k.sev == findings.Warning {
 			msg += " Every module that tried it went on to a later entry ('|' after it): it costs time on every fetch, not correctness."
 		}
@@ -324,3 +330,16 @@ func mustEntries(v string) []goenv.ProxyEntry {
 // quote quotes a value for a message as the rules do: credentials masked,
 // cut to clip.MaxValue characters.
 func quote(v string) string { return clip.Quote(redact.RedactText(v)) }
+
+// wslHop is the WSL2 networking kind (wslnet.HostKind) of the hop that
+// refused or did not answer: the forward proxy when the failure is there,
+// else the GOPROXY entry. "" for other failures, other hosts, and off WSL2.
+func wslHop(p sources.Platform, code string, r ProxyResult) string {
+	if code != CodeProxyUnreachable && code != CodeProxyTimeout {
+		return ""
+	}
+	if r.AtForwardProxy && r.Via != "" {
+		return wslnet.URLKind(p, r.Via)
+	}
+	return wslnet.URLKind(p, r.URL)
+}

@@ -47,7 +47,7 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 		}
 		t := Target{
 			Consumers: []string{c.Name}, Vars: map[string]string{}, Env: map[string]string{}, EnvFrom: map[string]string{},
-			KnownSumDBs: knownSumDBs(snap, c), GOOS: snap.Options.GOOS,
+			KnownSumDBs: knownSumDBs(snap, c), GOOS: snap.Options.GOOS, Platform: snap.Platform,
 		}
 		if t.GOOS == "" {
 			t.GOOS = runtime.GOOS

@@ -88,7 +88,10 @@ type Target struct {
 	EnvFrom     map[string]string
 	KnownSumDBs []string
 	GOOS        string
-	Modules     []Module
+	// Platform says whether this is WSL2 and where its Windows host is:
+	// a refused proxy there gets WSL networking advice.
+	Platform sources.Platform
+	Modules  []Module
 	// Withheld are the URLs an untrusted workspace chose for these
 	// consumers (trust.go): not contacted unless AllowWorkspaceURLs.
 	Withheld []Withheld

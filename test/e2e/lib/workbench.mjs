@@ -24,7 +24,7 @@ export function normalise(text) {
 }
 
 /**
- * The command palette: F1, type the command's title, wait for its row, Enter. The palette lists the commands
+ * The command palette: F1, type the command's title, wait for its row, click it. The palette lists the commands
  * known when it opens; right after start-up an extension's may not be there yet, so on "No matching
  * commands" it is closed and opened again.
  */
@@ -43,7 +43,9 @@ export async function runCommand(page, title, timeoutMs = 60_000) {
     await page.keyboard.press('Escape');
     await input.waitFor({ state: 'hidden' });
   }
-  await page.keyboard.press('Enter');
+  // The row with this title, not the first one: the palette may sort another match above it ("Go Proxy: Show
+  // Last Verify Result" above "Go Proxy: Verify").
+  await row.click();
   await input.waitFor({ state: 'hidden' });
 }
 

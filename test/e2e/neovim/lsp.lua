@@ -2,7 +2,8 @@
 -- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
 -- one named by $E2E_APPLY. It opts in to goproxy-doctor/status (initializationOptions.statusNotifications) and
 -- records every status, and reads the environment report the server renders (goproxy-doctor.environment's
--- markdown). Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
+-- markdown) and the hover on the GOPROXY key. On go.mod it asks for the code lenses, runs the "Verify N modules" lens's command as it came
+-- and asks again for the "N ok · M failing" one. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
@@ -68,12 +69,50 @@ local ok, err = pcall(function()
     if entry.code == 'env-divergence' and not target then target = entry end
   end
   local client = vim.lsp.get_client_by_id(client_id)
+  -- The code lenses on go.mod: plain LSP, the server's own commands. Before the fix is applied, so that every
+  -- consumer still reads a loopback mirror (install's comes from the workspace settings).
+  -- Loaded beside settings.json, not in its window: without 'hidden' that buffer would be unloaded.
+  local gobuf = vim.fn.bufadd(ws .. '/go.mod')
+  vim.fn.bufload(gobuf)
+  vim.lsp.buf_attach_client(gobuf, client_id)
+  local gouri = vim.uri_from_bufnr(gobuf)
+  local function lenses()
+    local resp, lens_err = client.request_sync('textDocument/codeLens', { textDocument = { uri = gouri } }, 10000, gobuf)
+    if lens_err or not resp or resp.err then error('codeLens: ' .. vim.inspect(lens_err or (resp and resp.err))) end
+    local out = {}
+    for _, l in ipairs(resp.result or {}) do
+      table.insert(out, { title = l.command.title, command = l.command.command, arguments = l.command.arguments,
+        line = l.range.start.line })
+    end
+    return out
+  end
+  result.code_lens_provider = client.supports_method('textDocument/codeLens') and true or false
+  result.lenses_before = lenses()
+  local verify_lens = result.lenses_before[1]
+  if verify_lens then
+    local resp, run_err = client.request_sync('workspace/executeCommand',
+      { command = verify_lens.command, arguments = verify_lens.arguments }, 60000, gobuf)
+    result.lens_run_error = run_err or (resp and resp.err and vim.inspect(resp.err)) or nil
+    result.lens_run_text = resp and resp.result and resp.result.text or nil
+    result.lenses_after = lenses()
+  end
   -- No arguments: every folder (an empty Lua table would go out as [], not {}).
   local env, env_err = client.request_sync('workspace/executeCommand', { command = 'goproxy-doctor.environment' }, 10000, buf)
   result.environment_error = env_err or (env and env.err and vim.inspect(env.err)) or nil
   result.environment_markdown = env and env.result and env.result.markdown or nil
   -- Neovim 0.7 sends nothing (and its request waits out the timeout) to a server without the capability.
   result.code_action_provider = client.supports_method('textDocument/codeAction') and true or false
+  -- Hover on the GOPROXY key of go.toolsEnvVars (line 4, its first quote at column 4), before any fix.
+  result.hover_provider = client.supports_method('textDocument/hover') and true or false
+  if result.hover_provider then
+    local hover, hover_err = client.request_sync('textDocument/hover',
+      { textDocument = { uri = uri }, position = { line = 3, character = 6 } }, 10000, buf)
+    result.hover_error = hover_err or (hover and hover.err and vim.inspect(hover.err)) or nil
+    local h = hover and hover.result
+    if h then
+      result.hover = { kind = h.contents.kind, value = h.contents.value, range = h.range }
+    end
+  end
   if target and result.code_action_provider then
     local range = {
       start = { line = target.lnum, character = target.col },
@@ -117,6 +156,7 @@ local ok, err = pcall(function()
     return last ~= nil and #last.divergent == 0 or false
   end, 20)
   result.after = text(buf)
+
   result.total_ms = elapsed_ms()
   vim.lsp.stop_client(client_id)
 end)
