@@ -278,7 +278,10 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
       join(fixture.workspace, '.github', 'workflows', 'ci.yml'),
       'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n      - run: go test ./...\n',
     );
-    // Quick Open's file list does not see files created after it was first used: open them from the explorer.
+    // Quick Open's file list does not see files created after it was first used: open them from the explorer
+    // (step 8 collapsed the folder's file tree).
+    const files = page.locator('.part.sidebar .pane-header', { hasText: 'divergence' });
+    if ((await files.getAttribute('aria-expanded')) !== 'true') await files.click();
     await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
     await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor();
     await runCommand(page, 'Problems: Focus on Problems View');
