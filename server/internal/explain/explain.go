@@ -387,6 +387,9 @@ func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry
 			va.Consumers = append(va.Consumers, consumerVar(c, name, at))
 			continue
 		}
+		if !comparable(c, at) {
+			continue
+		}
 		if cv := consumerVar(c, name, nil); cv.Value != at.Value || at.Removed {
 			va.Others = append(va.Others, cv)
 		}
@@ -401,6 +404,28 @@ func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry
 		va.Patterns = []PatternList{patternList(at.raw, consumerNames(va.Consumers), res.Snapshot)}
 	}
 	return va
+}
+
+// comparable reports whether c is worth comparing with an entry it does
+// not read: a build or CI consumer (a stage, a job, a dev container) runs
+// in its own image or runner and reads none of the developer's files, so an
+// entry of a build file is compared with the other consumers of that file
+// only, and an entry of the developer's files with the developer's
+// consumers only.
+func comparable(c *resolve.Consumer, at *Entry) bool {
+	if buildKind(at.prov.Source) {
+		return c.Origin != nil && c.Origin.File == at.File
+	}
+	return c.Origin == nil
+}
+
+// buildKind reports whether a source is a build or CI file.
+func buildKind(k sources.Kind) bool {
+	switch k {
+	case sources.DockerfileKind, sources.ComposeKind, sources.DevContainer, sources.GitHubActions, sources.GitLabCI:
+		return true
+	}
+	return false
 }
 
 // notRead says why no consumer reads an entry.
