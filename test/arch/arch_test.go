@@ -36,6 +36,7 @@ var pure = []string{
 	internal("fix"), internal("findings"), internal("fixplan"), internal("goenv"),
 	internal("position"), internal("redact"), internal("clip"), internal("ruledoc"),
 	internal("writepolicy"), internal("wslnet"),
+	internal("complete"),
 }
 
 // frontEnds reach the pipeline only through engine.

@@ -76,6 +76,25 @@ describe('Neovim with goproxy-doctor serve', { timeout: 120_000 }, () => {
     assert.equal(last.goproxy, `http://127.0.0.1:${port}/team-mirror,off`);
   });
 
+  test('completion inside go.toolsEnvVars offers the GO variables, with their docs', () => {
+    assert.equal(result.completion_provider, true, 'the server advertises completionProvider');
+    assert.equal(result.completion_error, undefined, `completion failed: ${result.completion_error}`);
+    const labels = result.completion.map((c) => c.label);
+    // Narrowed to what `"GOP` typed (letters in order), and said to be incomplete so the client asks again.
+    for (const name of ['GOPROXY', 'GOPRIVATE', 'GONOPROXY', 'GOPATH']) {
+      assert.ok(labels.includes(name), `no ${name} among ${JSON.stringify(labels)}`);
+    }
+    assert.ok(!labels.includes('GOFLAGS'), `GOFLAGS does not match "GOP": ${JSON.stringify(labels)}`);
+    assert.equal(result.completion_incomplete, true);
+    const goproxy = result.completion.find((c) => c.label === 'GOPROXY');
+    assert.equal(goproxy.kind, 6, 'a Variable item');
+    assert.match(goproxy.documentation ?? '', /Go module proxies/);
+    // The key is followed by its colon: the name replaces the text between the quotes.
+    const { line, character } = result.completion_position;
+    assert.equal(goproxy.new_text, 'GOPROXY');
+    assert.deepEqual(goproxy.range, { start: { line, character: character - 3 }, end: { line, character: character + 4 } });
+  });
+
   test('go.mod carries the code lenses: "Verify 1 module" runs Verify through the server, then the outcome lens', () => {
     assert.equal(result.code_lens_provider, true, 'the server advertises codeLensProvider');
     const folder = pathToFileURL(fixture.workspace).href;

@@ -59,6 +59,7 @@ func main() {
 	rss(srv, tmp)
 	keystrokes(srv, newWorkspace(tmp, "simple", benchdata.Settings(5000)).at(3, 40), "simple 5,000-line settings.json", *n)
 	keystrokes(srv, newWorkspace(tmp, "realistic", benchdata.Realistic(5000)), "realistic 5,000-line settings.json", *n)
+	completionLatency(srv, tmp, *n)
 	modBaseline(srv, tmp, *n)
 	hoverLatency(srv, tmp, *n)
 	verifyBench(tmp, env)

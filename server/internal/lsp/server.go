@@ -82,6 +82,7 @@ type server struct {
 	watchRel bool             // ... and understands RelativePattern
 	editCaps editCapabilities // what WorkspaceEdits the client applies
 	intel    *intelligence    // hover and inlay hint capabilities (hover.go)
+	snippets bool             // the client takes snippets in completion items
 	// lensRefresh: the client supports workspace/codeLens/refresh.
 	lensRefresh bool
 }
@@ -227,6 +228,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.watchDyn, s.watchRel = watchDyn, watchRel
 	s.editCaps = editCapabilitiesOf(params.Capabilities)
 	s.intel = newIntelligence(params.Capabilities)
+	s.snippets = snippetSupport(params.Capabilities)
 	if w := params.Capabilities.Workspace; w != nil && w.CodeLens != nil {
 		s.lensRefresh = isTrue(w.CodeLens.RefreshSupport)
 	}
@@ -250,6 +252,8 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			ExecuteCommandProvider: protocol.ExecuteCommandOptions{
 				Commands: []string{CommandEnvironment, CommandVerify, CommandVerifyResult, CommandHealth, CommandExplainError},
 			},
+			CompletionProvider:   &protocol.CompletionOptions{TriggerCharacters: completionTriggers},
+			DocumentLinkProvider: &protocol.DocumentLinkOptions{},
 			Workspace: &protocol.WorkspaceOptions{
 				WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
 					Supported:           &supported,

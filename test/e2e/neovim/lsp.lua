@@ -2,14 +2,15 @@
 -- attach the server, wait for its diagnostics, ask for code actions on the env-divergence one and apply the
 -- one named by $E2E_APPLY. It opts in to goproxy-doctor/status (initializationOptions.statusNotifications) and
 -- records every status, and reads the environment report the server renders (goproxy-doctor.environment's
--- markdown) and the hover on the GOPROXY key. On go.mod it asks for the code lenses, runs the "Verify N modules" lens's command as it came
+-- markdown), the hover on the GOPROXY key, and asks for completion inside go.toolsEnvVars (a GO variable name
+-- after `"GOP`). On go.mod it asks for the code lenses, runs the "Verify N modules" lens's command as it came
 -- and asks again for the "N ok · M failing" one. Everything observed is written as JSON to $E2E_RESULT for neovim.test.mjs.
 local bin = assert(os.getenv('E2E_SERVER_BIN'), 'E2E_SERVER_BIN')
 local ws = assert(os.getenv('E2E_WORKSPACE'), 'E2E_WORKSPACE')
 local out = assert(os.getenv('E2E_RESULT'), 'E2E_RESULT')
 -- The code action to apply: the first whose title starts with this.
 local apply_title = assert(os.getenv('E2E_APPLY'), 'E2E_APPLY')
-local result = { diagnostics = {}, actions = {}, applied = false, statuses = {} }
+local result = { diagnostics = {}, actions = {}, applied = false, statuses = {}, completion = {} }
 local started = vim.loop.hrtime()
 local function elapsed_ms() return math.floor((vim.loop.hrtime() - started) / 1e6) end
 
@@ -69,6 +70,27 @@ local ok, err = pcall(function()
     if entry.code == 'env-divergence' and not target then target = entry end
   end
   local client = vim.lsp.get_client_by_id(client_id)
+  -- Completion inside go.toolsEnvVars, before the code action edits the buffer: the cursor after `"GOP`.
+  result.completion_provider = client.supports_method('textDocument/completion') and true or false
+  for lnum, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    local at = line:find('"GOPROXY"', 1, true)
+    if at and result.completion_provider and not result.completion_position then
+      result.completion_position = { line = lnum - 1, character = at - 1 + 4 }
+      local responses, completion_err = vim.lsp.buf_request_sync(buf, 'textDocument/completion',
+        { textDocument = { uri = uri }, position = result.completion_position }, 10000)
+      result.completion_error = completion_err
+      for _, resp in pairs(responses or {}) do
+        if resp.error then result.completion_error = resp.error.message end
+        local items = resp.result and (resp.result.items or resp.result) or {}
+        result.completion_incomplete = resp.result and resp.result.isIncomplete or false
+        for _, item in ipairs(items) do
+          table.insert(result.completion, { label = item.label, kind = item.kind,
+            documentation = type(item.documentation) == 'table' and item.documentation.value or item.documentation,
+            new_text = item.textEdit and item.textEdit.newText or nil, range = item.textEdit and item.textEdit.range or nil })
+        end
+      end
+    end
+  end
   -- The code lenses on go.mod: plain LSP, the server's own commands. Before the fix is applied, so that every
   -- consumer still reads a loopback mirror (install's comes from the workspace settings).
   -- Loaded beside settings.json, not in its window: without 'hidden' that buffer would be unloaded.
