@@ -20,7 +20,7 @@ import {
   WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 import { ClientState, describeClientState } from './clientState';
-import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings } from './contract';
+import { clientId, displayName, Notifications, ServerCommands, ServerNotifications, Settings, WorkspaceGlobs } from './contract';
 import { ExplainErrorResponse } from './explainError';
 import { HealthResponse } from './health';
 import { clientLensCommand } from './lenses';
@@ -29,7 +29,10 @@ import { fallbackWarning, findServer, notFoundMessage, serverCandidates } from '
 import { schemeFromServer, schemeToServer } from './uris';
 import { VerifyResponse } from './withheld';
 
-/** The files the server diagnoses. The GOENV file's location is known only to the server: match its usual name. */
+/**
+ * The files the server diagnoses. The GOENV file's location is known only to the server: match its usual name.
+ * Dockerfiles, compose files, dev containers and CI files (languages dockerfile, yaml, jsonc) by their names.
+ */
 export const documentSelector = [
   { scheme: 'file', pattern: '**/settings.json' },
   { scheme: 'vscode-userdata', pattern: '**/settings.json' },
@@ -39,9 +42,10 @@ export const documentSelector = [
   { scheme: 'file', pattern: '**/go.mod' },
   { scheme: 'file', pattern: '**/go.work' },
   { scheme: 'file', pattern: '**/go/env' },
+  ...WorkspaceGlobs.buildFiles.map((pattern) => ({ scheme: 'file', pattern })),
 ];
 
-const watchedGlobs = ['**/.vscode/*.json', '**/*.code-workspace', '**/go.mod', '**/go.work'];
+const watchedGlobs = [...WorkspaceGlobs.inputs, ...WorkspaceGlobs.buildFiles];
 
 export type SessionState = { kind: 'stopped' } | { kind: 'starting' } | { kind: 'running'; version: string } | { kind: 'failed'; message: string };
 

@@ -104,3 +104,9 @@ export const extensionId = `${contract.extension.publisher}.${contract.extension
 export const displayName: string = contract.extension.displayName;
 /** The LanguageClient id: vscode-languageclient reads `<id>.trace.server`, so it must prefix that setting. */
 export const clientId = Settings.traceServer.slice(0, -'.trace.server'.length);
+
+/** The globs of the files inside workspace folders that are watched; buildFiles are also diagnosed when opened. */
+export const WorkspaceGlobs: { readonly inputs: readonly string[]; readonly buildFiles: readonly string[] } = {
+  inputs: contract.workspaceGlobs.inputs,
+  buildFiles: contract.workspaceGlobs.buildFiles,
+};

@@ -1,7 +1,7 @@
 // A real VS Code (code-server) with the built linux-x64 .vsix installed in a fresh profile, opened on the
 // divergence fixture, walked with Playwright as a person would. Screenshots: test-results/e2e/vscode/.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { extensionId, startWorkbench } from './lib/codeServer.mjs';
@@ -268,6 +268,50 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await page.locator('.tabs-container .tab.active', { hasText: /^\s*env\b/ }).waitFor();
     await page.screenshot({ path: join(out, '08-tree-open-source.png') });
     assert.equal(serverCommands(), commands, 'the view made the server run a command');
+  });
+
+  test('9. a Dockerfile and a workflow are diagnosed when opened, on the value, for their own consumers', async () => {
+    // Written now, so the other steps and suites see the fixture as it is.
+    writeFileSync(join(fixture.workspace, 'Dockerfile'), 'FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com \\\n    GOSUMDB=off\nRUN go build ./...\n');
+    mkdirSync(join(fixture.workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(fixture.workspace, '.github', 'workflows', 'ci.yml'),
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n      - run: go test ./...\n',
+    );
+    // Quick Open's file list does not see files created after it was first used: open them from the explorer
+    // (step 8 collapsed the folder's file tree).
+    const files = page.locator('.part.sidebar .pane-header', { hasText: 'divergence' });
+    if ((await files.getAttribute('aria-expanded')) !== 'true') await files.click();
+    await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor();
+    await runCommand(page, 'Problems: Focus on Problems View');
+    const docker = page.locator('.markers-panel .monaco-list-row', { hasText: 'go-proxy' }).filter({ hasText: 'gosumdb-off' }).first();
+    await docker.waitFor();
+    const dockerText = normalise(await docker.innerText());
+    assert.match(dockerText, /GOSUMDB is "off" for docker:Dockerfile#builder/);
+    assert.match(dockerText, /\[Ln 3, Col 13\]/);
+    await page.screenshot({ path: join(out, '09-dockerfile.png') });
+
+    // .github holds only workflows/: the explorer may show them as one compact row.
+    await page.getByRole('treeitem', { name: /^\.github/ }).click();
+    const ci = page.getByRole('treeitem', { name: 'ci.yml', exact: true });
+    const workflows = page.getByRole('treeitem', { name: 'workflows', exact: true });
+    await ci.or(workflows).first().waitFor();
+    if (!(await ci.isVisible())) await workflows.click();
+    await ci.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'ci.yml' }).waitFor();
+    await runCommand(page, 'Problems: Focus on Problems View');
+    const workflow = page.locator('.markers-panel .monaco-list-row', { hasText: 'go-proxy' }).filter({ hasText: 'goproxy-bad-entry' }).first();
+    await workflow.waitFor();
+    const workflowText = normalise(await workflow.innerText());
+    assert.match(workflowText, /for ci:ci\/test/);
+    assert.match(workflowText, /\[Ln 6, Col 16\]/);
+    await page.screenshot({ path: join(out, '09-workflow.png') });
+
+    // An edit of the open Dockerfile on disk (another tool, git) reaches the editor and is diagnosed again.
+    writeFileSync(join(fixture.workspace, 'Dockerfile'), 'FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com \\\n    GONOSUMDB=corp.example.com\nRUN go build ./...\n');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'gosumdb-off' }).first().waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(out, '09-dockerfile-fixed.png') });
   });
 
   test('no console errors from the extension', () => {

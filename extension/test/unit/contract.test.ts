@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 // @ts-expect-error: a plain ES module script without type declarations.
 import { applyContract, manifestDrift } from '../../scripts/contract-manifest.mjs';
 import contract from '../../../shared/contract.json';
-import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, ServerNotifications, settingDefault, Settings } from '../../src/contract';
+import { clientId, Commands, diagnosticSource, extensionId, Notifications, ServerCommands, ServerNotifications, settingDefault, Settings, WorkspaceGlobs } from '../../src/contract';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -92,5 +92,16 @@ describe('the ids the extension uses', () => {
     assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, [Settings.serverPath]);
     assert.deepEqual(pkg.extensionKind, ['workspace']);
     assert.equal(pkg.main, './dist/extension.js');
+  });
+});
+
+describe('workspace globs', () => {
+  test('come from the contract and cover Dockerfiles, compose, dev containers and CI files', () => {
+    assert.deepEqual(WorkspaceGlobs.inputs, contract.workspaceGlobs.inputs);
+    assert.deepEqual(WorkspaceGlobs.buildFiles, contract.workspaceGlobs.buildFiles);
+    for (const g of ['**/Dockerfile', '**/compose.yaml', '**/.devcontainer/devcontainer.json', '**/.github/workflows/*.yml', '**/.gitlab-ci.yml']) {
+      assert.ok(WorkspaceGlobs.buildFiles.includes(g), g);
+    }
+    assert.ok(WorkspaceGlobs.inputs.includes('**/go.mod'));
   });
 });

@@ -37,12 +37,16 @@ user settings.json unless --settings is given; a --settings FILE ending in
 
 var commands = map[string]command{
 	"env": {
-		synopsis: "[--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]",
-		about: `Prints, per consumer (terminal, gopls, tools, install, debug, tasks), the effective value
-of every proxy-related Go variable and where it comes from. Rows marked ≠ differ between
+		synopsis: "[--json] [--wide] [--consumer C]... [--folder DIR] [--settings FILE]... [--trust-workspace]",
+		about: `Prints, per consumer (terminal, gopls, tools, install, debug, tasks, and each Docker build
+stage, dev container, GitHub Actions job and GitLab CI job that runs go: docker:FILE#STAGE,
+devcontainer, ci:WORKFLOW/JOB, gitlab:JOB), the effective value of every proxy-related Go
+variable and where it comes from (file:line). An image or CI job starts from its file's
+settings alone, not from this machine's environment. Rows marked ≠ differ between
 consumers. The terminal column is this shell's environment. The table fits $COLUMNS
 (else 120 columns): a long value is cut around the part that differs, or wrapped
-when that part alone is too wide; --wide prints values whole.
+when that part alone is too wide; --wide prints values whole. --consumer shows only the
+consumers named (repeat it, or give a comma list; * in a name matches anything: ci:*).
 
 ` + folderAbout + "\n\n" + trustAbout,
 	},

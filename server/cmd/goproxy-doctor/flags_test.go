@@ -23,7 +23,7 @@ func helpFlags(help string) []string {
 // --help is parsed first, so each row also shows that all of a command's
 // flags are still accepted.
 func TestSubcommandHelp(t *testing.T) {
-	envFlags := []string{"folder", "json", "settings", "trust-workspace", "wide"}
+	envFlags := []string{"consumer", "folder", "json", "settings", "trust-workspace", "wide"}
 	checkFlags := []string{"dry-run", "fail-on", "fix", "fix-scope", "folder", "format", "settings", "trust-workspace"}
 	verifyFlags := []string{"candidates", "concurrency", "folder", "json", "module", "settings", "timeout", "trust-workspace"}
 	for _, tc := range []struct {

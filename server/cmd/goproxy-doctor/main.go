@@ -148,6 +148,8 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 	ff.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON (SPEC §8 shape) instead of the table")
 	wide := fs.Bool("wide", false, "print values whole instead of fitting the table to the terminal ($COLUMNS, else 120 columns)")
+	var only stringList
+	fs.Var(&only, "consumer", "show only consumer `C` (repeatable; a comma list; a glob such as ci:* or docker:*)")
 	if code, done := parseFlags(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -155,7 +157,12 @@ func runEnv(ctx context.Context, args []string, stdout, stderr io.Writer, enviro
 	if code != exitOK {
 		return code
 	}
-	e := report.EnvJSON(dir, res.Consumers)
+	consumers, err := report.FilterConsumers(res.Consumers, only)
+	if err != nil {
+		fmt.Fprintf(stderr, "goproxy-doctor env: --consumer: %v\n", err)
+		return exitUsage
+	}
+	e := report.EnvJSON(dir, consumers)
 	if *asJSON {
 		if err := report.WriteJSON(stdout, e); err != nil {
 			fmt.Fprintf(stderr, "goproxy-doctor env: %v\n", err)

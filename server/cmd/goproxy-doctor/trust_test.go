@@ -19,7 +19,7 @@ func TestTrustWorkspaceFlagDocumented(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("help: exit %d", code)
 	}
-	for _, want := range []string{"env    [--json] [--wide] [--folder DIR] [--settings FILE]... [--trust-workspace]", "untrusted unless --trust-workspace", "go.alternateTools", "withheld"} {
+	for _, want := range []string{"env    [--json] [--wide] [--consumer C]... [--folder DIR] [--settings FILE]... [--trust-workspace]", "untrusted unless --trust-workspace", "go.alternateTools", "withheld"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("usage lacks %q:\n%s", want, stdout)
 		}

@@ -116,7 +116,7 @@ func (r *Result) Confirm(ctx context.Context, o *Oracle) *Result {
 func (r *Result) Unconfirmed() []string {
 	var out []string
 	for _, c := range r.Consumers {
-		if c.Unconfirmed != "" {
+		if c.Unconfirmed == NotConfirmedUntrusted {
 			out = append(out, c.Name)
 		}
 	}

@@ -32,6 +32,10 @@ type Config struct {
 	// with FindModFiles (the language server keeps the list up to date from
 	// file events instead of walking on every change).
 	ModFiles []string
+	// BuildFiles lists the Dockerfiles, compose files, dev container
+	// configurations and CI files to read; nil means find them with
+	// FindBuildFiles.
+	BuildFiles []string
 	// Host, when set, has the engine read the user's shell start-up files
 	// (the terminal's provenance, what a new shell would see) and tell WSL
 	// apart. nil reads none of the machine's own files.
@@ -133,6 +137,11 @@ func Load(cfg Config, read Reader) *sources.Snapshot {
 			s.Tasks = parse.JSONCFile(p, sources.Tasks, content)
 		}
 	}
+	builds := cfg.BuildFiles
+	if builds == nil {
+		builds = FindBuildFiles(cfg.Folder)
+	}
+	loadBuildFiles(s, filepath.Clean(cfg.Folder), builds, read, parse)
 	if cfg.Host != nil {
 		// The terminal's environment: the login shell's when probed.
 		env := cfg.ProcessEnv

@@ -277,6 +277,10 @@ func applyAnswers(consumers []*resolve.Consumer, names []string, results []oracl
 			markUnconfirmed(c, names, NotConfirmedUntrusted)
 			continue
 		}
+		if errors.Is(results[i].err, errBuildConsumer) {
+			c.Unconfirmed = NotConfirmedBuild
+			continue
+		}
 		if results[i].err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s: %w", c.Name, results[i].err)

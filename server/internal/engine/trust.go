@@ -34,6 +34,15 @@ const NotConfirmedUntrusted = "not confirmed with go env: the workspace is not t
 // shaped, in an untrusted workspace.
 var ErrUntrusted = errors.New("go env: not run: the workspace is not trusted")
 
+// NotConfirmedBuild is the note on the values of a consumer modelled from
+// a build or CI file: its go command is the image's or runner's, not one
+// this machine can run.
+const NotConfirmedBuild = "modelled from the file: the image's or runner's go command is not run here"
+
+// errBuildConsumer is go env declining a consumer modelled from a build or
+// CI file (resolve.Origin).
+var errBuildConsumer = errors.New("go env: not run for an image or CI runner")
+
 // oracleData are the variables a workspace layer may pass to go env in an
 // untrusted workspace. go env -json only prints them: with GOTOOLCHAIN=local
 // and an empty directory, none of them selects a program, a file or a host.
@@ -75,6 +84,9 @@ func workspaceShaped(c *resolve.Consumer) []string {
 // GOTOOLCHAIN the consumer would use is the model's. A relative GOENV is made
 // absolute against the folder because go env runs elsewhere.
 func oracleEnv(s *sources.Snapshot, c *resolve.Consumer) ([]string, error) {
+	if c.Origin != nil {
+		return nil, errBuildConsumer
+	}
 	if !s.Options.Trusted {
 		if shaped := workspaceShaped(c); len(shaped) > 0 {
 			return nil, fmt.Errorf("%w (the workspace sets %s)", ErrUntrusted, strings.Join(shaped, ", "))

@@ -66,6 +66,11 @@ type fileChange struct {
 	ops     []fix.Op // JSONC files
 	env     []func([]byte) ([]fix.TextEdit, error)
 	target  writepolicy.Target // what writing the file reaches
+	// build is set for a build file (a Dockerfile, workflow, GitLab CI,
+	// compose or dev container file): its changes are the text edits in
+	// text, checked by parsing the result again.
+	build bool
+	text  []fix.TextEdit
 }
 
 // ErrNotEditable spoils a fix that would edit a value not written in a
@@ -119,6 +124,9 @@ func (fx *Fixer) file(path string) *fileChange {
 			f.kind, f.content, f.root, found = jf.Kind, jf.Content, jf.Root, true
 		}
 	}
+	if bf := s.BuildFile(path); !found && bf != nil && bf.Err == nil && bf.Parsed != nil {
+		f.kind, f.content, f.build, found = bf.Kind, bf.Content, true, true
+	}
 	if !found {
 		switch path {
 		case s.UserSettingsPath:
@@ -155,7 +163,7 @@ func (fx *Fixer) file(path string) *fileChange {
 			fx.Fail(writepolicy.CheckContent(t, path, f.content))
 		}
 	}
-	if f.kind != sources.GoEnvFile && f.content != nil && f.root == nil {
+	if f.kind != sources.GoEnvFile && !f.build && f.content != nil && f.root == nil {
 		fx.Fail(fmt.Errorf("%s does not parse", path))
 	}
 	if f.root != nil && f.content != nil {
@@ -172,7 +180,7 @@ func (f *fileChange) inWorkspace() bool {
 	case sources.VSCodeWorkspace, sources.VSCodeFolder, sources.Launch, sources.Tasks:
 		return true
 	}
-	return false
+	return f.build
 }
 
 // settingsPath turns keys of a settings object into a document path.
@@ -361,6 +369,9 @@ func (fx *Fixer) EnvEdit(path string, edit func([]byte) ([]fix.TextEdit, error))
 
 // result renders every file's final text.
 func (f *fileChange) result() ([]byte, error) {
+	if f.build {
+		return fix.Apply(f.content, f.text)
+	}
 	if f.kind == sources.GoEnvFile {
 		cur := f.content
 		for _, e := range f.env {
@@ -389,7 +400,13 @@ func (fx *Fixer) edits() ([]findings.Edit, error) {
 	}
 	var out []findings.Edit
 	for _, f := range fx.files {
-		if len(f.ops) == 0 && len(f.env) == 0 {
+		if len(f.ops) == 0 && len(f.env) == 0 && len(f.text) == 0 {
+			continue
+		}
+		if f.build {
+			for _, e := range f.text {
+				out = append(out, findings.Edit{File: f.path, Span: e.Span, NewText: e.NewText})
+			}
 			continue
 		}
 		if f.content == nil {
@@ -431,12 +448,21 @@ func (fx *Fixer) edits() ([]findings.Edit, error) {
 
 // overlay replays the fix in memory.
 func (fx *Fixer) overlay() (sources.Overlay, error) {
-	o := sources.Overlay{JSON: map[string]*sources.Value{}, Env: map[string][]byte{}}
+	o := sources.Overlay{JSON: map[string]*sources.Value{}, Env: map[string][]byte{}, Build: map[string]*sources.BuildFile{}}
 	if fx.err != nil {
 		return o, fx.err
 	}
 	for _, f := range fx.files {
 		switch {
+		case f.build:
+			if len(f.text) == 0 {
+				continue
+			}
+			bf, err := reparse(f)
+			if err != nil {
+				return o, err
+			}
+			o.Build[f.path] = bf
 		case f.kind == sources.GoEnvFile:
 			if len(f.env) == 0 {
 				continue
@@ -482,7 +508,7 @@ func (fx *Fixer) After() ([]*resolve.Consumer, bool) {
 func (fx *Fixer) replay() (*sources.Snapshot, []*resolve.Consumer, bool) {
 	n := len(fx.files) + 1
 	for _, f := range fx.files {
-		n += len(f.ops) + len(f.env)
+		n += len(f.ops) + len(f.env) + len(f.text)
 	}
 	if fx.replayed != nil && fx.replayedAt == n && fx.err == nil {
 		return fx.replayed, fx.replayedCs, true
@@ -509,7 +535,7 @@ func (fx *Fixer) Build(title string, preferred bool) (findings.Fix, bool) {
 	pl := &plan{carries: fx.carries}
 	out := findings.Fix{Title: title, Edits: edits, Preferred: preferred, Plan: pl}
 	for _, f := range fx.files {
-		if (len(f.ops) > 0 || len(f.env) > 0) && f.target.Scope > out.Scope {
+		if (len(f.ops) > 0 || len(f.env) > 0 || len(f.text) > 0) && f.target.Scope > out.Scope {
 			out.Scope, pl.where = f.target.Scope, f.target.Where
 		}
 		if len(f.ops) > 0 && f.content != nil && f.root != nil {

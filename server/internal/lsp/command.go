@@ -19,6 +19,9 @@ const CommandEnvironment = "goproxy-doctor.environment"
 // environmentArgs is the optional argument of goproxy-doctor.environment.
 type environmentArgs struct {
 	Folder string `json:"folder"` // a file URI (or a path); "" for every folder
+	// Consumers narrows the answer as the CLI's env --consumer does:
+	// names, comma lists or globs ("ci:*"); none for every consumer.
+	Consumers []string `json:"consumers"`
 }
 
 // EnvironmentResult is the result of goproxy-doctor.environment.
@@ -57,7 +60,11 @@ func (s *server) environment(ctx context.Context, args []json.RawMessage) (any, 
 		if err != nil {
 			return nil, err
 		}
-		env := report.EnvJSON(f.Path, r.Res.Consumers).Clipped()
+		consumers, err := report.FilterConsumers(r.Res.Consumers, a.Consumers)
+		if err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "consumers: %v", err)
+		}
+		env := report.EnvJSON(f.Path, consumers).Clipped()
 		envs = append(envs, env)
 		out.Folders = append(out.Folders, FolderEnvironment{Env: env, URI: uri.URI(f.URI)})
 	}

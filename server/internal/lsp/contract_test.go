@@ -3,9 +3,14 @@ package lsp
 import (
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/session"
 )
 
 // Server command ids, the client-state notification and the diagnostic
@@ -30,6 +35,10 @@ func TestServerMatchesTheContract(t *testing.T) {
 		} `json:"clientCommands"`
 		InitializationOptions map[string]any `json:"initializationOptions"`
 		DiagnosticSource      string         `json:"diagnosticSource"`
+		WorkspaceGlobs        struct {
+			Inputs     []string `json:"inputs"`
+			BuildFiles []string `json:"buildFiles"`
+		} `json:"workspaceGlobs"`
 	}
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)
@@ -55,6 +64,17 @@ func TestServerMatchesTheContract(t *testing.T) {
 	}
 	if len(c.ClientCommands) != 1 || c.ClientCommands[0].ID != commandReloadWindow {
 		t.Errorf("contract client commands %+v, code actions run %s", c.ClientCommands, commandReloadWindow)
+	}
+	// The server registers the watchers the extension creates.
+	if globs := append(slices.Clone(c.WorkspaceGlobs.Inputs), c.WorkspaceGlobs.BuildFiles...); !slices.Equal(globs, session.WorkspaceGlobs) {
+		t.Errorf("contract workspace globs %q, server watches %q", globs, session.WorkspaceGlobs)
+	}
+	// Every build file glob names files the engine finds.
+	for _, g := range c.WorkspaceGlobs.BuildFiles {
+		example := strings.NewReplacer("**/", "", "*", "app", ".yml", ".yml").Replace(g)
+		if !engine.BuildFileIncluded("/ws", path.Join("/ws", example)) {
+			t.Errorf("build file glob %q: %s is not a build file to the engine", g, example)
+		}
 	}
 	if c.DiagnosticSource != diagnosticSource {
 		t.Errorf("contract source %q, server publishes %q", c.DiagnosticSource, diagnosticSource)

@@ -84,12 +84,14 @@ func (e Env) Clipped() Env {
 var installChanges = map[string]bool{"GOFLAGS": true, "GOENV": true, "GOROOT": true, "GOTOOLCHAIN": true}
 
 // compared reports whether consumer c's value of name counts for divergence.
+// An image or CI job (docker:, devcontainer, ci:, gitlab:) starts from its
+// own environment by design: its differences are not the editor's.
 func compared(c *resolve.Consumer, name string) bool {
-	return !(c.Name == "install" && installChanges[name])
+	return !(c.Name == "install" && installChanges[name]) && c.Origin == nil
 }
 
 // Divergent lists the modelled variables whose effective values differ
-// between the folder's consumers, in display order.
+// between the folder's editor and terminal consumers, in display order.
 func Divergent(consumers []*resolve.Consumer) []string {
 	out := []string{}
 	for _, name := range resolve.Modelled {

@@ -23,8 +23,10 @@ func Markdown(envs []Env) string {
 	out := []string{"# Go Proxy Doctor: effective Go environment", ""}
 	out = append(out,
 		"Each consumer is a process the editor or you start: `terminal` (go in the integrated terminal), `gopls`, "+
-			"`tools` (tools vscode-go runs), `install` (tool installation), `debug:<name>`, `task:<label>`. "+
-			DiffersMark+" marks a variable whose value differs between consumers.",
+			"`tools` (tools vscode-go runs), `install` (tool installation), `debug:<name>`, `task:<label>`, and each "+
+			"Docker build stage, dev container and CI job that runs go (`docker:<file>#<stage>`, `devcontainer`, "+
+			"`ci:<workflow>/<job>`, `gitlab:<job>`: from their files' settings alone). "+
+			DiffersMark+" marks a variable whose value differs between the editor's consumers and the terminal.",
 		"")
 	if len(envs) == 0 {
 		out = append(out, "No workspace folder is open.")

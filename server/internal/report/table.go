@@ -121,6 +121,21 @@ type TextOptions struct {
 	ShellTerminal bool
 }
 
+// hasBuildConsumers reports whether a consumer is an image or CI job.
+func (e Env) hasBuildConsumers() bool {
+	for _, c := range e.Consumers {
+		for _, p := range []string{"docker:", "ci:", "gitlab:"} {
+			if strings.HasPrefix(c.Name, p) {
+				return true
+			}
+		}
+		if c.Name == "devcontainer" || strings.HasPrefix(c.Name, "devcontainer:") {
+			return true
+		}
+	}
+	return false
+}
+
 // Text is TextWith the default options.
 func (e Env) Text() string { return e.TextWith(TextOptions{}) }
 
@@ -174,13 +189,19 @@ func (e Env) TextWith(o TextOptions) string {
 	}
 	writeLines(&b, table)
 	switch {
+	case anyDiffer && installOnly && e.hasBuildConsumers():
+		b.WriteString("\n≠ the consumers' values differ (images and CI jobs start from their own files' settings; vscode-go changes GOFLAGS, GOENV, GOROOT and GOTOOLCHAIN for install on purpose).\n")
 	case anyDiffer && installOnly:
 		b.WriteString("\n≠ the consumers' values differ (vscode-go changes GOFLAGS, GOENV, GOROOT and GOTOOLCHAIN for install on purpose).\n")
 	case anyDiffer:
 		b.WriteString("\n≠ the consumers' values differ.\n")
 	}
 	if anyUncertain {
-		b.WriteString("(?) the client could not observe the value directly.\n")
+		if e.hasBuildConsumers() {
+			b.WriteString("(?) the client could not observe the value directly, or an image or CI job gets it only when it runs.\n")
+		} else {
+			b.WriteString("(?) the client could not observe the value directly.\n")
+		}
 	}
 	if o.ShellTerminal {
 		b.WriteString("The terminal column is this shell's environment; a VS Code terminal may differ (its settings, or a window opened before a change).\n")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
 // TestConsumers runs the txtar fixtures of testdata/consumers. Each fixture is
@@ -36,7 +37,11 @@ import (
 //     CONSUMER env VAR "value"              the process environment holds VAR
 //     CONSUMER env-absent VAR               it does not
 //     CONSUMER layers NAME,NAME,...         the layer names, in order
+//     CONSUMER note VAR "text"              the value's note contains text
+//     CONSUMER origin KIND [BUILDSGO]       a build consumer of that kind
 //
+// The folder's Dockerfiles, compose files, dev containers, workflows and
+// GitLab CI file are parsed into the snapshot's BuildFiles.
 // "$ROOT" in any file or expectation is the temporary directory; FILE is
 // relative to it.
 func TestConsumers(t *testing.T) {
@@ -195,6 +200,28 @@ func (fx *fixture) snapshot(t *testing.T, folder string) *sources.Snapshot {
 			*f.dst = sources.ParseJSONCFile(p, f.kind, content)
 		}
 	}
+	// The build files of the folder, found by name as engine.Load does
+	// (a fixture names compose-built Dockerfiles *.Dockerfile).
+	filepath.WalkDir(folder, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(folder, p)
+		kind, ok := buildenv.KindOf(filepath.ToSlash(rel))
+		if !ok {
+			return nil
+		}
+		content, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := buildenv.Parse(kind, p, content)
+		if err != nil {
+			t.Fatalf("%s: %v", rel, err)
+		}
+		s.BuildFiles = append(s.BuildFiles, &sources.BuildFile{Path: p, Kind: kind, Content: content, Parsed: v})
+		return nil
+	})
 	if fx.realGoroot {
 		s.GoBinary = goBinary(t)
 		s.DefaultGOROOT = filepath.Dir(filepath.Dir(s.GoBinary))
@@ -219,6 +246,19 @@ func checkWant(t *testing.T, fx *fixture, c *resolve.Consumer, line string, f []
 	case "env-absent":
 		if s, ok := c.Env[f[1]]; ok {
 			t.Errorf("%s: env has %q from %+v", line, s.Value, s.Prov)
+		}
+		return
+	case "note":
+		if len(f) != 3 {
+			t.Fatalf("bad want line %q", line)
+		}
+		if v := c.Vars[f[1]]; !strings.Contains(v.Note, f[2]) {
+			t.Errorf("%s: note %q", line, v.Note)
+		}
+		return
+	case "origin":
+		if c.Origin == nil || string(c.Origin.Kind) != f[1] || len(f) > 2 && strconv.FormatBool(c.Origin.BuildsGo) != f[2] {
+			t.Errorf("%s: origin %+v", line, c.Origin)
 		}
 		return
 	case "layers":

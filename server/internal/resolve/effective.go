@@ -30,8 +30,22 @@ func (r resolver) effective(c *Consumer) {
 	}
 
 	for _, name := range GoVars {
-		c.Vars[name] = lookup(c.Env, user, goroot, name)
+		c.Vars[name] = lookup(c.Env, fileCandidate(user), goroot, name)
 	}
+	defaults(c)
+	env := Value{Name: "GOENV", Value: c.GoEnvPath, Prov: sources.Provenance{Source: sources.Default, Key: "GOENV"}}
+	if s, ok := c.Env["GOENV"]; ok && s.Value != "" {
+		env.Prov, env.Uncertain = s.Prov, s.Uncertain
+	}
+	if c.GoEnvOff {
+		env.Note = "GOENV=off: no GOENV file is read"
+	}
+	c.Vars["GOENV"] = env
+	netVars(c)
+}
+
+// defaults applies cmd/go's built-in defaults to the looked-up GoVars.
+func defaults(c *Consumer) {
 	// Built-in defaults (cmd/go/internal/cfg): GONOPROXY and GONOSUMDB fall back
 	// to GOPRIVATE; GOAUTH to netrc.
 	for _, name := range []string{"GONOPROXY", "GONOSUMDB"} {
@@ -50,38 +64,46 @@ func (r resolver) effective(c *Consumer) {
 		v.Chain = append(v.Chain, Candidate{Value: "netrc", Prov: v.Prov, Used: true})
 		c.Vars["GOAUTH"] = v
 	}
+}
 
-	env := Value{Name: "GOENV", Value: c.GoEnvPath, Prov: sources.Provenance{Source: sources.Default, Key: "GOENV"}}
-	if s, ok := c.Env["GOENV"]; ok && s.Value != "" {
-		env.Prov, env.Uncertain = s.Prov, s.Uncertain
-	}
-	if c.GoEnvOff {
-		env.Note = "GOENV=off: no GOENV file is read"
-	}
-	c.Vars["GOENV"] = env
-
+// netVars copies the variables net/http and crypto/tls read from the
+// process environment.
+func netVars(c *Consumer) {
 	for _, name := range NetVars {
 		s, ok := c.Env[name]
 		v := Value{Name: name, Prov: sources.Provenance{Source: sources.Default, Key: name}}
 		if ok {
 			v.Value, v.Prov, v.Uncertain = s.Value, s.Prov, s.Uncertain
 			v.Chain = []Candidate{{Value: s.Value, Prov: s.Prov, Used: true}}
+			v.Note = s.Note
 		}
 		c.Vars[name] = v
 	}
 }
 
+// fileCandidate looks a variable up in a GOENV file.
+func fileCandidate(f *sources.EnvFile) func(string) (Candidate, bool) {
+	return func(name string) (Candidate, bool) {
+		l, ok := f.Lookup(name)
+		if !ok {
+			return Candidate{}, false
+		}
+		return Candidate{Value: l.Value, Prov: f.Prov(l)}, true
+	}
+}
+
 // lookup is cfg.Getenv: a non-empty environment value, else the GOENV file
 // (a line there, even "KEY=", masks go.env), else go.env.
-func lookup(env Env, user, goroot *sources.EnvFile, name string) Value {
+func lookup(env Env, user func(string) (Candidate, bool), goroot *sources.EnvFile, name string) Value {
 	v := Value{Name: name}
 	s, inEnv := env[name]
 	if inEnv {
 		v.Chain = append(v.Chain, Candidate{Value: s.Value, Prov: s.Prov, Empty: s.Value == ""})
 	}
-	ul, inUser := user.Lookup(name)
+	uc, inUser := user(name)
+	userIdx := len(v.Chain)
 	if inUser {
-		v.Chain = append(v.Chain, Candidate{Value: ul.Value, Prov: user.Prov(ul)})
+		v.Chain = append(v.Chain, uc)
 	}
 	gl, inGoroot := goroot.Lookup(name)
 	if inGoroot {
@@ -92,10 +114,16 @@ func lookup(env Env, user, goroot *sources.EnvFile, name string) Value {
 	case inEnv && s.Value != "":
 		used = 0
 		v.Uncertain = s.Uncertain
+		v.Note = s.Note
 	case inUser:
-		used = indexOfSource(v.Chain, sources.GoEnvFile)
+		used = userIdx
 	case inGoroot:
 		used = indexOfSource(v.Chain, sources.GorootGoEnv)
+	}
+	if inEnv && s.Value == "" && s.Uncertain {
+		// A value the build supplies from outside the file (an ARG
+		// without default): what it falls back to is only a guess.
+		v.Uncertain, v.Note = true, s.Note
 	}
 	if used < 0 {
 		v.Prov = sources.Provenance{Source: sources.Default, Key: name}

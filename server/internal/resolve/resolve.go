@@ -37,6 +37,9 @@ type Setting struct {
 	Uncertain bool
 	// Replaced lists the values earlier layers gave this variable, latest first.
 	Replaced []Setting
+	// Note explains a value a build file sets in a way the model can only
+	// partly know (an ARG the build supplies, a secret).
+	Note string
 }
 
 // Env is a process environment with provenance.
@@ -122,6 +125,8 @@ type Consumer struct {
 	// Unconfirmed says why go env did not confirm the values ("" when it
 	// did, or was not asked).
 	Unconfirmed string
+	// Origin is set for a consumer modelled from a build or CI file.
+	Origin *Origin
 }
 
 // Var returns the effective value of a modelled variable.
@@ -141,7 +146,8 @@ func Resolve(s *sources.Snapshot) []*Consumer {
 	for _, c := range out {
 		r.effective(c)
 	}
-	return out
+	// The build consumers resolve their own values (buildEffective).
+	return append(out, r.build()...)
 }
 
 type resolver struct{ s *sources.Snapshot }

@@ -160,6 +160,36 @@ var catalogue = map[string]Rule{
 		Full:     "Toolchain downloads always need the checksum database (unless GOPROXY is a single file:// URL) and fetch golang.org/toolchain through GOPROXY. When a go.mod asks for a newer Go, the go command fails with a misleading \"toolchain not available\".",
 		Fix:      "Set GOTOOLCHAIN=local (and install the Go version yourself), or let the checksum database and a proxy serve the toolchain.",
 	},
+	"setup-go-unknown-input": {
+		Severity: "warning",
+		Short:    "An actions/setup-go step passes an input the action does not have, such as go-proxy, which GitHub Actions ignores.",
+		Full:     "actions/setup-go reads only its declared inputs (go-version, go-version-file, check-latest, token, cache, cache-dependency-path, architecture, go-download-base-url); anything else only earns an \"Unexpected input\" warning in the log. A go-proxy input changes nothing: the go command reads GOPROXY from the environment.",
+		Fix:      "Set the variable in the step's (or job's) env instead: go-proxy: X becomes env: GOPROXY: X. A misspelled input is renamed to the real one.",
+	},
+	"dockerfile-env-wrong-stage": {
+		Severity: "warning",
+		Short:    "A Dockerfile sets GOPROXY, GOPRIVATE or another Go variable in a stage (or before the first FROM) that the stage running the go command does not inherit.",
+		Full:     "ENV and go env -w carry over only into stages built FROM that stage; an ARG before the first FROM is visible to FROM lines alone unless a stage declares it again. The setting looks right in the file but go build or go mod download runs without it.",
+		Fix:      "Set the variable in the stage that runs the go command (ENV GOPRIVATE=…), build that stage FROM the one that sets it, or declare the global ARG again inside the stage.",
+	},
+	"go-variable-not-exported": {
+		Severity: "warning",
+		Short:    "A CI run step, GitLab CI script or Dockerfile RUN assigns a Go or proxy variable without export before running go, so the go command never sees it.",
+		Full:     "GOPROXY=… on a line of its own sets a shell variable; only exported variables reach child processes such as go. The script looks configured, and go then runs with the runner's or image's default: the CI-only failure of many field reports.",
+		Fix:      "Write export GOPROXY=… (or set it inline on the go command's line, or in the job's env).",
+	},
+	"ci-private-module-not-covered": {
+		Severity: "warning",
+		Short:    "A private module your terminal keeps away from the public proxy and checksum database is not covered in a CI job or Docker build stage, so it works locally and fails there.",
+		Full:     "A CI job or an image does not inherit your shell or your go env -w file: it has only what its workflow, .gitlab-ci.yml or Dockerfile sets. A module go.mod requires that your GOPRIVATE (or GONOPROXY/GONOSUMDB) covers is then looked up in the checksum database (404/410) or requested from the public proxy there.",
+		Fix:      "Set the same GOPRIVATE in the job's env (or variables), or with ENV GOPRIVATE=… in the Dockerfile stage that runs go build or go mod download.",
+	},
+	"ci-divergence": {
+		Severity: "warning",
+		Short:    "A CI job or Docker build stage resolves GOPROXY, GOSUMDB, GOFLAGS or another Go variable differently from your terminal.",
+		Full:     "CI runners and images start from their own environment, not yours: a proxy, checksum database, flag or private pattern set on your machine is missing or different there, so a module that resolves locally resolves differently (or fails) in the build.",
+		Fix:      "Set the variable in the workflow's env, the job's variables or the Dockerfile stage that builds, to the value you use locally, or make the difference deliberate.",
+	},
 	"settings-parse-error": {
 		Severity: "error",
 		Short:    "A settings, launch or tasks file does not parse as JSON with comments.",

@@ -111,6 +111,11 @@ func checkEnvDivergence(in *Input) []findings.Finding {
 			if c.Name == "install" && installExempt[dv.name] {
 				continue
 			}
+			// An image or CI runner has its own environment by design: how
+			// it differs from the developer's is a question of its own.
+			if c.Origin != nil {
+				continue
+			}
 			v := c.Vars[dv.name]
 			if dv.lower != "" {
 				v = effectiveVar(c, dv.name, dv.lower)

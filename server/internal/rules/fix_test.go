@@ -15,6 +15,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fix"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/fixplan"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
 // A fixture with a fix golden names one fix and shows the files after it:
@@ -261,6 +262,9 @@ func withinTargets(old, new []byte, fx findings.Fix, file string, edits []findin
 		}
 		te = append(te, fix.TextEdit{Span: e.Span, NewText: e.NewText})
 	}
+	if kind, ok := buildenv.KindOf(file); ok {
+		return checkBuildEdit(kind, file, old, new, te)
+	}
 	if !jsonc {
 		return fix.CheckEnvWithin(old, new, te, nil)
 	}
@@ -431,4 +435,77 @@ func TestNoFixesForHugeValues(t *testing.T) {
 	if n, fixes := fixesOf(long); n == 0 || fixes != 0 {
 		t.Errorf("a %d-byte value: %d findings, %d fixes; want findings without fixes", len(long), n, fixes)
 	}
+}
+
+// checkBuildEdit checks a fix of a build file (Dockerfile, workflow, GitLab
+// CI): the file parsed before and parses after with the same parser; every
+// comment and every line the edits do not touch is kept, with its
+// indentation; inserted lines use the file's line ending; and an edit
+// changes whole lines or a span within one line.
+func checkBuildEdit(kind sources.Kind, file string, old, new []byte, edits []fix.TextEdit) error {
+	if p, err := buildenv.Parse(kind, file, old); err != nil || p == nil {
+		return fmt.Errorf("the file did not parse before the fix: %v", err)
+	}
+	if p, err := buildenv.Parse(kind, file, new); err != nil || p == nil {
+		return fmt.Errorf("does not parse after the fix: %v", err)
+	}
+	crlf := bytes.Contains(old, []byte("\r\n"))
+	for _, e := range edits {
+		if crlf && strings.Count(e.NewText, "\n") != strings.Count(e.NewText, "\r\n") {
+			return fmt.Errorf("an edit writes LF line endings into a CRLF file: %q", e.NewText)
+		}
+		removed := string(old[e.Span.Start:e.Span.End])
+		for _, l := range strings.Split(removed, "\n") {
+			if t := strings.TrimSpace(l); strings.HasPrefix(t, "#") && !strings.Contains(e.NewText, t) {
+				return fmt.Errorf("the edit removes the comment %q", t)
+			}
+		}
+		if strings.Contains(removed, "\n") && (e.Span.Start > 0 && old[e.Span.Start-1] != '\n' || e.Span.End > 0 && old[e.Span.End-1] != '\n') {
+			return fmt.Errorf("an edit of several lines does not replace whole lines: %q", removed)
+		}
+	}
+	// Every line of the old file outside the edits is in the new one, in order.
+	var kept []string
+	at := 0
+	sorted := append([]fix.TextEdit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Span.Start < sorted[j].Span.Start })
+	for _, e := range sorted {
+		kept = append(kept, wholeLines(old, at, e.Span.Start)...)
+		at = e.Span.End
+	}
+	kept = append(kept, wholeLines(old, at, len(old))...)
+	rest := string(new)
+	for _, l := range kept {
+		i := strings.Index(rest, l)
+		if i < 0 {
+			return fmt.Errorf("the line %q is lost or changed", l)
+		}
+		rest = rest[i+len(l):]
+	}
+	return nil
+}
+
+// wholeLines lists the complete lines of c[from:to].
+func wholeLines(c []byte, from, to int) []string {
+	var out []string
+	for from < to {
+		if from > 0 && c[from-1] != '\n' {
+			i := bytes.IndexByte(c[from:to], '\n')
+			if i < 0 {
+				break
+			}
+			from += i + 1
+			continue
+		}
+		i := bytes.IndexByte(c[from:to], '\n')
+		if i < 0 {
+			if to == len(c) {
+				out = append(out, string(c[from:to]))
+			}
+			break
+		}
+		out = append(out, string(c[from:from+i+1]))
+		from += i + 1
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -35,6 +36,16 @@ func where(p sources.Provenance, name string) string {
 		}
 		return "set by vscode-go"
 	}
+	switch p.Source {
+	case sources.DockerfileKind:
+		// "builder ENV GOPROXY": the builder stage of Dockerfile (ENV).
+		if stage, rest, ok := strings.Cut(p.Key, " "); ok {
+			return "the " + stage + " stage of " + filepath.Base(p.File) + " (" + strings.TrimSuffix(rest, " "+name) + ")"
+		}
+		return filepath.Base(p.File)
+	case sources.ComposeKind, sources.DevContainer, sources.GitHubActions, sources.GitLabCI:
+		return filepath.Base(p.File) + " " + strings.TrimSuffix(p.Key, "."+name)
+	}
 	key := strings.TrimSuffix(p.Key, "."+name)
 	switch p.Source {
 	case sources.Launch:
@@ -43,6 +54,16 @@ func where(p sources.Provenance, name string) string {
 		return "tasks.json " + key
 	}
 	return key
+}
+
+// buildFile reports whether values of this kind come from a Dockerfile,
+// compose file, dev container or CI file: no fix edits those yet.
+func buildFile(k sources.Kind) bool {
+	switch k {
+	case sources.DockerfileKind, sources.ComposeKind, sources.DevContainer, sources.GitHubActions, sources.GitLabCI:
+		return true
+	}
+	return false
 }
 
 // overlay reports whether a source applies to some consumers only (settings,
@@ -232,6 +253,42 @@ func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenan
 	for _, t := range in.Snap.Tasks.Tasks() {
 		for _, e := range t.Env {
 			fn(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
+		}
+	}
+	// What Dockerfiles, dev containers and CI files set, once per place,
+	// with the consumers whose environment holds it: one pass over their
+	// environments (only build consumers hold values of these files).
+	type place struct {
+		name, file string
+		key        sources.Span
+	}
+	holders := map[place][]string{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for name, st := range c.Env {
+			if st.Prov.File != "" {
+				k := place{name, st.Prov.File, st.Prov.KeySpan}
+				holders[k] = append(holders[k], c.Name)
+			}
+		}
+	}
+	seen := map[place]bool{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for _, l := range c.Layers {
+			for _, e := range l.Entries {
+				k := place{e.Name, e.Prov.File, e.Prov.KeySpan}
+				if e.Prov.File == "" || seen[k] {
+					continue
+				}
+				seen[k] = true
+				// In the consumers' order, as consumersWithEntry gives them.
+				fn(e.Name, where(e.Prov, e.Name), e.Prov, holders[k], false)
+			}
 		}
 	}
 	for _, f := range in.Snap.EnvFiles() {

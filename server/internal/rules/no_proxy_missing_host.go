@@ -38,6 +38,9 @@ func checkNoProxyMissingHost(in *Input) []findings.Finding {
 		if np.HTTPSProxy == "" && np.HTTPProxy == "" {
 			continue
 		}
+		if c.Env[np.HTTPSProxyVar].Uncertain || c.Env[np.HTTPProxyVar].Uncertain {
+			continue // a proxy only the build knows: checkBuildSuppliedProxy
+		}
 		check := func(target *url.URL, pl findings.Place, what, shownHost string) {
 			proxy := np.ProxyFor(target)
 			if proxy == "" {
@@ -86,7 +89,8 @@ func checkNoProxyMissingHost(in *Input) []findings.Finding {
 		in.noProxyFix(&f, k.target, k.entry)
 		out = append(out, f)
 	})
-	return out
+	// A proxy only the build knows (ARG HTTPS_PROXY, a secret).
+	return append(out, checkBuildSuppliedProxy(in)...)
 }
 
 func checkPatterns(in *Input, v resolve.Value, name string, check func(*url.URL, findings.Place, string, string)) {

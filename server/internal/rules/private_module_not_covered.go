@@ -69,6 +69,11 @@ func checkPrivateModuleNotCovered(in *Input) []findings.Finding {
 				// never fetches what go.mod or go.work require.
 				continue
 			}
+			if c.Origin != nil {
+				// A CI job or build stage: ci-private-module-not-covered
+				// reports it on its own file, where the fix goes.
+				continue
+			}
 			sumdb, proxyHost := exposure(c, req.Path)
 			if !sumdb && proxyHost == "" {
 				continue

@@ -101,8 +101,12 @@ func Run(in *Input) []findings.Finding {
 	var out []findings.Finding
 	seen := map[string]int{}
 	secrets := fixplan.Secrets(in.Consumers)
+	unknown := unresolvedValues(in.Consumers)
 	for _, r := range All() {
 		for _, f := range r.Check(in) {
+			if unknown.holds(f) {
+				continue
+			}
 			if f.Code == "" {
 				f.Code = r.Code
 			}
@@ -148,6 +152,63 @@ func Run(in *Input) []findings.Finding {
 		}
 	}
 	return out
+}
+
+// unresolved are the values of build files the model cannot know — a
+// secret, ${{ vars.X }}, $(cmd), ${localEnv:X} — by file, sorted by start
+// and without repeats: what the build makes of the text is not the text,
+// so no rule judges it.
+type unresolved map[string][]sources.Span
+
+func unresolvedValues(cs []*resolve.Consumer) unresolved {
+	sets := map[string]map[sources.Span]bool{}
+	add := func(file string, sp sources.Span) {
+		if sets[file] == nil {
+			sets[file] = map[sources.Span]bool{}
+		}
+		sets[file][sp] = true
+	}
+	for _, c := range cs {
+		if c.Origin == nil {
+			continue
+		}
+		for _, s := range c.Env {
+			if s.Uncertain && s.Value != "" && s.Prov.File != "" {
+				add(s.Prov.File, s.Prov.ValueSpan)
+			}
+		}
+		// Values from the build's go env -w file are in Vars only.
+		for _, v := range c.Vars {
+			if v.Uncertain && v.Value != "" && v.Prov.File != "" {
+				add(v.Prov.File, v.Prov.ValueSpan)
+			}
+		}
+	}
+	out := unresolved{}
+	for file, set := range sets {
+		spans := make([]sources.Span, 0, len(set))
+		for sp := range set {
+			spans = append(spans, sp)
+		}
+		sort.Slice(spans, func(i, j int) bool {
+			return spans[i].Start < spans[j].Start || spans[i].Start == spans[j].Start && spans[i].End > spans[j].End
+		})
+		out[file] = spans
+	}
+	return out
+}
+
+// holds reports whether a finding sits inside such a value. Values do not
+// overlap, so the one that starts last at or before the finding decides.
+func (u unresolved) holds(f findings.Finding) bool {
+	spans := u[f.File]
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].Start > f.Span.Start })
+	for j := i - 1; j >= 0 && j >= i-2; j-- {
+		if spans[j].Start <= f.Span.Start && f.Span.End <= spans[j].End {
+			return true
+		}
+	}
+	return false
 }
 
 func union(a, b []string) []string {

@@ -20,6 +20,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/rules"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the @diagnostics sections of testdata/*/*.txtar")
@@ -71,7 +72,7 @@ type machine struct {
 	defaultHosts  []string
 }
 
-func newMachine(t *testing.T) *machine {
+func newMachine(t testing.TB) *machine {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -127,6 +128,10 @@ func runFixture(t *testing.T, m *machine, file string) {
 	got := w.render(t, w.diagnose())
 	if section(ar, fixSection) != nil {
 		checkFixGolden(t, w, ar, file)
+	}
+	if hasBuildFile(ar) && !*update {
+		// Every fix of a build file is applied, reparsed and diagnosed again.
+		checkEveryFix(t, m, ar)
 	}
 	var golden *txtar.File
 	for i := range ar.Files {
@@ -459,4 +464,15 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 			t.Errorf("testdata/%s names no registered rule", filepath.Base(d))
 		}
 	}
+}
+
+// hasBuildFile reports whether a fixture holds a Dockerfile, workflow,
+// GitLab CI, compose or dev container file.
+func hasBuildFile(ar *txtar.Archive) bool {
+	for _, f := range ar.Files {
+		if _, ok := buildenv.KindOf(f.Name); ok && !strings.HasPrefix(f.Name, "@") {
+			return true
+		}
+	}
+	return false
 }

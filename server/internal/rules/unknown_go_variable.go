@@ -51,7 +51,7 @@ func checkUnknownGoVariable(in *Input) []findings.Finding {
 			msg += findings.ForConsumers(consumers)
 		}
 		f := findings.At(findings.KeyPlace(p), msg+".", consumers)
-		if suggestion != "" && suggestion != name {
+		if suggestion != "" && suggestion != name && !buildFile(p.Source) {
 			fx := in.plan().Fixer()
 			fx.Rename(p, suggestion)
 			f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(p)+" to "+suggestion+" in "+in.plan().Label(p.File), true))

@@ -40,9 +40,11 @@ func checkUnknownProxyVariable(in *Input) []findings.Finding {
 			return
 		}
 		f := findings.At(findings.KeyPlace(p), msg+".", consumers)
-		fx := in.plan().Fixer()
-		fx.Rename(p, suggestion)
-		f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(p)+" to "+suggestion+" in "+in.plan().Label(p.File), true))
+		if !buildFile(p.Source) {
+			fx := in.plan().Fixer()
+			fx.Rename(p, suggestion)
+			f.AddFix(fx.Build("Rename "+fixplan.KeyLabel(p)+" to "+suggestion+" in "+in.plan().Label(p.File), true))
+		}
 		out = append(out, f)
 	}
 	in.eachEnvSetting(report)

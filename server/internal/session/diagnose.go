@@ -40,6 +40,9 @@ type diagnoser struct {
 	dirty     map[string]bool
 	dirtyAll  bool
 	modEvents map[string]bool // go.mod path → created (true) or deleted
+	// buildEvents: a Dockerfile, compose, dev container or CI file path →
+	// created (true) or deleted.
+	buildEvents map[string]bool
 	// goBinaries is the go command each folder's last diagnosis found (loop only).
 	goBinaries map[string]string
 
@@ -56,6 +59,7 @@ type diagnoser struct {
 	oracleCancel context.CancelFunc
 	watching     string              // key of the watched file set
 	modFiles     map[string][]string // folder → its go.mod files, kept current from file events
+	buildFiles   map[string][]string // folder → its build files likewise
 }
 
 // FolderResult is one folder's engine.Result, with what the snapshot read.
@@ -66,6 +70,7 @@ type FolderResult struct {
 	Res      *engine.Result
 	files    *fileSet // what the snapshot read, with contents
 	mods     []string // the folder's go.mod files
+	builds   []string // its Dockerfiles, compose, dev container and CI files
 	// findings are Res.Findings, or a Verify run's findings for the
 	// results SetVerified keeps.
 	findings []findings.Finding
@@ -108,17 +113,18 @@ type oracleOutcome struct {
 
 func newDiagnoser(s *Session) *diagnoser {
 	d := &diagnoser{
-		s:          s,
-		wake:       make(chan struct{}, 1),
-		oracle:     make(chan oracleOutcome),
-		republish:  make(chan struct{}, 1),
-		verified:   map[string]*FolderResult{},
-		dirty:      map[string]bool{},
-		modEvents:  map[string]bool{},
-		modFiles:   map[string][]string{},
-		goBinaries: map[string]string{},
-		results:    map[string]*FolderResult{},
-		published:  map[string]publishedFile{},
+		s:           s,
+		wake:        make(chan struct{}, 1),
+		oracle:      make(chan oracleOutcome),
+		republish:   make(chan struct{}, 1),
+		verified:    map[string]*FolderResult{},
+		dirty:       map[string]bool{},
+		modEvents:   map[string]bool{},
+		buildEvents: map[string]bool{},
+		modFiles:    map[string][]string{},
+		goBinaries:  map[string]string{},
+		results:     map[string]*FolderResult{},
+		published:   map[string]publishedFile{},
 	}
 	s.opts.Go(d.loop)
 	return d
@@ -146,6 +152,17 @@ func (d *diagnoser) modFileEvent(path string, created bool) {
 	d.poke()
 }
 
+// buildFileEvent records that a build file was created or deleted, which
+// changes the list of the folder's build files.
+func (d *diagnoser) buildFileEvent(path string, created bool) {
+	d.s.touch()
+	d.mu.Lock()
+	d.buildEvents[path] = created
+	d.dirty[path] = true
+	d.mu.Unlock()
+	d.poke()
+}
+
 // changedAll invalidates every folder (client state or folders changed).
 func (d *diagnoser) changedAll() {
 	d.s.touch()
@@ -162,12 +179,12 @@ func (d *diagnoser) poke() {
 	}
 }
 
-func (d *diagnoser) takeDirty() (paths map[string]bool, all bool, modEvents map[string]bool) {
+func (d *diagnoser) takeDirty() (paths map[string]bool, all bool, modEvents, buildEvents map[string]bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	paths, all, modEvents = d.dirty, d.dirtyAll, d.modEvents
-	d.dirty, d.dirtyAll, d.modEvents = map[string]bool{}, false, map[string]bool{}
-	return paths, all, modEvents
+	paths, all, modEvents, buildEvents = d.dirty, d.dirtyAll, d.modEvents, d.buildEvents
+	d.dirty, d.dirtyAll, d.modEvents, d.buildEvents = map[string]bool{}, false, map[string]bool{}, map[string]bool{}
+	return paths, all, modEvents, buildEvents
 }
 
 // loop runs diagnoses one at a time. A change that finds the diagnoser idle
@@ -221,7 +238,7 @@ func (d *diagnoser) loop() {
 // reports whether more changes arrived before the results went out.
 func (d *diagnoser) run() (outpaced bool) {
 	start := time.Now()
-	paths, all, modEvents := d.takeDirty()
+	paths, all, modEvents, buildEvents := d.takeDirty()
 	v := d.s.View()
 	d.view = v
 	d.gen++
@@ -235,20 +252,25 @@ func (d *diagnoser) run() (outpaced bool) {
 	d.resMu.Unlock()
 	results := make(map[string]*FolderResult, len(v.Folders))
 	modFiles := make(map[string][]string, len(v.Folders))
+	buildFiles := make(map[string][]string, len(v.Folders))
 	for _, f := range v.Folders {
 		disk, modsChanged := d.folderModFiles(f, modEvents)
 		modFiles[f.Path] = disk
 		mods := v.modFiles(f.Path, disk)
-		if r := old[f.Path]; r != nil && !all && !modsChanged && slices.Equal(r.mods, mods) && !r.files.readAny(paths) {
+		buildDisk, buildsChanged := d.folderBuildFiles(f, buildEvents)
+		buildFiles[f.Path] = buildDisk
+		builds := v.buildFiles(f.Path, buildDisk)
+		if r := old[f.Path]; r != nil && !all && !modsChanged && !buildsChanged && slices.Equal(r.mods, mods) && slices.Equal(r.builds, builds) && !r.files.readAny(paths) {
 			// None of the changes reach this folder: still up to date.
 			c := *r
 			c.modified = v.Modified
 			results[f.Path] = &c
 			continue
 		}
-		results[f.Path] = d.s.diagnoseFolder(f, v, reads, mods)
+		results[f.Path] = d.s.diagnoseFolder(f, v, reads, mods, buildDisk)
 	}
 	d.modFiles = modFiles
+	d.buildFiles = buildFiles
 	d.resMu.Lock()
 	d.results = results
 	d.resMu.Unlock()
@@ -304,17 +326,50 @@ func (d *diagnoser) folderModFiles(f Folder, events map[string]bool) (mods []str
 	return mods, changed
 }
 
+// folderBuildFiles returns the folder's build files on disk: found by a
+// walk the first time, then kept current from created/deleted events.
+func (d *diagnoser) folderBuildFiles(f Folder, events map[string]bool) (builds []string, changed bool) {
+	builds, ok := d.buildFiles[f.Path]
+	if !ok {
+		if builds = engine.FindBuildFiles(f.Path); builds == nil {
+			builds = []string{}
+		}
+	}
+	for path, created := range events {
+		if !engine.BuildFileIncluded(f.Path, path) {
+			continue
+		}
+		i, found := slices.BinarySearch(builds, path)
+		switch {
+		case created && !found:
+			builds = slices.Insert(slices.Clone(builds), i, path)
+			changed = true
+		case !created && found:
+			builds = slices.Delete(slices.Clone(builds), i, i+1)
+			changed = true
+		}
+	}
+	return builds, changed
+}
+
 // diagnoseFolder checks one folder (engine.Check), applying what the
 // oracle already knows of go env's answers and running nothing. mods lists
 // its go.mod files on disk (nil: walk the folder to find them); the open
-// go.mod buffers that count are added (View.modFiles).
-func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods []string) *FolderResult {
+// go.mod buffers that count are added (View.modFiles). builds likewise
+// lists its build files (View.buildFiles).
+func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods, builds []string) *FolderResult {
 	if mods == nil {
 		if mods = engine.FindModFiles(f.Path); mods == nil {
 			mods = []string{}
 		}
 	}
 	mods = v.modFiles(f.Path, mods)
+	if builds == nil {
+		if builds = engine.FindBuildFiles(f.Path); builds == nil {
+			builds = []string{}
+		}
+	}
+	builds = v.buildFiles(f.Path, builds)
 	cs := v.CS
 	files := reads.fileSet()
 	res := engine.Check(s.ctx, engine.Config{
@@ -328,10 +383,11 @@ func (s *Session) diagnoseFolder(f Folder, v View, reads *readCache, mods []stri
 			Trusted:        cs.Trusted,
 			VSCodeGoActive: cs.VSCodeGoActive,
 		},
-		ModFiles: mods,
-		Platform: &s.platform,
+		ModFiles:   mods,
+		BuildFiles: builds,
+		Platform:   &s.platform,
 	}, files.read, engine.CheckOptions{Oracle: s.opts.Oracle, Confirm: engine.ConfirmCached, NoFixes: true})
-	return FolderResult{modified: v.Modified, Folder: f, files: files, mods: mods}.with(res)
+	return FolderResult{modified: v.Modified, Folder: f, files: files, mods: mods, builds: builds}.with(res)
 }
 
 // with is r holding res.
@@ -453,11 +509,11 @@ func (s *Session) FreshResult(f Folder, v View) *FolderResult {
 	if r != nil && r.modified == v.Modified {
 		return r
 	}
-	var mods []string // nil: walk the folder
+	var mods, builds []string // nil: walk the folder
 	if r != nil {
-		mods = r.mods
+		mods, builds = r.mods, r.builds
 	}
-	return s.diagnoseFolder(f, v, s.newReadCache(v), mods)
+	return s.diagnoseFolder(f, v, s.newReadCache(v), mods, builds)
 }
 
 // ConfirmedResult is FreshResult with every consumer's values confirmed by

@@ -45,6 +45,19 @@ func (v View) modFiles(folder string, disk []string) []string {
 	return out
 }
 
+// buildFiles is a folder's build files as the reader sees them: those on
+// disk and the open buffers of files that count (engine.BuildFileIncluded),
+// like modFiles.
+func (v View) buildFiles(folder string, disk []string) []string {
+	out := disk
+	for path := range v.Docs {
+		if i, found := slices.BinarySearch(out, path); !found && engine.BuildFileIncluded(folder, path) {
+			out = slices.Insert(slices.Clone(out), i, path)
+		}
+	}
+	return out
+}
+
 // readCache is the engine's reader for one diagnosis: open buffers first,
 // then disk, each path read once so that every folder, and the conversion of
 // byte spans to positions, sees the same bytes.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
 
 // ClientState is what the client knows that the files cannot tell, with
@@ -302,6 +303,10 @@ func (s *Session) FileChanged(path string, created, deleted bool) {
 	s.disk.invalidate(path)
 	if (created || deleted) && isGoMod(path) {
 		s.d.modFileEvent(path, created)
+		return
+	}
+	if _, build := buildenv.KindOf(path); (created || deleted) && build {
+		s.d.buildFileEvent(path, created)
 		return
 	}
 	s.d.changed(path)

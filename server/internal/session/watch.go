@@ -4,16 +4,27 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/engine"
 )
 
-// WorkspaceGlobs watch the inputs that live in workspace folders.
-var WorkspaceGlobs = []string{"**/.vscode/*.json", "**/*.code-workspace", "**/go.mod", "**/go.work"}
+// WorkspaceGlobs watch the inputs that live in workspace folders: settings,
+// go.mod/go.work, and the Dockerfiles, compose files, dev containers and
+// CI files (engine.FindBuildFiles).
+var WorkspaceGlobs = []string{"**/.vscode/*.json", "**/*.code-workspace", "**/go.mod", "**/go.work",
+	"**/Dockerfile", "**/*.Dockerfile", "**/Dockerfile.*", "**/Containerfile", "**/*.Containerfile", "**/Containerfile.*",
+	"**/compose.yaml", "**/compose.yml", "**/docker-compose.yml", "**/docker-compose.yaml",
+	"**/.devcontainer.json", "**/.devcontainer/devcontainer.json", "**/.devcontainer/*/devcontainer.json",
+	"**/.github/workflows/*.yml", "**/.github/workflows/*.yaml", "**/.gitlab-ci.yml"}
 
 // inWorkspaceGlobs reports whether a workspace glob already watches path.
 func inWorkspaceGlobs(path string, folders []Folder) bool {
 	inside := false
 	for _, f := range folders {
 		if strings.HasPrefix(path, f.Path+string(filepath.Separator)) {
+			if engine.BuildFileIncluded(f.Path, path) {
+				return true
+			}
 			inside = true
 			break
 		}

@@ -11,6 +11,10 @@ type Overlay struct {
 	JSON map[string]*Value
 	// Env gives GOENV files (by path) new content.
 	Env map[string][]byte
+	// Build gives build files (by path: Dockerfiles, workflows, …) new
+	// content, parsed by the caller (package buildenv, which this package
+	// cannot import).
+	Build map[string]*BuildFile
 }
 
 // With returns a snapshot of the same folder with o applied. The files the
@@ -60,6 +64,13 @@ func (s *Snapshot) With(o Overlay) *Snapshot {
 		return cur
 	}
 	n.Launch, n.Tasks = jsonc(s.Launch), jsonc(s.Tasks)
+	n.BuildFiles = make([]*BuildFile, len(s.BuildFiles))
+	for i, f := range s.BuildFiles {
+		if b, ok := o.Build[f.Path]; ok {
+			f = b
+		}
+		n.BuildFiles[i] = f
+	}
 
 	s.mu.Lock()
 	for k, f := range s.files {

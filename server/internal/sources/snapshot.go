@@ -51,6 +51,11 @@ type Snapshot struct {
 	// modules), in path order; GoMod is the folder's own.
 	NestedMods    []*ModFile
 	Launch, Tasks *JSONCFile
+	// BuildFiles are the folder's Dockerfiles, compose files, dev container
+	// configurations, GitHub Actions workflows and GitLab CI file, in path
+	// order (a Dockerfile a compose file or dev container names is there
+	// too, once).
+	BuildFiles []*BuildFile
 	// GoBinary is the go command the consumers run ("" when none was found).
 	GoBinary string
 	// DefaultGOROOT is the GOROOT the go binary would find by itself.
@@ -182,6 +187,9 @@ func (s *Snapshot) Content(path string) []byte {
 		if f != nil && f.Path == path {
 			return f.Content
 		}
+	}
+	if f := s.BuildFile(path); f != nil {
+		return f.Content
 	}
 	for _, f := range s.EnvFiles() {
 		if f.Path == path && f.Exists {

@@ -38,6 +38,13 @@ func Targets(snap *sources.Snapshot, consumers []*resolve.Consumer, extra []modu
 	var out []Target
 	index := map[string]int{}
 	for _, c := range consumers {
+		// An image or CI job runs elsewhere, on another network, and its
+		// values may be known only when it runs (a GOPRIVATE from a
+		// secret): probing for it from here proves nothing and could send
+		// a private module path to a public proxy.
+		if c.Origin != nil {
+			continue
+		}
 		t := Target{
 			Consumers: []string{c.Name}, Vars: map[string]string{}, Env: map[string]string{}, EnvFrom: map[string]string{},
 			KnownSumDBs: knownSumDBs(snap, c), GOOS: snap.Options.GOOS, Platform: snap.Platform,

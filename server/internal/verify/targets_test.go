@@ -31,12 +31,19 @@ func TestTargets(t *testing.T) {
 	write("ws/tools/go.mod", "module example.com/ws/tools\n\ngo 1.22\n\nrequire pub.example.com/a v1.0.0\n")
 	write("ws/.vscode/settings.json", `{"go.toolsEnvVars": {"GOPROXY": "https://athens.example.com,direct"}}`)
 	write("home/goenv", "GOTOOLCHAIN=auto\nGOPRIVATE=local.example.com\n")
+	// An image and a CI job are consumers, but not targets: they run on
+	// another network, and a GOPRIVATE from a secret is unknown here.
+	write("ws/Dockerfile", "FROM golang:1.26\nRUN go build ./...\n")
+	write("ws/.github/workflows/ci.yml", "on: push\njobs:\n  t:\n    runs-on: x\n    env:\n      GOPRIVATE: ${{ vars.PRIVATE }}\n    steps:\n      - run: go test ./...\n")
 	snap := engine.Load(engine.Config{
 		Folder:     filepath.Join(dir, "ws"),
 		ProcessEnv: map[string]string{"HOME": filepath.Join(dir, "home"), "GOENV": filepath.Join(dir, "home", "goenv"), "PATH": filepath.Dir(goBinary(t))},
 		Options:    sources.Options{Trusted: true},
 	}, nil)
 	consumers := engine.Resolve(snap)
+	if n := len(consumers); n != 6 || consumers[4].Name != "docker:Dockerfile#0" || consumers[5].Name != "ci:ci/t" {
+		t.Fatalf("consumers %d; want the editor's four, the Docker stage and the CI job", n)
+	}
 	targets := Targets(snap, consumers, []module.Version{{Path: "extra.example.com/x", Version: "v0.0.1"}})
 
 	var groups [][]string

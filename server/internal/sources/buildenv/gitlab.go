@@ -98,17 +98,23 @@ func (d *yamlDoc) gitlabJob(k, v *yaml.Node) *GitLabJob {
 	_, vars := get(v, "variables")
 	j.Variables = d.gitlabVariables(vars)
 	// One shell session: before_script then script.
+	// The scanner keeps one Script for the session (a later export marks an
+	// earlier assignment by its index); it is split once both are read.
 	sc := newShellScanner(d.content, d.pos, false)
-	if _, bs := get(v, "before_script"); bs != nil {
+	_, bs := get(v, "before_script")
+	if bs != nil {
 		d.gitlabScript(sc, bs)
-		out := sc.out
-		j.BeforeScript = &out
-		sc.out = Script{}
 	}
-	if _, s := get(v, "script"); s != nil {
+	nSet, nGo := len(sc.out.Settings), len(sc.out.Go)
+	_, s := get(v, "script")
+	if s != nil {
 		d.gitlabScript(sc, s)
-		out := sc.out
-		j.Script = &out
+	}
+	if bs != nil {
+		j.BeforeScript = &Script{Settings: sc.out.Settings[:nSet:nSet], Go: sc.out.Go[:nGo:nGo]}
+	}
+	if s != nil {
+		j.Script = &Script{Settings: sc.out.Settings[nSet:], Go: sc.out.Go[nGo:]}
 	}
 	return j
 }

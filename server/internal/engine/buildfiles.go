@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
+)
+
+// maxBuildFiles bounds the build files of a folder, and buildFileDepth how
+// far below the folder a Dockerfile or compose file is looked for.
+const (
+	maxBuildFiles  = 500
+	buildFileDepth = 4
+)
+
+// FindBuildFiles returns the folder's build files by name, in path order:
+// Dockerfiles (Dockerfile, *.Dockerfile, Dockerfile.*) and compose files at
+// the folder's top and in directories below it (to buildFileDepth levels,
+// pruned like FindModFiles, symbolic links to directories not followed),
+// .devcontainer/devcontainer.json, .devcontainer/<name>/devcontainer.json,
+// .devcontainer.json, .github/workflows/*.yml|yaml and .gitlab-ci.yml.
+// Dockerfiles a compose file or dev container names by another name are
+// added by Load once those are parsed.
+func FindBuildFiles(folder string) []string {
+	var out []string
+	add := func(p string) {
+		if len(out) < maxBuildFiles {
+			out = append(out, p)
+		}
+	}
+	folder = filepath.Clean(folder)
+	filepath.WalkDir(folder, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if d != nil && d.IsDir() && path != folder {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if path == folder {
+				return nil
+			}
+			rel, _ := filepath.Rel(folder, path)
+			if sources.ModDirIgnored(d.Name()) || strings.Count(rel, string(filepath.Separator)) >= buildFileDepth-1 {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		// Not only regular files: the reader refuses a FIFO or a device by
+		// that name and the snapshot reports it.
+		if name := d.Name(); buildenv.IsDockerfile(name) || buildenv.IsCompose(name) {
+			add(path)
+		}
+		if len(out) >= maxBuildFiles {
+			return fs.SkipAll
+		}
+		return nil
+	})
+	for _, p := range []string{
+		filepath.Join(folder, ".devcontainer.json"),
+		filepath.Join(folder, ".devcontainer", "devcontainer.json"),
+		filepath.Join(folder, ".gitlab-ci.yml"),
+	} {
+		if isRegular(p) {
+			add(p)
+		}
+	}
+	if ents, err := os.ReadDir(filepath.Join(folder, ".devcontainer")); err == nil {
+		for _, e := range ents {
+			if p := filepath.Join(folder, ".devcontainer", e.Name(), "devcontainer.json"); e.IsDir() && isRegular(p) {
+				add(p)
+			}
+		}
+	}
+	if ents, err := os.ReadDir(filepath.Join(folder, ".github", "workflows")); err == nil {
+		for _, e := range ents {
+			if p := filepath.Join(folder, ".github", "workflows", e.Name()); !e.IsDir() && buildenv.IsWorkflow(p) {
+				add(p)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// isRegular reports whether p exists and is not a directory: the reader
+// refuses (and the snapshot reports) anything else that is not a regular file.
+func isRegular(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// buildFileKind is the kind of a build file Load was given: by its name,
+// else a Dockerfile (compose files and dev containers name them freely).
+func buildFileKind(folder, p string) (sources.Kind, bool) {
+	rel, err := filepath.Rel(folder, p)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", false
+	}
+	return buildenv.KindOf(filepath.ToSlash(rel))
+}
+
+type parsedBuild struct {
+	v   any
+	err error
+}
+
+// loadBuildFiles reads and parses the build files, then the Dockerfiles the
+// compose files and dev containers name that are inside the folder.
+func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Reader, parse *sources.ParseLoad) {
+	seen := map[string]bool{}
+	var load func(p string, kind sources.Kind)
+	load = func(p string, kind sources.Kind) {
+		if seen[p] || len(s.BuildFiles) >= maxBuildFiles {
+			return
+		}
+		seen[p] = true
+		content, err := read(p)
+		if err != nil {
+			return
+		}
+		r := sources.Memo(parse, "buildenv", kind, p, content, func() parsedBuild {
+			v, err := buildenv.Parse(kind, p, content)
+			return parsedBuild{v, err}
+		})
+		s.BuildFiles = append(s.BuildFiles, &sources.BuildFile{Path: p, Kind: kind, Content: content, Parsed: r.v, Err: r.err})
+	}
+	for _, p := range paths {
+		if kind, ok := buildFileKind(folder, p); ok {
+			load(p, kind)
+		}
+	}
+	// Dockerfiles named by compose build: and dev container build.dockerfile,
+	// relative to the naming file, when they stay inside the folder.
+	named := func(from, rel string) {
+		if rel == "" || strings.Contains(rel, "://") {
+			return
+		}
+		p := filepath.Clean(filepath.Join(filepath.Dir(from), filepath.FromSlash(rel)))
+		if r, err := filepath.Rel(folder, p); err != nil || !filepath.IsLocal(r) {
+			return
+		}
+		load(p, sources.DockerfileKind)
+	}
+	for _, f := range append([]*sources.BuildFile(nil), s.BuildFiles...) {
+		switch v := f.Parsed.(type) {
+		case *buildenv.Compose:
+			for _, svc := range v.Services {
+				if svc.Build != nil && !filepath.IsAbs(svc.Build.DockerfilePath()) {
+					named(f.Path, svc.Build.DockerfilePath())
+				}
+			}
+		case *buildenv.DevContainer:
+			if df := v.DockerfilePath(); df != "" && !filepath.IsAbs(df) {
+				named(f.Path, df)
+			}
+		}
+	}
+	sort.Slice(s.BuildFiles, func(i, j int) bool { return s.BuildFiles[i].Path < s.BuildFiles[j].Path })
+}
+
+// BuildFileIncluded reports whether FindBuildFiles lists path, by name and
+// place alone (the file need not exist): the one rule for the walk and for
+// the language server's created/deleted events and open buffers.
+func BuildFileIncluded(folder, p string) bool {
+	rel, err := filepath.Rel(filepath.Clean(folder), filepath.Clean(p))
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	slash := filepath.ToSlash(rel)
+	kind, ok := buildenv.KindOf(slash)
+	if !ok {
+		return false
+	}
+	dir := path.Dir(slash)
+	switch kind {
+	case sources.DockerfileKind, sources.ComposeKind:
+		if dir == "." {
+			return true
+		}
+		parts := strings.Split(dir, "/")
+		if len(parts) >= buildFileDepth {
+			return false
+		}
+		for _, d := range parts {
+			if sources.ModDirIgnored(d) {
+				return false
+			}
+		}
+		return true
+	case sources.DevContainer:
+		return slash == ".devcontainer.json" || dir == ".devcontainer" || path.Dir(dir) == ".devcontainer"
+	case sources.GitHubActions:
+		return dir == ".github/workflows"
+	case sources.GitLabCI:
+		return slash == ".gitlab-ci.yml"
+	}
+	return false
+}
