@@ -1,18 +1,19 @@
-// Editor intelligence in code-server: hover on a GOPROXY value and on a go.mod require line, and the inlay hint
-// after a shadowed setting, each read from the DOM as the user sees it. Screenshots go with the main suite's, in
-// test-results/e2e/vscode/ (10-… onwards); this suite's logs in test-results/e2e/vscode-intel/.
+// Editor intelligence in code-server: hover on a GOPROXY value and on a go.mod require line, the inlay hint after a
+// shadowed setting, completion of a GO variable name and the link on a proxy URL, each read from the DOM as the
+// user sees it. Screenshots go with the main suite's, in test-results/e2e/vscode/ (10-… onwards); this suite's
+// logs in test-results/e2e/vscode-intel/.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startWorkbench } from './lib/codeServer.mjs';
-import { outputDir } from './lib/harness.mjs';
+import { outputDir, waitUntil } from './lib/harness.mjs';
 import { normalise, openFile } from './lib/workbench.mjs';
 
 const shots = outputDir('vscode');
 const out = outputDir('vscode-intel');
 
-describe('VS Code (code-server): hover, inlay hints', { timeout: 300_000 }, () => {
+describe('VS Code (code-server): hover, inlay hints, completion, links', { timeout: 300_000 }, () => {
   let wb;
   let page;
   let fixture;
@@ -117,6 +118,61 @@ describe('VS Code (code-server): hover, inlay hints', { timeout: 300_000 }, () =
     // The hint is drawn, not written: the file on disk is unchanged.
     assert.doesNotMatch(readFileSync(join(fixture.workspace, '.vscode', 'settings.json'), 'utf8'), /←/);
     await page.screenshot({ path: join(shots, '12-inlay-hints.png') });
+  });
+
+  test('4. completion in go.toolsEnvVars offers the GO variables it does not set yet; accepting one writes valid JSON', async () => {
+    const port = fixture.proxy.port;
+    const settings = join(fixture.workspace, '.vscode', 'settings.json');
+    // After the GOPROXY member (which has no comma yet), a new key: "GOPR.
+    await token('editor-mirror').click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('"GOPR');
+    const suggest = page.locator('.editor-widget.suggest-widget');
+    const row = (name) => suggest.locator('.monaco-list-row', { hasText: name });
+    await row('GOPRIVATE').first().waitFor();
+    const labels = (await suggest.locator('.monaco-list-row .label-name').allInnerTexts()).map((t) => normalise(t).trim());
+    assert.ok(labels.includes('GOPRIVATE'), `offered: ${labels}`);
+    // GOPROXY is set in this object already: not offered again.
+    assert.ok(!labels.includes('GOPROXY'), `offered: ${labels}`);
+    await page.screenshot({ path: join(shots, '13-completion.png') });
+    // Accept GOPRIVATE: the key, its colon and quotes, the caret in the value, the missing comma after GOPROXY.
+    await suggest.locator('.monaco-list-row.focused', { hasText: 'GOPRIVATE' }).waitFor();
+    await page.keyboard.press('Enter');
+    await suggest.waitFor({ state: 'hidden' });
+    await page.keyboard.type('corp.example.com');
+    await page.keyboard.press('Escape');
+    // The comma after the GOPROXY member comes with the item (an additional edit): seen on screen before saving.
+    await editor().locator('.view-line', { hasText: 'editor-mirror,off",' }).waitFor();
+    await page.keyboard.press('Control+S');
+    await waitUntil(() => readFileSync(settings, 'utf8').includes('corp.example.com'), 30_000, 'settings.json saved');
+    const text = readFileSync(settings, 'utf8');
+    // JSON with comments: the comment lines are the only thing JSON.parse does not take.
+    const parsed = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ''));
+    assert.deepEqual(parsed['go.toolsEnvVars'], {
+      GOPROXY: `http://127.0.0.1:${port}/editor-mirror,off`,
+      GOPRIVATE: 'corp.example.com',
+    });
+    assert.match(text, /"GOPROXY": "[^"]+",\n\s*"GOPRIVATE": "corp\.example\.com"\n/);
+  });
+
+  test('5. a proxy URL in settings.json is a link to that proxy (the list entry, not the whole value)', async () => {
+    const target = `http://127.0.0.1:${fixture.proxy.port}/editor-mirror`;
+    const quoted = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // The server's link covers the list entry, not the ",off" after it: the editor's own URL detection, which
+    // answers first, links the whole value until the server's link replaces it.
+    await editor().locator('.view-line span.detected-link').filter({ hasText: new RegExp(`^${quoted}$`) }).first().waitFor();
+    const widget = await hoverUntil('editor-mirror', 'Open the proxy');
+    assert.match(normalise(await widget.innerText()), new RegExp(`Open the proxy ${quoted}\\s*\\(ctrl \\+ click\\)`));
+    // Ctrl held over it: the link is underlined as one to follow.
+    await page.keyboard.down('Control');
+    try {
+      await editor().locator('.view-line span.detected-link-active', { hasText: 'editor-mirror' }).first().waitFor();
+      await page.screenshot({ path: join(shots, '14-document-link.png') });
+    } finally {
+      await page.keyboard.up('Control');
+    }
+    await dismissHover(widget);
   });
 
   test('no console errors from the extension', () => {
