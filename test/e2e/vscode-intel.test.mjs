@@ -135,6 +135,11 @@ describe('VS Code (code-server): hover, inlay hints, completion, links', { timeo
     assert.ok(labels.includes('GOPRIVATE'), `offered: ${labels}`);
     // GOPROXY is set in this object already: not offered again.
     assert.ok(!labels.includes('GOPROXY'), `offered: ${labels}`);
+    // Ctrl+Space on the open list shows the focused item's documentation: the variable's one line.
+    await page.keyboard.press('Control+Space');
+    const details = page.locator('.suggest-details', { hasText: 'private' });
+    await details.waitFor();
+    assert.match(normalise(await details.innerText()), /Comma-separated glob patterns of module path prefixes that are private/);
     await page.screenshot({ path: join(shots, '13-completion.png') });
     // Accept GOPRIVATE: the key, its colon and quotes, the caret in the value, the missing comma after GOPROXY.
     await suggest.locator('.monaco-list-row.focused', { hasText: 'GOPRIVATE' }).waitFor();
