@@ -53,6 +53,9 @@ func checkCIDivergence(in *Input) []findings.Finding {
 			if !ciDiffers(name, dv.Value, cv.Value) || setInOtherStage(c.Origin, name) {
 				continue
 			}
+			if defaultRoute(name, cv) || contains(ciPrivateVars, name) && !in.requiredDiffer(dv.Value, cv.Value) {
+				continue
+			}
 			f := byPath[c.Origin.File]
 			if f == nil {
 				f = &file{path: c.Origin.File, first: c}
@@ -115,6 +118,29 @@ func deliberate(v resolve.Value) bool {
 		return false
 	}
 	return !v.Uncertain
+}
+
+// defaultRoute reports a GOPROXY or GOSUMDB the job or stage leaves at
+// cmd/go's default while the developer uses another (a nearby mirror, a
+// company proxy): the default reaches every public module and checksum, so
+// a module that only the developer's route serves is a private one, which
+// ci-private-module-not-covered reports. A mirror on the developer's
+// machine and the default on a runner is the common, correct setup.
+func defaultRoute(name string, ci resolve.Value) bool {
+	return (name == "GOPROXY" || name == "GOSUMDB") && !deliberate(ci) && !ci.Uncertain
+}
+
+// requiredDiffer reports whether a private list of the developer's matches
+// a module the folder requires that the build's list does not: patterns for
+// the developer's other work (a company-wide GOPRIVATE in go env -w) change
+// nothing for this repository's build.
+func (in *Input) requiredDiffer(dev, ci string) bool {
+	for _, req := range in.requirements() {
+		if goenv.Match(dev, req.Path) && !goenv.Match(ci, req.Path) {
+			return true
+		}
+	}
+	return false
 }
 
 // ciDiffers compares the developer's value with a build consumer's: the
