@@ -84,6 +84,16 @@ describe('VS Code (code-server): hover, inlay hints, completion, links', { timeo
     assert.match(text, new RegExp(`http://127\\.0\\.0\\.1:${port}/editor-mirror ,: on 404 or 410 only, the next entry is tried; any other error is final`));
     assert.match(text, /off: module lookup is disabled here: the go command stops/);
     await page.screenshot({ path: join(shots, '10-hover-goproxy.png') });
+    // The list is below the hover's fold: the mouse goes onto the hover and the wheel scrolls it into view.
+    const box = await widget.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const entry = widget.locator('li', { hasText: 'on 404 or 410 only' }).first();
+    const inView = async () => {
+      const [e, w] = [await entry.boundingBox(), await widget.boundingBox()];
+      return e !== null && w !== null && e.y >= w.y && e.y + e.height <= w.y + w.height;
+    };
+    await waitUntil(async () => (await inView()) || (await page.mouse.wheel(0, 60), false), 30_000, 'the GOPROXY list scrolled into the hover');
+    await page.screenshot({ path: join(shots, '10-hover-goproxy-list.png') });
     await dismissHover(widget);
   });
 
