@@ -56,6 +56,58 @@ func where(p sources.Provenance, name string) string {
 	return key
 }
 
+// buildSetting is a setting of a build file with the consumers whose
+// environment holds it.
+type buildSetting struct {
+	sources.EnvEntry
+	consumers []string
+}
+
+// buildSettings lists what Dockerfiles, dev containers and CI files set,
+// once per place, in the consumers' layer order, each with the consumers
+// holding it (in the consumers' order, as consumersWithEntry gives them):
+// one pass over the build consumers' environments, made once per run.
+func (in *Input) buildSettings() []buildSetting {
+	if in.builds != nil {
+		return *in.builds
+	}
+	type place struct {
+		name, file string
+		key        sources.Span
+	}
+	holders := map[place][]string{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for name, st := range c.Env {
+			if st.Prov.File != "" {
+				k := place{name, st.Prov.File, st.Prov.KeySpan}
+				holders[k] = append(holders[k], c.Name)
+			}
+		}
+	}
+	out := []buildSetting{}
+	seen := map[place]bool{}
+	for _, c := range in.Consumers {
+		if c.Origin == nil {
+			continue
+		}
+		for _, l := range c.Layers {
+			for _, e := range l.Entries {
+				k := place{e.Name, e.Prov.File, e.Prov.KeySpan}
+				if e.Prov.File == "" || seen[k] {
+					continue
+				}
+				seen[k] = true
+				out = append(out, buildSetting{e, holders[k]})
+			}
+		}
+	}
+	in.builds = &out
+	return out
+}
+
 // buildFile reports whether values of this kind come from a Dockerfile,
 // compose file, dev container or CI file: no fix edits those yet.
 func buildFile(k sources.Kind) bool {
@@ -255,41 +307,10 @@ func (in *Input) eachEnvSetting(fn func(name, setting string, p sources.Provenan
 			fn(e.Name, "tasks.json", e.Prov, in.consumersWithEntry(e.Name, e.Prov), false)
 		}
 	}
-	// What Dockerfiles, dev containers and CI files set, once per place,
-	// with the consumers whose environment holds it: one pass over their
-	// environments (only build consumers hold values of these files).
-	type place struct {
-		name, file string
-		key        sources.Span
-	}
-	holders := map[place][]string{}
-	for _, c := range in.Consumers {
-		if c.Origin == nil {
-			continue
-		}
-		for name, st := range c.Env {
-			if st.Prov.File != "" {
-				k := place{name, st.Prov.File, st.Prov.KeySpan}
-				holders[k] = append(holders[k], c.Name)
-			}
-		}
-	}
-	seen := map[place]bool{}
-	for _, c := range in.Consumers {
-		if c.Origin == nil {
-			continue
-		}
-		for _, l := range c.Layers {
-			for _, e := range l.Entries {
-				k := place{e.Name, e.Prov.File, e.Prov.KeySpan}
-				if e.Prov.File == "" || seen[k] {
-					continue
-				}
-				seen[k] = true
-				// In the consumers' order, as consumersWithEntry gives them.
-				fn(e.Name, where(e.Prov, e.Name), e.Prov, holders[k], false)
-			}
-		}
+	// What Dockerfiles, dev containers and CI files set, once per place.
+	for _, e := range in.buildSettings() {
+		// A copy: findings merge their consumer lists by appending.
+		fn(e.Name, where(e.Prov, e.Name), e.Prov, append([]string(nil), e.consumers...), false)
 	}
 	for _, f := range in.Snap.EnvFiles() {
 		if f.Kind != sources.GoEnvFile || !f.Exists {

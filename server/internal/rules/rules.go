@@ -27,6 +27,7 @@ type Input struct {
 	planner   *fixplan.Planner // builds the fixes, made on first use
 	places    *findings.Placer // places findings inside values, made on first use
 	replaying bool             // a fix is being checked: findings only, no fixes
+	builds    *[]buildSetting  // what build files set, made on first use
 }
 
 // Planner is the fix planner for a diagnosis of s and its consumers: the
