@@ -160,7 +160,8 @@ E2E_RUN_ENV = GO="$(GO)" \
 	E2E_OUT="$(abspath test-results/e2e)"
 # E2E_SUITES and E2E_NODE_ARGS (e.g. --test-name-pattern=...) narrow a run while working on one step.
 E2E_SUITES ?= test/e2e/vscode.test.mjs test/e2e/vscode-restricted.test.mjs test/e2e/vscode-health.test.mjs \
-	test/e2e/vscode-reload.test.mjs test/e2e/vscode-explain-error.test.mjs test/e2e/neovim.test.mjs
+	test/e2e/vscode-reload.test.mjs test/e2e/vscode-explain-error.test.mjs test/e2e/vscode-intel.test.mjs \
+	test/e2e/neovim.test.mjs
 
 # Runs every suite in E2E_SUITES whose Debian packages are installed and says which it skips and why; the
 # code-server suites' own dependencies are installed only when one of them runs.
