@@ -19,6 +19,7 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/redact"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/verify"
 )
 
@@ -237,6 +238,18 @@ func (q Query) entryAt() (hit, bool) {
 			try(l.Key, l.Value, false, f.Prov(l))
 		}
 	}
+	// A Dockerfile's ENV and ARG lines no modelled stage reads: a stage
+	// that runs no go command, a line after the go command.
+	for _, df := range buildenv.Of(s).Dockerfiles {
+		for _, st := range df.Stages {
+			for _, e := range st.Env {
+				if e.How == buildenv.DockerEnv || e.How == buildenv.DockerArg {
+					p := sources.Provenance{Source: sources.DockerfileKind, File: df.Path, Line: e.Line, Key: st.Label() + " " + string(e.How) + " " + e.Key, KeySpan: e.KeySpan, ValueSpan: e.ValueSpan}
+					try(e.Key, e.Value, false, p)
+				}
+			}
+		}
+	}
 	return found, ok
 }
 
@@ -446,6 +459,8 @@ func notRead(s *sources.Snapshot, at *Entry) string {
 		return "no consumer's go command reads this GOENV file (their GOENV points elsewhere or is off)"
 	case at.Source == sources.GorootGoEnv:
 		return "no consumer's GOROOT is this one"
+	case at.Source == sources.DockerfileKind:
+		return "no stage that runs a go command reads it: the stages that inherit it run none, or it comes after their go command (an ARG is not inherited by the stages built FROM its stage)"
 	}
 	return "no consumer of this folder reads this entry"
 }
