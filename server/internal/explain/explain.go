@@ -11,6 +11,7 @@
 package explain
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -240,7 +241,44 @@ func (q Query) entryAt() (hit, bool) {
 	}
 	// A Dockerfile's ENV and ARG lines no modelled stage reads: a stage
 	// that runs no go command, a line after the go command.
-	for _, df := range buildenv.Of(s).Dockerfiles {
+	bf := buildenv.Of(s)
+	yamlEntry := func(kind sources.Kind, file, key string, e buildenv.Setting) {
+		try(e.Key, e.Value, false, sources.Provenance{Source: kind, File: file, Line: e.Line, Key: key + "." + e.Key, KeySpan: e.KeySpan, ValueSpan: e.ValueSpan})
+	}
+	// A workflow's env no job's go step reads: a job that runs no go
+	// command, another step's env.
+	for _, wf := range bf.Workflows {
+		for _, e := range wf.Env {
+			yamlEntry(sources.GitHubActions, wf.Path, "env", e)
+		}
+		for _, j := range wf.Jobs {
+			for _, e := range j.Env {
+				yamlEntry(sources.GitHubActions, wf.Path, "jobs."+j.ID+".env", e)
+			}
+			if j.Container != nil {
+				for _, e := range j.Container.Env {
+					yamlEntry(sources.GitHubActions, wf.Path, "jobs."+j.ID+".container.env", e)
+				}
+			}
+			for _, st := range j.Steps {
+				for _, e := range st.Env {
+					yamlEntry(sources.GitHubActions, wf.Path, fmt.Sprintf("jobs.%s.steps[%d].env", j.ID, st.Index), e)
+				}
+			}
+		}
+	}
+	// GitLab CI variables no job that runs go reads.
+	for _, g := range bf.GitLab {
+		for _, e := range g.Variables {
+			yamlEntry(sources.GitLabCI, g.Path, "variables", e)
+		}
+		for _, j := range g.Jobs {
+			for _, e := range j.Variables {
+				yamlEntry(sources.GitLabCI, g.Path, j.Name+".variables", e)
+			}
+		}
+	}
+	for _, df := range bf.Dockerfiles {
 		for _, st := range df.Stages {
 			for _, e := range st.Env {
 				if e.How == buildenv.DockerEnv || e.How == buildenv.DockerArg {
@@ -459,6 +497,10 @@ func notRead(s *sources.Snapshot, at *Entry) string {
 		return "no consumer's go command reads this GOENV file (their GOENV points elsewhere or is off)"
 	case at.Source == sources.GorootGoEnv:
 		return "no consumer's GOROOT is this one"
+	case at.Source == sources.GitHubActions:
+		return "no job's go step reads it: its job runs no go command, or it is the env of another step (a step's env applies to that step only)"
+	case at.Source == sources.GitLabCI:
+		return "no job that runs a go command reads it"
 	case at.Source == sources.DockerfileKind:
 		return "no stage that runs a go command reads it: the stages that inherit it run none, or it comes after their go command (an ARG is not inherited by the stages built FROM its stage)"
 	}
