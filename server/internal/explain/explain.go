@@ -41,6 +41,9 @@ type Entry struct {
 
 	prov sources.Provenance
 	raw  string // unredacted, for parsing only
+	// standIn marks this machine's $GOROOT/go.env read for a build or CI
+	// consumer, standing in for the image's or runner's.
+	standIn bool
 }
 
 // Roles of an explained entry for one consumer.
@@ -360,6 +363,11 @@ func consumerVar(c *resolve.Consumer, name string, at *Entry) ConsumerVar {
 		cv.Value, cv.Uncertain, cv.Note = redact.RedactText(v.Value), v.Uncertain, redact.RedactKnown(v.Note, secrets)
 	} else if used >= 0 {
 		cv.Value = st[used].Value
+	}
+	if c.Origin != nil {
+		for i := range st {
+			st[i].standIn = st[i].Source == sources.GorootGoEnv
+		}
 	}
 	if used >= 0 {
 		cv.Winner = st[used]

@@ -111,6 +111,9 @@ func (s style) source(e Entry) string {
 	case sources.GoEnvFile:
 		return "the GOENV file " + s.place(e.File, e.Line)
 	case sources.GorootGoEnv:
+		if e.standIn {
+			return s.place(e.File, e.Line) + s.text(" (this machine's, standing in for the image's or runner's)")
+		}
 		return s.place(e.File, e.Line)
 	}
 	if e.File == "" {
