@@ -285,6 +285,14 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await page.getByRole('treeitem', { name: 'Dockerfile', exact: true }).click();
     await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).waitFor();
     await runCommand(page, 'Problems: Focus on Problems View');
+    // The Problems list renders only the rows in view, and the build files bring several findings: narrow the
+    // list to the message the step looks for.
+    const filterProblems = async (text) => {
+      const box = page.locator('.part.panel').getByPlaceholder(/^Filter \(e\.g\. text/);
+      await box.fill(text);
+      await box.press('Enter');
+    };
+    await filterProblems('GOSUMDB is');
     const docker = page.locator('.markers-panel .monaco-list-row', { hasText: 'go-proxy' }).filter({ hasText: 'gosumdb-off' }).first();
     await docker.waitFor();
     const dockerText = normalise(await docker.innerText());
@@ -301,6 +309,7 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await ci.click();
     await page.locator('.tabs-container .tab.active', { hasText: 'ci.yml' }).waitFor();
     await runCommand(page, 'Problems: Focus on Problems View');
+    await filterProblems('read by the go command as one');
     const workflow = page.locator('.markers-panel .monaco-list-row', { hasText: 'go-proxy' }).filter({ hasText: 'goproxy-bad-entry' }).first();
     await workflow.waitFor();
     const workflowText = normalise(await workflow.innerText());
@@ -309,9 +318,12 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     await page.screenshot({ path: join(out, '09-workflow.png') });
 
     // An edit of the open Dockerfile on disk (another tool, git) reaches the editor and is diagnosed again.
+    await filterProblems('GOSUMDB is');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'gosumdb-off' }).first().waitFor();
     writeFileSync(join(fixture.workspace, 'Dockerfile'), 'FROM golang:1.26 AS builder\nENV GOPRIVATE=corp.example.com \\\n    GONOSUMDB=corp.example.com\nRUN go build ./...\n');
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'gosumdb-off' }).first().waitFor({ state: 'detached' });
     await page.screenshot({ path: join(out, '09-dockerfile-fixed.png') });
+    await filterProblems('');
   });
 
   test('no console errors from the extension', () => {
