@@ -111,8 +111,9 @@ type parsedBuild struct {
 	err error
 }
 
-// loadBuildFiles reads and parses the build files, then the Dockerfiles the
-// compose files and dev containers name that are inside the folder.
+// loadBuildFiles reads and parses the build files, then the compose files
+// the dev containers name and the Dockerfiles the compose files and dev
+// containers name, when they are inside the folder.
 func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Reader, parse *sources.ParseLoad) {
 	seen := map[string]bool{}
 	var load func(p string, kind sources.Kind)
@@ -138,7 +139,7 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 	}
 	// Dockerfiles named by compose build: and dev container build.dockerfile,
 	// relative to the naming file, when they stay inside the folder.
-	named := func(from, rel string) {
+	named := func(from, rel string, kind sources.Kind) {
 		if rel == "" || strings.Contains(rel, "://") {
 			return
 		}
@@ -146,19 +147,30 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 		if r, err := filepath.Rel(folder, p); err != nil || !filepath.IsLocal(r) {
 			return
 		}
-		load(p, sources.DockerfileKind)
+		load(p, kind)
+	}
+	// The compose files a dev container names (dockerComposeFile), first:
+	// the Dockerfiles their services build are then found below.
+	for _, f := range append([]*sources.BuildFile(nil), s.BuildFiles...) {
+		if dc, ok := f.Parsed.(*buildenv.DevContainer); ok {
+			for _, ref := range dc.ComposeFiles {
+				if !filepath.IsAbs(ref.Path) {
+					named(f.Path, ref.Path, sources.ComposeKind)
+				}
+			}
+		}
 	}
 	for _, f := range append([]*sources.BuildFile(nil), s.BuildFiles...) {
 		switch v := f.Parsed.(type) {
 		case *buildenv.Compose:
 			for _, svc := range v.Services {
 				if svc.Build != nil && !filepath.IsAbs(svc.Build.DockerfilePath()) {
-					named(f.Path, svc.Build.DockerfilePath())
+					named(f.Path, svc.Build.DockerfilePath(), sources.DockerfileKind)
 				}
 			}
 		case *buildenv.DevContainer:
 			if df := v.DockerfilePath(); df != "" && !filepath.IsAbs(df) {
-				named(f.Path, df)
+				named(f.Path, df, sources.DockerfileKind)
 			}
 		}
 	}

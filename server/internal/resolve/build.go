@@ -461,8 +461,9 @@ func inlineOf(g *buildenv.GoCommand, s buildenv.Setting) bool {
 
 // devContainer models a dev container: the image's environment (the ENV
 // and go env -w of its Dockerfile's last stage, when the folder has it),
-// then containerEnv, then remoteEnv (what the editor's tools and
-// terminals see).
+// or, for one that runs a compose service (dockerComposeFile and
+// service), that service's image, env_file and environment; then
+// containerEnv, then remoteEnv (what the editor's tools and terminals see).
 func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) *Consumer {
 	name := "devcontainer"
 	if dir := path.Base(path.Dir(filepath.ToSlash(dc.Path))); dir != ".devcontainer" && path.Base(filepath.ToSlash(dc.Path)) == "devcontainer.json" {
@@ -481,6 +482,9 @@ func (r resolver) devContainer(files buildenv.Files, dc *buildenv.DevContainer) 
 				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true, 0)
 			}
 		}
+	}
+	if dc.Service != "" && len(dc.ComposeFiles) > 0 {
+		r.composeService(b, files, dc)
 	}
 	for _, l := range []struct {
 		key string
@@ -726,4 +730,119 @@ func (r resolver) buildEffective(b *buildState) *Consumer {
 	c.Vars["GOENV"] = env
 	netVars(c)
 	return c
+}
+
+// composeService applies the compose service a dev container runs: the
+// image its build: makes (the ENV and go env -w of the Dockerfile's last
+// stage, with the service's build args), then its env_file entries, then
+// its environment, which wins over env_file. The compose files merge in
+// the order the dev container names them: the last build: wins, and a
+// later file's setting overrides an earlier one's.
+func (r resolver) composeService(b *buildState, files buildenv.Files, dc *buildenv.DevContainer) {
+	type def struct {
+		cf  *buildenv.Compose
+		svc *buildenv.Service
+	}
+	var defs []def
+	for _, ref := range dc.ComposeFiles {
+		p := filepath.Clean(filepath.Join(filepath.Dir(dc.Path), filepath.FromSlash(ref.Path)))
+		for _, cf := range files.Composes {
+			if filepath.Clean(cf.Path) != p {
+				continue
+			}
+			for _, svc := range cf.Services {
+				if svc.Name == dc.Service {
+					defs = append(defs, def{cf, svc})
+				}
+			}
+		}
+	}
+	for i := len(defs) - 1; i >= 0; i-- {
+		d := defs[i]
+		if d.svc.Build == nil {
+			continue
+		}
+		full := filepath.Clean(filepath.Join(filepath.Dir(d.cf.Path), filepath.FromSlash(d.svc.Build.DockerfilePath())))
+		for _, df := range files.Dockerfiles {
+			if filepath.Clean(df.Path) == full && len(df.Stages) > 0 {
+				args := map[string]buildArg{}
+				for _, a := range d.svc.Build.Args {
+					args[a.Key] = buildArg{a, prov(sources.ComposeKind, d.cf.Path, "services."+d.svc.Name+".build.args."+a.Key, a)}
+				}
+				r.stageEnv(b, df, df.Stages[len(df.Stages)-1], args, true, 0)
+			}
+		}
+		break
+	}
+	for _, d := range defs {
+		for _, ref := range d.svc.EnvFiles {
+			r.composeEnvFile(b, d.cf, d.svc, ref)
+		}
+	}
+	for _, d := range defs {
+		var entries []sources.EnvEntry
+		for _, s := range d.svc.Environment {
+			p := prov(sources.ComposeKind, d.cf.Path, "services."+d.svc.Name+".environment."+s.Key, s)
+			if b.composeSet(s, p) {
+				entries = append(entries, entry(s, p))
+			}
+		}
+		b.layer("environment ("+r.rel(d.cf.Path)+" services."+d.svc.Name+")", entries)
+	}
+}
+
+// composeEnvFile applies one env_file of a compose service. Only a file
+// inside the workspace folder is read, through the snapshot's reader (a
+// regular file, bounded); a path that leaves the folder is refused and
+// reported, never read.
+func (r resolver) composeEnvFile(b *buildState, cf *buildenv.Compose, svc *buildenv.Service, ref buildenv.FileRef) {
+	p := filepath.FromSlash(ref.Path)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(cf.Path), p)
+	}
+	p = filepath.Clean(p)
+	if rel, err := filepath.Rel(r.s.Folder, p); err != nil || !filepath.IsLocal(rel) {
+		r.s.Refuse(p, "an env_file of services."+svc.Name+" in "+r.rel(cf.Path)+" outside the workspace folder, not read")
+		return
+	}
+	content, err := r.s.ReadFile(p)
+	if err != nil {
+		return
+	}
+	var entries []sources.EnvEntry
+	for _, s := range buildenv.ParseComposeEnvFile(content) {
+		pr := prov(sources.ComposeKind, p, s.Key, s)
+		if b.composeSet(s, pr) {
+			entries = append(entries, entry(s, pr))
+		}
+	}
+	b.layer("env_file ("+r.rel(p)+")", entries)
+}
+
+// composeSet applies a compose environment or env_file setting. compose
+// interpolates $NAME and ${NAME} from the host's environment (and the .env
+// beside the compose file) when it starts the container, and a key named
+// without a value takes the host's value: both are known only then.
+func (b *buildState) composeSet(s buildenv.Setting, p sources.Provenance) bool {
+	switch {
+	case s.NoValue:
+		if b.full() {
+			return false
+		}
+		b.supplied(s, p, "named without a value: the host's value when compose starts the container, or unset")
+		return true
+	case s.Unresolved:
+		if b.full() {
+			return false
+		}
+		b.n++
+		b.c.Env.set(s.Key, s.Value, p)
+		st := b.c.Env[s.Key]
+		st.Uncertain = true
+		st.Note = "compose interpolates " + quoteRef(s.Raw) + " from the host's environment when it starts the container"
+		b.c.Env[s.Key] = st
+		delete(b.known, s.Key)
+		return true
+	}
+	return b.set(b.c.Env, s, p, "")
 }

@@ -156,6 +156,15 @@ func (s *Snapshot) readLocked(path string) ([]byte, error) {
 	return content, err
 }
 
+// Refuse records a file the snapshot will not read, with the reason in
+// words ("outside the workspace folder"): it is reported like a file the
+// reader refused.
+func (s *Snapshot) Refuse(path, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skipped[path] = SkippedFile{Path: path, Reason: reason}
+}
+
 // Skipped lists the files the snapshot's reads refused so far, by path.
 // Files read lazily (GOENV files, launch.json envFile) appear once the
 // consumers are resolved.

@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/resolve"
+	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
+)
+
+// A dev container that runs a compose service: Load reads the compose file
+// it names (in .devcontainer/, which the walk prunes) and the Dockerfile
+// the service builds; the consumer reads the service's env_file entries
+// inside the folder only. An env_file that leaves the folder (relative or
+// absolute) or is a FIFO is reported as skipped and never read.
+func TestDevContainerComposeEnvFiles(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "ws")
+	writeFiles(t, dir, map[string]string{
+		"ws/.devcontainer/devcontainer.json": "{\n  \"dockerComposeFile\": \"docker-compose.yml\",\n  \"service\": \"dev\",\n}\n",
+		"ws/.devcontainer/docker-compose.yml": "services:\n  dev:\n    build:\n      context: .\n      dockerfile: dev.df\n    env_file:\n" +
+			"      - ../../secret.env\n      - /etc/passwd\n      - ../../../../../../../../etc/passwd\n      - fifo.env\n      - ok.env\n" +
+			"    environment:\n      - GOPRIVATE=corp.example.com\n",
+		"ws/.devcontainer/dev.df": "FROM golang:1.26\nENV GOFLAGS=-mod=mod\n",
+		"ws/.devcontainer/ok.env": "GONOSUMDB=corp.example.com\n",
+		"secret.env":              "GOPROXY=https://leaked.example.com\n",
+	})
+	fifo := filepath.Join(folder, ".devcontainer", "fifo.env")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Folder: folder, ProcessEnv: map[string]string{"PATH": "/nonexistent"}, GoBinary: "/nonexistent/go", ModFiles: []string{}}
+	s := Load(cfg, nil)
+	for _, rel := range []string{".devcontainer/docker-compose.yml", ".devcontainer/dev.df"} {
+		if s.BuildFile(filepath.Join(folder, filepath.FromSlash(rel))) == nil {
+			t.Errorf("%s not loaded", rel)
+		}
+	}
+	var dc *resolve.Consumer
+	for _, c := range resolve.Resolve(s) {
+		if c.Name == "devcontainer" {
+			dc = c
+		}
+	}
+	if dc == nil {
+		t.Fatal("no devcontainer consumer")
+	}
+	for name, want := range map[string]string{"GOPRIVATE": "corp.example.com", "GONOSUMDB": "corp.example.com", "GOFLAGS": "-mod=mod"} {
+		if v := dc.Var(name); v.Value != want || !v.Prov.InFile() {
+			t.Errorf("%s = %q from %+v; want %q from a file", name, v.Value, v.Prov, want)
+		}
+	}
+	if v := dc.Var("GOPROXY"); strings.Contains(v.Value, "leaked") || v.Prov.Source == sources.ComposeKind {
+		t.Errorf("GOPROXY = %q from %+v: an env_file outside the folder was read", v.Value, v.Prov)
+	}
+	if _, ok := dc.Env["root"]; ok {
+		t.Error("/etc/passwd was read as an env_file")
+	}
+	skipped := map[string]string{}
+	for _, sk := range s.Skipped() {
+		skipped[sk.Path] = sk.Reason
+	}
+	for _, p := range []string{filepath.Join(dir, "secret.env"), "/etc/passwd"} {
+		if r := skipped[p]; !strings.Contains(r, "outside the workspace folder") {
+			t.Errorf("%s: skipped reason %q; want it refused as outside the folder", p, r)
+		}
+		if s.Content(p) != nil {
+			t.Errorf("%s: the snapshot holds its content", p)
+		}
+	}
+	if r := skipped[fifo]; r == "" || strings.Contains(r, "outside") {
+		t.Errorf("FIFO env_file: skipped reason %q; want it refused as not a regular file", r)
+	}
+}
