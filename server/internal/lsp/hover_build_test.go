@@ -93,3 +93,54 @@ func TestBuildFilesInlayHintsAndCompletion(t *testing.T) {
 	}
 	h.alive("requests on build files")
 }
+
+// TestHoverWorkflowCRLF hovers a job-level GOPROXY of a workflow with CRLF
+// line endings and non-ASCII text before the value: the job it reaches,
+// the workflow-level value it shadows, and a range that stops before the
+// \r; the workflow-level value hovered answers for the other job.
+func TestHoverWorkflowCRLF(t *testing.T) {
+	wf := "name: ünï 🎉\r\n" +
+		"on: push\r\n" +
+		"env:\r\n" +
+		"  GOPROXY: https://wf.example.com,direct\r\n" +
+		"jobs:\r\n" +
+		"  build:\r\n" +
+		"    runs-on: ubuntu-latest\r\n" +
+		"    env: {NOTE: \"ünï 🎉\", GOPROXY: \"https://job.example.com|off\"}\r\n" +
+		"    steps:\r\n" +
+		"      - run: go build ./...\r\n" +
+		"  test:\r\n" +
+		"    runs-on: ubuntu-latest\r\n" +
+		"    steps:\r\n" +
+		"      - run: go test ./...\r\n"
+	const rel = ".github/workflows/ci.yml"
+	h := start(t, withFiles(map[string]string{rel: wf}))
+	h.openAndWait(rel, wf)
+	got := h.hover(rel, posOf(t, wf, "job.example.com", 0, 3))
+	if got == nil {
+		t.Fatal("hover on the job's GOPROXY answered null")
+	}
+	v := got.Contents.Value
+	for _, want := range []string{
+		"GOPROXY set by jobs.build.env.GOPROXY in .github/workflows/ci.yml:8",
+		"ci:ci/build: https://job.example.com|off from jobs.build.env.GOPROXY",
+		"this entry wins; shadows https://wf.example.com,direct from env.GOPROXY in .github/workflows/ci.yml:4",
+		"ci:ci/test: https://wf.example.com,direct from env.GOPROXY",
+		"'|': on any error, the next entry is tried",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("hover lacks %q:\n%s", want, v)
+		}
+	}
+	start, end := posOf(t, wf, "https://job", 0, 0), posOf(t, wf, "|off\"", 0, len("|off"))
+	if got.Range == nil || got.Range.Start != start || got.Range.End != end {
+		t.Errorf("range %+v; want %v-%v (the value, UTF-16)", got.Range, start, end)
+	}
+	top := h.hover(rel, posOf(t, wf, "wf.example.com", 0, 0))
+	if top == nil || !strings.Contains(top.Contents.Value, "ci:ci/test: https://wf.example.com,direct from env.GOPROXY in .github/workflows/ci.yml:4; this entry wins") {
+		t.Errorf("hover on the workflow's GOPROXY: %+v", top)
+	}
+	if want := posOf(t, wf, ",direct\r", 0, len(",direct")); top != nil && (top.Range == nil || top.Range.End != want) {
+		t.Errorf("range %+v; want end %v (before the \\r)", top.Range, want)
+	}
+}
