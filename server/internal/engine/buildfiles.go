@@ -135,6 +135,10 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 	}
 	for _, p := range paths {
 		if kind, ok := buildFileKind(folder, p); ok {
+			if !s.InFolder(p) {
+				s.Refuse(p, "a symbolic link leading outside the workspace folder, not read")
+				continue
+			}
 			load(p, kind)
 		}
 	}

@@ -119,3 +119,29 @@ func TestDevContainerComposeSymlinksOutside(t *testing.T) {
 		}
 	}
 }
+
+// A Dockerfile or workflow found in the folder that is a link to a file
+// outside it is refused and reported, not read.
+func TestBuildFileSymlinkOutside(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "ws")
+	writeFiles(t, dir, map[string]string{
+		"ws/go.mod":  "module example.com/app\n\ngo 1.22\n",
+		"outside.df": "FROM golang:1.26\nENV GOPROXY=https://leaked.example.com\nRUN go build ./...\n",
+	})
+	link := filepath.Join(folder, "Dockerfile")
+	if err := os.Symlink(filepath.Join(dir, "outside.df"), link); err != nil {
+		t.Fatal(err)
+	}
+	s := Load(Config{Folder: folder, ProcessEnv: map[string]string{"PATH": "/nonexistent"}, GoBinary: "/nonexistent/go", ModFiles: []string{}}, nil)
+	if s.BuildFile(link) != nil || s.Content(link) != nil {
+		t.Error("a Dockerfile linked from outside the folder was read")
+	}
+	found := false
+	for _, sk := range s.Skipped() {
+		found = found || sk.Path == link && strings.Contains(sk.Reason, "outside the workspace folder")
+	}
+	if !found {
+		t.Errorf("the linked Dockerfile is not reported as skipped: %+v", s.Skipped())
+	}
+}
