@@ -115,6 +115,7 @@ type parsedBuild struct {
 // the dev containers name and the Dockerfiles the compose files and dev
 // containers name, when they are inside the folder.
 func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Reader, parse *sources.ParseLoad) {
+	s.SetContainment(containedIn(folder))
 	seen := map[string]bool{}
 	var load func(p string, kind sources.Kind)
 	load = func(p string, kind sources.Kind) {
@@ -134,6 +135,10 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 	}
 	for _, p := range paths {
 		if kind, ok := buildFileKind(folder, p); ok {
+			if !s.InFolder(p) {
+				s.Refuse(p, "a symbolic link leading outside the workspace folder, not read")
+				continue
+			}
 			load(p, kind)
 		}
 	}
@@ -144,7 +149,10 @@ func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Rea
 			return
 		}
 		p := filepath.Clean(filepath.Join(filepath.Dir(from), filepath.FromSlash(rel)))
-		if r, err := filepath.Rel(folder, p); err != nil || !filepath.IsLocal(r) {
+		if !s.InFolder(p) {
+			if r, err := filepath.Rel(folder, p); err == nil && filepath.IsLocal(r) {
+				s.Refuse(p, "named by "+filepath.Base(from)+" but a symbolic link leading outside the workspace folder, not read")
+			}
 			return
 		}
 		load(p, kind)
@@ -214,4 +222,23 @@ func BuildFileIncluded(folder, p string) bool {
 		return slash == ".gitlab-ci.yml"
 	}
 	return false
+}
+
+// containedIn tells whether a path inside folder by name stays inside it
+// once symbolic links are followed. A path that does not resolve (missing,
+// or the reader is not the disk) is judged by name: its read fails or
+// reads what the reader holds.
+func containedIn(folder string) func(string) bool {
+	root, err := filepath.EvalSymlinks(folder)
+	if err != nil {
+		return nil
+	}
+	return func(p string) bool {
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return true
+		}
+		rel, err := filepath.Rel(root, real)
+		return err == nil && filepath.IsLocal(rel)
+	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -72,5 +73,75 @@ func TestDevContainerComposeEnvFiles(t *testing.T) {
 	}
 	if r := skipped[fifo]; r == "" || strings.Contains(r, "outside") {
 		t.Errorf("FIFO env_file: skipped reason %q; want it refused as not a regular file", r)
+	}
+}
+
+// A symbolic link inside the folder that leads outside it is refused like a
+// path that leaves the folder: an env_file and a Dockerfile a compose file
+// names are not read through it.
+func TestDevContainerComposeSymlinksOutside(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "ws")
+	writeFiles(t, dir, map[string]string{
+		"ws/.devcontainer/devcontainer.json":  "{\n  \"dockerComposeFile\": \"docker-compose.yml\",\n  \"service\": \"dev\",\n}\n",
+		"ws/.devcontainer/docker-compose.yml": "services:\n  dev:\n    build:\n      context: .\n      dockerfile: linked.df\n    env_file:\n      - linked.env\n",
+		"secret.env":                          "GOPROXY=https://leaked.example.com\n",
+		"secret.df":                           "FROM golang:1.26\nENV GOFLAGS=-leaked\n",
+	})
+	for link, target := range map[string]string{"linked.env": "secret.env", "linked.df": "secret.df"} {
+		if err := os.Symlink(filepath.Join(dir, target), filepath.Join(folder, ".devcontainer", link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := Config{Folder: folder, ProcessEnv: map[string]string{"PATH": "/nonexistent"}, GoBinary: "/nonexistent/go", ModFiles: []string{}}
+	s := Load(cfg, nil)
+	if s.BuildFile(filepath.Join(folder, ".devcontainer", "linked.df")) != nil {
+		t.Error("a Dockerfile linked from outside the folder was loaded")
+	}
+	for _, c := range resolve.Resolve(s) {
+		for _, name := range []string{"GOPROXY", "GOFLAGS"} {
+			if v := c.Var(name); strings.Contains(v.Value, "leaked") {
+				t.Errorf("%s: %s = %q from %+v: a file outside the folder was read through a link", c.Name, name, v.Value, v.Prov)
+			}
+		}
+	}
+	skipped := map[string]string{}
+	for _, sk := range s.Skipped() {
+		skipped[sk.Path] = sk.Reason
+	}
+	for _, link := range []string{"linked.env", "linked.df"} {
+		p := filepath.Join(folder, ".devcontainer", link)
+		if r := skipped[p]; !strings.Contains(r, "outside the workspace folder") {
+			t.Errorf("%s: skipped reason %q; want it refused as leading outside the folder", link, r)
+		}
+		if s.Content(p) != nil {
+			t.Errorf("%s: the snapshot holds its content", link)
+		}
+	}
+}
+
+// A Dockerfile or workflow found in the folder that is a link to a file
+// outside it is refused and reported, not read.
+func TestBuildFileSymlinkOutside(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "ws")
+	writeFiles(t, dir, map[string]string{
+		"ws/go.mod":  "module example.com/app\n\ngo 1.22\n",
+		"outside.df": "FROM golang:1.26\nENV GOPROXY=https://leaked.example.com\nRUN go build ./...\n",
+	})
+	link := filepath.Join(folder, "Dockerfile")
+	if err := os.Symlink(filepath.Join(dir, "outside.df"), link); err != nil {
+		t.Fatal(err)
+	}
+	s := Load(Config{Folder: folder, ProcessEnv: map[string]string{"PATH": "/nonexistent"}, GoBinary: "/nonexistent/go", ModFiles: []string{}}, nil)
+	if s.BuildFile(link) != nil || s.Content(link) != nil {
+		t.Error("a Dockerfile linked from outside the folder was read")
+	}
+	found := false
+	for _, sk := range s.Skipped() {
+		found = found || sk.Path == link && strings.Contains(sk.Reason, "outside the workspace folder")
+	}
+	if !found {
+		t.Errorf("the linked Dockerfile is not reported as skipped: %+v", s.Skipped())
 	}
 }

@@ -64,9 +64,9 @@ var meaning = map[Case]struct{ title, text string }{
 	CaseDNS:                 {"the host name does not resolve", "The host name does not resolve: a typo, a host only a VPN or a corporate DNS knows, or a network without a resolver."},
 	CaseTLS: {"the certificate is not trusted", "The server's certificate is not trusted by the process that ran the go command: typically a TLS-inspecting corporate proxy or a private CA. " +
 		"Go reads extra roots from SSL_CERT_FILE or SSL_CERT_DIR in the process environment (on Linux), so the consumer that fails needs them in its environment."},
-	CaseTimeout:      {"the request timed out", "The server accepted the connection but did not answer in time, or the connection could not be made in time: a firewall dropping packets, an overloaded proxy or a network that needs a forward proxy."},
-	CaseNotAProxy:    {"something that is not a module proxy answered", "The answer is not the module proxy protocol's JSON: a captive portal, a login page or a web server answered at the proxy's address."},
-	CaseOff:          {"module downloads are turned off", "GOPROXY=off forbids every module download: only modules already in the module cache can be used."},
+	CaseTimeout:   {"the request timed out", "The server accepted the connection but did not answer in time, or the connection could not be made in time: a firewall dropping packets, an overloaded proxy or a network that needs a forward proxy."},
+	CaseNotAProxy: {"something that is not a module proxy answered", "The answer is not the module proxy protocol's JSON: a captive portal, a login page or a web server answered at the proxy's address."},
+	CaseOff:       {"module downloads are turned off", "GOPROXY=off forbids every module download: only modules already in the module cache can be used."},
 	CaseSumDBNotFound: {"the checksum database does not know the module", "The checksum database answered that it cannot find this module (404/410). It only knows public modules it can fetch itself: " +
 		"a private module's path must not be sent to it. List the module's prefix in GONOSUMDB (or GOPRIVATE, which also keeps it away from public proxies)."},
 	CaseChecksumMismatch: {"the download does not match go.sum", "The module's hash differs from the one go.sum records. Either go.sum is stale (a tag was moved or a private module republished), " +

@@ -801,8 +801,8 @@ func (r resolver) composeEnvFile(b *buildState, cf *buildenv.Compose, svc *build
 		p = filepath.Join(filepath.Dir(cf.Path), p)
 	}
 	p = filepath.Clean(p)
-	if rel, err := filepath.Rel(r.s.Folder, p); err != nil || !filepath.IsLocal(rel) {
-		r.s.Refuse(p, "an env_file of services."+svc.Name+" in "+r.rel(cf.Path)+" outside the workspace folder, not read")
+	if !r.s.InFolder(p) {
+		r.s.Refuse(p, "an env_file of services."+svc.Name+" in "+r.rel(cf.Path)+" outside the workspace folder (by its path or through a symbolic link), not read")
 		return
 	}
 	content, err := r.s.ReadFile(p)

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"errors"
+	"path/filepath"
 	"sort"
 	"sync"
 
@@ -34,8 +35,10 @@ type Options struct {
 // Files that are only known once an environment is resolved (GOENV files,
 // $GOROOT/go.env) are read lazily through the snapshot's reader, once each.
 type Snapshot struct {
-	Folder  string
-	Options Options
+	Folder string
+	// contained: see SetContainment.
+	contained func(path string) bool
+	Options   Options
 	// ProcessEnv is the environment of the process whose view is modelled: the
 	// extension host's as captured by the client, or the CLI's own.
 	ProcessEnv map[string]string
@@ -154,6 +157,22 @@ func (s *Snapshot) readLocked(path string) ([]byte, error) {
 		s.skipped[path] = SkippedFile{Path: path, Reason: se.Why()}
 	}
 	return content, err
+}
+
+// SetContainment gives the snapshot the engine's test of where a path
+// really leads: contained reports whether a path inside the folder by name
+// still is once symbolic links are followed.
+func (s *Snapshot) SetContainment(contained func(path string) bool) { s.contained = contained }
+
+// InFolder reports whether path is inside the workspace folder: by name,
+// and, where the engine can tell, after symbolic links (a file a build file
+// names is read only then).
+func (s *Snapshot) InFolder(path string) bool {
+	rel, err := filepath.Rel(s.Folder, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return false
+	}
+	return s.contained == nil || s.contained(path)
 }
 
 // Refuse records a file the snapshot will not read, with the reason in
