@@ -44,6 +44,10 @@ type Entry struct {
 	// standIn marks this machine's $GOROOT/go.env read for a build or CI
 	// consumer, standing in for the image's or runner's.
 	standIn bool
+	// declares marks a Dockerfile ARG without a default, which admits into
+	// its stage (of index stage) the value the build supplies.
+	declares bool
+	stage    int
 }
 
 // Roles of an explained entry for one consumer.
@@ -52,6 +56,9 @@ const (
 	RoleShadowed = "shadowed"
 	RoleRemoves  = "removes"
 	RoleEmpty    = "empty"
+	// RoleDeclares: a Dockerfile ARG without a default, which lets the
+	// value the build supplies into its stage.
+	RoleDeclares = "declares"
 )
 
 // ConsumerVar is one consumer's view of a variable.
@@ -287,6 +294,9 @@ func (q Query) entryAt() (hit, bool) {
 				if e.How == buildenv.DockerEnv || e.How == buildenv.DockerArg {
 					p := sources.Provenance{Source: sources.DockerfileKind, File: df.Path, Line: e.Line, Key: st.Label() + " " + string(e.How) + " " + e.Key, KeySpan: e.KeySpan, ValueSpan: e.ValueSpan}
 					try(e.Key, e.Value, false, p)
+					if ok && e.How == buildenv.DockerArg && e.NoValue && sameProv(found.entry.prov, p) {
+						found.entry.declares, found.entry.stage = true, st.Index
+					}
 				}
 			}
 		}
@@ -382,6 +392,8 @@ func consumerVar(c *resolve.Consumer, name string, at *Entry) ConsumerVar {
 	}
 	if at != nil {
 		switch {
+		case at.declares:
+			cv.Role = RoleDeclares
 		case at.Removed:
 			cv.Role = RoleRemoves
 		case used >= 0 && sameProv(st[used].prov, at.prov):
@@ -442,7 +454,7 @@ func mergedAway(c *resolve.Consumer, name string, p sources.Provenance) bool {
 func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry) *VarAnswer {
 	va := &VarAnswer{Name: name, Entry: at, Consumers: []ConsumerVar{}}
 	for _, c := range res.Consumers {
-		if reaches(c, name, at.prov) || mergedAway(c, name, at.prov) {
+		if reaches(c, name, at.prov) || mergedAway(c, name, at.prov) || declaredIn(c, at) {
 			va.Consumers = append(va.Consumers, consumerVar(c, name, at))
 			continue
 		}
@@ -456,10 +468,10 @@ func explainEntry(res *engine.Result, ver *verify.Result, name string, at *Entry
 	if len(va.Consumers) == 0 {
 		va.NotRead = notRead(res.Snapshot, at)
 	}
-	if name == "GOPROXY" && !at.Removed {
+	if name == "GOPROXY" && !at.Removed && !at.declares {
 		va.GOPROXY = []ProxyList{proxyList(at.raw, consumerNames(va.Consumers), ver)}
 	}
-	if slices.Contains(patternVars, name) && !at.Removed && at.raw != "" {
+	if slices.Contains(patternVars, name) && !at.Removed && !at.declares && at.raw != "" {
 		va.Patterns = []PatternList{patternList(at.raw, consumerNames(va.Consumers), res.Snapshot)}
 	}
 	return va
@@ -476,6 +488,13 @@ func comparable(c *resolve.Consumer, at *Entry) bool {
 		return c.Origin != nil && c.Origin.File == at.File
 	}
 	return c.Origin == nil
+}
+
+// declaredIn reports whether at is a Dockerfile ARG without a default in
+// the stage c models: the ARG lets in the value the build supplies.
+func declaredIn(c *resolve.Consumer, at *Entry) bool {
+	return at.declares && c.Origin != nil && c.Origin.Kind == sources.DockerfileKind && c.Origin.File == at.File &&
+		c.Origin.Stage != nil && c.Origin.Stage.Index == at.stage
 }
 
 // buildKind reports whether a source is a build or CI file.

@@ -157,6 +157,7 @@ var roleText = map[string]string{
 	RoleShadowed: "this entry is shadowed",
 	RoleRemoves:  "this entry removes the variable",
 	RoleEmpty:    "this entry is empty, which the go command treats as unset",
+	RoleDeclares: "this ARG has no default: it lets in the value the build supplies",
 }
 
 func (va *VarAnswer) render(b *strings.Builder, s style) {
@@ -164,7 +165,9 @@ func (va *VarAnswer) render(b *strings.Builder, s style) {
 	if !s.md {
 		bullet = "  "
 	}
-	if va.Entry != nil {
+	if va.Entry != nil && va.Entry.declares {
+		fmt.Fprintf(b, "%s declared by %s\n\n", s.bold(va.Name), s.source(*va.Entry))
+	} else if va.Entry != nil {
 		fmt.Fprintf(b, "%s set by %s\n\n", s.bold(va.Name), s.source(*va.Entry))
 	} else {
 		fmt.Fprintf(b, "%s\n\n", s.bold(va.Name))
