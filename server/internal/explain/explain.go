@@ -289,6 +289,9 @@ func (q Query) entryAt() (hit, bool) {
 		}
 	}
 	for _, df := range bf.Dockerfiles {
+		for _, e := range df.GlobalArgs {
+			try(e.Key, e.Value, false, sources.Provenance{Source: sources.DockerfileKind, File: df.Path, Line: e.Line, Key: "ARG " + e.Key, KeySpan: e.KeySpan, ValueSpan: e.ValueSpan})
+		}
 		for _, st := range df.Stages {
 			for _, e := range st.Env {
 				if e.How == buildenv.DockerEnv || e.How == buildenv.DockerArg {
@@ -528,6 +531,8 @@ func notRead(s *sources.Snapshot, at *Entry) string {
 		return "no job's go step reads it: its job runs no go command, or it is the env of another step (a step's env applies to that step only)"
 	case at.Source == sources.GitLabCI:
 		return "no job that runs a go command reads it"
+	case at.Source == sources.DockerfileKind && strings.HasPrefix(at.Key, "ARG ") && !strings.Contains(strings.TrimPrefix(at.Key, "ARG "), " "):
+		return "an ARG before the first FROM reaches only the FROM lines and the stages that declare the same ARG without a default; no stage that runs a go command does"
 	case at.Source == sources.DockerfileKind:
 		return "no stage that runs a go command reads it: the stages that inherit it run none, or it comes after their go command (an ARG is not inherited by the stages built FROM its stage)"
 	}

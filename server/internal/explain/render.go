@@ -119,9 +119,9 @@ func (s style) source(e Entry) string {
 	if e.File == "" {
 		return s.text(string(e.Source))
 	}
-	if stage, rest, ok := strings.Cut(e.Key, " "); ok && e.Source == sources.DockerfileKind {
-		// A Dockerfile's key is "<stage> ENV NAME": the stage is named, or
-		// numbered from 0 when it has no name.
+	if stage, rest, ok := strings.Cut(e.Key, " "); ok && e.Source == sources.DockerfileKind && strings.Contains(rest, " ") {
+		// A stage's key is "<stage> ENV NAME": the stage is named, or
+		// numbered from 0 when it has no name; a global ARG's is "ARG NAME".
 		return s.code(rest) + s.text(" of stage "+stage) + " in " + s.place(e.File, e.Line)
 	}
 	return s.code(e.Key) + " in " + s.place(e.File, e.Line)
