@@ -276,7 +276,8 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     mkdirSync(join(fixture.workspace, '.github', 'workflows'), { recursive: true });
     writeFileSync(
       join(fixture.workspace, '.github', 'workflows', 'ci.yml'),
-      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n      - run: go test ./...\n',
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n' +
+        '      - uses: actions/setup-go@v5\n        with:\n          go-proxy: https://proxy.example.com # the third report\n      - run: go test ./...\n',
     );
     // Quick Open's file list does not see files created after it was first used: open them from the explorer
     // (step 8 collapsed the folder's file tree).
@@ -316,6 +317,27 @@ describe('VS Code (code-server) with the .vsix', { timeout: 300_000 }, () => {
     assert.match(workflowText, /for ci:ci\/test/);
     assert.match(workflowText, /\[Ln 6, Col 16\]/);
     await page.screenshot({ path: join(out, '09-workflow.png') });
+
+    // The quick fix for the input actions/setup-go does not have moves it to the step's env, in the file.
+    await filterProblems('actions/setup-go has no input go-proxy');
+    const input = page.locator('.markers-panel .monaco-list-row', { hasText: 'go-proxy' }).filter({ hasText: 'setup-go-unknown-input' }).first();
+    await input.waitFor();
+    assert.match(normalise(await input.innerText()), /\[Ln 10, Col 11\]/);
+    await input.dblclick();
+    await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+    await runCommand(page, 'Quick Fix...');
+    await page.locator('.action-widget:not(.action-list-submenu-panel)').getByText("Move go-proxy to the step's env as GOPROXY").click();
+    const workflowFile = join(fixture.workspace, '.github', 'workflows', 'ci.yml');
+    // The edit lands in the open editor; save it.
+    await page.keyboard.press('Control+S');
+    await waitUntil(() => readFileSync(workflowFile, 'utf8').includes('env:\n          GOPROXY:'), 30_000, 'the workflow to be saved with the fix');
+    assert.equal(
+      readFileSync(workflowFile, 'utf8'),
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      GOPROXY: https://proxy.example.com;direct\n    steps:\n' +
+        '      - uses: actions/setup-go@v5\n        env:\n          GOPROXY: https://proxy.example.com # the third report\n      - run: go test ./...\n',
+    );
+    await input.waitFor({ state: 'detached' });
+    await page.screenshot({ path: join(out, '09-workflow-fixed.png') });
 
     // An edit of the open Dockerfile on disk (another tool, git) reaches the editor and is diagnosed again.
     await filterProblems('GOSUMDB is');
