@@ -103,6 +103,12 @@ func checkCIDivergence(in *Input) []findings.Finding {
 		sort.Strings(names)
 		msg := in.relPath(f.path) + " builds with other Go settings than your " + dev.Name + ": " + strings.Join(parts, "; ") + ". Modules resolve differently there than on your machine."
 		fd := findings.At(pl, msg, names)
+		if onlyRoute(f.items) {
+			// Another proxy or checksum database the file chose: both may
+			// serve every module the folder needs (two mirrors), so this is
+			// worth knowing, not a warning.
+			fd.Severity = findings.Information
+		}
 		fd.Related = dedupRelated(related)
 		in.ciDivergenceFix(&fd, dev, f.items)
 		out = append(out, fd)
@@ -128,6 +134,28 @@ func deliberate(v resolve.Value) bool {
 // machine and the default on a runner is the common, correct setup.
 func defaultRoute(name string, ci resolve.Value) bool {
 	return (name == "GOPROXY" || name == "GOSUMDB") && !deliberate(ci) && !ci.Uncertain
+}
+
+// onlyRoute reports whether every difference is a GOPROXY or GOSUMDB the
+// file sets to another proxy or database that still fetches and verifies
+// (not off): which modules build is unchanged.
+func onlyRoute(items []*ciItem) bool {
+	for _, it := range items {
+		if it.name != "GOPROXY" && it.name != "GOSUMDB" {
+			return false
+		}
+		if v := strings.TrimSpace(it.ci.Value); v == "off" || it.name == "GOPROXY" && goproxyEndsOff(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// goproxyEndsOff reports a GOPROXY list whose last entry is off: a module
+// none of the proxies serves fails there.
+func goproxyEndsOff(v string) bool {
+	entries := strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '|' })
+	return len(entries) > 0 && strings.TrimSpace(entries[len(entries)-1]) == "off"
 }
 
 // requiredDiffer reports whether a private list of the developer's matches
