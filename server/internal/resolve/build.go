@@ -107,6 +107,7 @@ func expand(v string, known map[string]string) (string, bool) {
 // GOENV file), expanding the references the build can resolve.
 func (b *buildState) set(e Env, s buildenv.Setting, p sources.Provenance, note string) bool {
 	if b.n >= MaxBuildSettings {
+		b.c.truncated = true
 		return false
 	}
 	b.n++
@@ -140,6 +141,7 @@ func (b *buildState) full() bool { return b.n >= MaxBuildSettings }
 // as the file tells, and the provenance says who sets it.
 func (b *buildState) supplied(s buildenv.Setting, p sources.Provenance, note string) {
 	if b.n >= MaxBuildSettings {
+		b.c.truncated = true
 		return
 	}
 	b.n++
@@ -178,11 +180,15 @@ const (
 func (r resolver) build() []*Consumer {
 	files := buildenv.Of(r.s)
 	var out []*Consumer
-	add := func(perFile *int, make func() *Consumer) {
+	add := func(file string, perFile *int, make func() *Consumer) {
 		if *perFile >= MaxBuildConsumersPerFile || len(out) >= MaxBuildConsumers {
+			r.s.Limit(file, fmt.Sprintf("at most %d stages or jobs a file and %d a folder are modelled; the later ones are not", MaxBuildConsumersPerFile, MaxBuildConsumers))
 			return
 		}
 		if c := make(); c != nil {
+			if c.truncated {
+				r.s.Limit(c.Origin.File, fmt.Sprintf("%s takes at most %d settings; the later ones are not modelled", c.Name, MaxBuildSettings))
+			}
 			out = append(out, c)
 			*perFile++
 		}
@@ -191,24 +197,24 @@ func (r resolver) build() []*Consumer {
 		n := 0
 		for _, st := range df.Stages {
 			if len(st.GoCommands()) > 0 {
-				add(&n, func() *Consumer { return r.dockerStage(files, df, st) })
+				add(df.Path, &n, func() *Consumer { return r.dockerStage(files, df, st) })
 			}
 		}
 	}
 	for _, dc := range files.DevContainers {
 		n := 0
-		add(&n, func() *Consumer { return r.devContainer(files, dc) })
+		add(dc.Path, &n, func() *Consumer { return r.devContainer(files, dc) })
 	}
 	for _, wf := range files.Workflows {
 		n := 0
 		for _, j := range wf.Jobs {
-			add(&n, func() *Consumer { return r.workflowJob(wf, j) })
+			add(wf.Path, &n, func() *Consumer { return r.workflowJob(wf, j) })
 		}
 	}
 	for _, g := range files.GitLab {
 		n := 0
 		for _, j := range g.Jobs {
-			add(&n, func() *Consumer { return r.gitlabJob(g, j) })
+			add(g.Path, &n, func() *Consumer { return r.gitlabJob(g, j) })
 		}
 	}
 	return out

@@ -63,6 +63,24 @@ func TestBuildConsumersBounded(t *testing.T) {
 	if docker != resolve.MaxBuildConsumersPerFile || total != resolve.MaxBuildConsumers {
 		t.Errorf("%d Docker consumers, %d build consumers; want %d and %d", docker, total, resolve.MaxBuildConsumersPerFile, resolve.MaxBuildConsumers)
 	}
+	// What the bounds left out is said, per file: the Dockerfile (stages and
+	// settings) and the workflows past the folder's bound.
+	limited := map[string]string{}
+	for _, l := range s.Limited() {
+		limited[filepath.ToSlash(strings.TrimPrefix(l.Path, folder+string(filepath.Separator)))] = l.Reason
+	}
+	if r := limited["Dockerfile"]; !strings.Contains(r, "are modelled") && !strings.Contains(r, "settings") {
+		t.Errorf("Dockerfile limit %q; want it to say the bound", r)
+	}
+	if r := limited[".github/workflows/w19.yml"]; !strings.Contains(r, "a folder are modelled") {
+		t.Errorf("the last workflow's limit %q; want the folder's bound", r)
+	}
+	if r := limited[".github/workflows/w0.yml"]; !strings.Contains(r, "a file") {
+		t.Errorf("w0.yml (100 jobs) limit %q; want the file's bound", r)
+	}
+	if len(limited) != 21 {
+		t.Errorf("%d files reported as modelled in part; want the Dockerfile and the 20 workflows: %v", len(limited), limited)
+	}
 	// The last stage kept, s63, still sees stage 0's ENV: its chain of 64
 	// stages is within the bound.
 	for _, c := range resolve.Resolve(s) {

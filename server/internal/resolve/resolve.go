@@ -127,6 +127,8 @@ type Consumer struct {
 	Unconfirmed string
 	// Origin is set for a consumer modelled from a build or CI file.
 	Origin *Origin
+	// truncated: the consumer took MaxBuildSettings settings and left the rest.
+	truncated bool
 }
 
 // Var returns the effective value of a modelled variable.

@@ -16,6 +16,9 @@ func init() {
 // is unknown, so nothing it sets is checked. Where a value named the file
 // (GOENV), related information points at it.
 //
+// A build file that exceeds the bounds on stages, jobs or settings is
+// reported too, as information: it was read, but only in part modelled.
+//
 // No fix: the file is not the doctor's to replace.
 func checkFileSkipped(in *Input) []findings.Finding {
 	var out []findings.Finding
@@ -32,6 +35,14 @@ func checkFileSkipped(in *Input) []findings.Finding {
 				break
 			}
 		}
+		out = append(out, f)
+	}
+	// Build files the bounds on hostile input cut short: read, but only
+	// their first stages, jobs or settings are modelled.
+	for _, l := range in.Snap.Limited() {
+		f := findings.At(findings.Place{File: l.Path}, "The file "+quote(l.Path)+" is modelled only in part ("+l.Reason+
+			"), so what the rest sets is not checked.", nil)
+		f.Severity = findings.Information
 		out = append(out, f)
 	}
 	return out

@@ -76,6 +76,7 @@ type Snapshot struct {
 	mu      sync.Mutex
 	files   map[string]*EnvFile
 	skipped map[string]SkippedFile
+	limited map[string]SkippedFile
 }
 
 // SkippedFile is an input the doctor refused to read (a FIFO, a device, a
@@ -90,7 +91,7 @@ type SkippedFile struct {
 // NewSnapshot returns a snapshot whose files come from read. Every read goes
 // through ReadFile, which records the files read refuses.
 func NewSnapshot(folder string, read func(string) ([]byte, error)) *Snapshot {
-	return &Snapshot{Folder: folder, read: read, files: map[string]*EnvFile{}, skipped: map[string]SkippedFile{}}
+	return &Snapshot{Folder: folder, read: read, files: map[string]*EnvFile{}, skipped: map[string]SkippedFile{}, limited: map[string]SkippedFile{}}
 }
 
 // EnvFile returns the GOENV file or go.env at path, read once per snapshot.
@@ -182,6 +183,29 @@ func (s *Snapshot) Refuse(path, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.skipped[path] = SkippedFile{Path: path, Reason: reason}
+}
+
+// Limit records a file read and modelled only in part: a bound on hostile
+// input (how many build consumers, how many settings each) cut it short.
+func (s *Snapshot) Limit(path, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limited == nil {
+		s.limited = map[string]SkippedFile{}
+	}
+	s.limited[path] = SkippedFile{Path: path, Reason: reason}
+}
+
+// Limited lists the files Limit recorded, by path.
+func (s *Snapshot) Limited() []SkippedFile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]SkippedFile, 0, len(s.limited))
+	for _, f := range s.limited {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // Skipped lists the files the snapshot's reads refused so far, by path.
