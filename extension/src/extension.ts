@@ -13,12 +13,21 @@ import { GoProxyTree } from './tree';
 
 let session: ServerSession | undefined;
 
+/** How long activation waits for vscode-go's own activation before it captures the environment. */
+const vscodeGoWait = 10_000;
+
 function capture(): EnvironmentCapture {
   return { processEnv: captureEnv(process.env), vscodeGoActive: vscode.extensions.getExtension(vscodeGoId)?.isActive ?? false };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // First, before anything else runs: vscode-go pins GOPROXY and friends into process.env when it activates.
+  // It activates on the same Go workspaces as this extension, in no set order: when it is installed but not
+  // active yet, capture after its activation (bounded, so a stuck vscode-go does not hold the doctor back;
+  // a later activation is still picked up below).
+  const goExt = vscode.extensions.getExtension(vscodeGoId);
+  const goActivated = goExt && !goExt.isActive ? Promise.resolve(goExt.activate()).then(() => true, () => false) : undefined;
+  if (goActivated) await Promise.race([goActivated, new Promise((resolve) => setTimeout(resolve, vscodeGoWait))]);
   let env = capture();
   const clientState = () =>
     buildClientState({
@@ -71,6 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => health.stop() },
   );
   await session.start();
+  // vscode-go activated only after the wait: its pins reach the server now.
+  if (goActivated) void goActivated.then(() => resend());
   health.configure(healthInterval());
 }
 
