@@ -302,54 +302,41 @@ func (d *diagnoser) run() (outpaced bool) {
 // folderModFiles returns the folder's go.mod files: found by a walk the
 // first time, then kept current from created/deleted events.
 func (d *diagnoser) folderModFiles(f Folder, events map[string]bool) (mods []string, changed bool) {
-	mods, ok := d.modFiles[f.Path]
-	if !ok {
-		mods = engine.FindModFiles(f.Path)
-		if mods == nil {
-			mods = []string{}
-		}
-	}
-	for path, created := range events {
-		if !sources.ModFileIncluded(f.Path, path) {
-			continue
-		}
-		i, found := slices.BinarySearch(mods, path)
-		switch {
-		case created && !found:
-			mods = slices.Insert(slices.Clone(mods), i, path)
-			changed = true
-		case !created && found:
-			mods = slices.Delete(slices.Clone(mods), i, i+1)
-			changed = true
-		}
-	}
-	return mods, changed
+	return trackedFiles(f.Path, d.modFiles, engine.FindModFiles, sources.ModFileIncluded, events)
 }
 
 // folderBuildFiles returns the folder's build files on disk: found by a
 // walk the first time, then kept current from created/deleted events.
 func (d *diagnoser) folderBuildFiles(f Folder, events map[string]bool) (builds []string, changed bool) {
-	builds, ok := d.buildFiles[f.Path]
+	return trackedFiles(f.Path, d.buildFiles, engine.FindBuildFiles, engine.BuildFileIncluded, events)
+}
+
+// trackedFiles is a folder's sorted list of files of one kind: known[folder]
+// when a walk found it before, else find(folder), updated with the
+// created (true) and deleted (false) paths of events that included accepts.
+// The known list is never modified: a change returns a new one.
+func trackedFiles(folder string, known map[string][]string, find func(string) []string, included func(folder, path string) bool, events map[string]bool) (files []string, changed bool) {
+	files, ok := known[folder]
 	if !ok {
-		if builds = engine.FindBuildFiles(f.Path); builds == nil {
-			builds = []string{}
+		if files = find(folder); files == nil {
+			files = []string{}
 		}
 	}
 	for path, created := range events {
-		if !engine.BuildFileIncluded(f.Path, path) {
+		if !included(folder, path) {
 			continue
 		}
-		i, found := slices.BinarySearch(builds, path)
+		i, found := slices.BinarySearch(files, path)
 		switch {
 		case created && !found:
-			builds = slices.Insert(slices.Clone(builds), i, path)
+			files = slices.Insert(slices.Clone(files), i, path)
 			changed = true
 		case !created && found:
-			builds = slices.Delete(slices.Clone(builds), i, i+1)
+			files = slices.Delete(slices.Clone(files), i, i+1)
 			changed = true
 		}
 	}
-	return builds, changed
+	return files, changed
 }
 
 // diagnoseFolder checks one folder (engine.Check), applying what the
