@@ -396,39 +396,30 @@ func (n *counts) add(v *Value) {
 	}
 }
 
-func (c *copier) value() *Value {
-	if len(c.vals) == 0 {
-		return new(Value)
+func (c *copier) value() *Value              { return take(&c.vals) }
+func (c *copier) member() *Member            { return take(&c.mems) }
+func (c *copier) memberPtrs(n int) []*Member { return takeN(&c.mptrs, n) }
+func (c *copier) valuePtrs(n int) []*Value   { return takeN(&c.vptrs, n) }
+
+// take hands out the next element of a preallocated pool, or a new one
+// when the pool is used up.
+func take[T any](pool *[]T) *T {
+	if len(*pool) == 0 {
+		return new(T)
 	}
-	v := &c.vals[0]
-	c.vals = c.vals[1:]
+	v := &(*pool)[0]
+	*pool = (*pool)[1:]
 	return v
 }
 
-func (c *copier) member() *Member {
-	if len(c.mems) == 0 {
-		return new(Member)
+// takeN hands out the next n elements of a preallocated pool (capped, so
+// an append cannot run into the rest), or a new slice when too few are left.
+func takeN[T any](pool *[]T, n int) []T {
+	if len(*pool) < n {
+		return make([]T, n)
 	}
-	m := &c.mems[0]
-	c.mems = c.mems[1:]
-	return m
-}
-
-func (c *copier) memberPtrs(n int) []*Member {
-	if len(c.mptrs) < n {
-		return make([]*Member, n)
-	}
-	out := c.mptrs[:n:n]
-	c.mptrs = c.mptrs[n:]
-	return out
-}
-
-func (c *copier) valuePtrs(n int) []*Value {
-	if len(c.vptrs) < n {
-		return make([]*Value, n)
-	}
-	out := c.vptrs[:n:n]
-	c.vptrs = c.vptrs[n:]
+	out := (*pool)[:n:n]
+	*pool = (*pool)[n:]
 	return out
 }
 
