@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"path/filepath"
 	"runtime"
@@ -267,11 +268,26 @@ var scriptDirs = []string{"", "scripts", "script", "ci", ".ci", "build", "hack",
 // with a million files costs a bounded listing.
 const maxScriptEntries = 1024
 
+// maxScripts and maxScriptBytes bound what the scripts of one folder cost
+// to read and parse, whatever a repository holds: the first maxScripts
+// scripts, up to maxScriptBytes in all; the rest are reported, not read.
+const (
+	maxScripts     = 128
+	maxScriptBytes = 16 << 20
+)
+
 // loadScripts reads the repository's shell scripts through the snapshot's
 // reader (regular files, size-bounded, refusals reported) and keeps what
 // they assign and which go commands they run.
 func loadScripts(s *sources.Snapshot) []*sources.RepoScript {
 	var out []*sources.RepoScript
+	read, total := 0, 0
+	unread, skipped := "", 0 // the first script past the bounds, and how many
+	defer func() {
+		if unread != "" {
+			s.Refuse(unread, fmt.Sprintf("it and %d more repository scripts: only the first %d, up to %d MiB in all, are read", skipped-1, maxScripts, maxScriptBytes>>20))
+		}
+	}()
 	for _, d := range scriptDirs {
 		dir := filepath.Join(s.Folder, d)
 		names, _, err := safeio.DirNames(dir, maxScriptEntries)
@@ -283,10 +299,19 @@ func loadScripts(s *sources.Snapshot) []*sources.RepoScript {
 				continue
 			}
 			p := filepath.Join(dir, name)
+			if read >= maxScripts || total >= maxScriptBytes {
+				if unread == "" {
+					unread = p
+				}
+				skipped++
+				continue
+			}
 			content, err := s.ReadFile(p)
 			if err != nil {
 				continue
 			}
+			read++
+			total += len(content)
 			parsed, err := buildenv.ParseShellFile(filepath.ToSlash(filepath.Join(d, name)), content)
 			if err != nil {
 				continue

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -265,5 +266,24 @@ func TestScriptsRead(t *testing.T) {
 	}
 	if !skipped {
 		t.Errorf("the FIFO ci/fifo.sh is not reported: %+v", s.Skipped())
+	}
+}
+
+// A repository with more scripts than the bound reads the first maxScripts
+// and reports the others, once, as not read: the cost does not grow with it.
+func TestScriptsBounded(t *testing.T) {
+	files := map[string]string{}
+	for i := range 300 {
+		files[fmt.Sprintf("work/scripts/s%03d.sh", i)] = "GOFLAGS=-mod=mod\ngo build ./...\n"
+	}
+	root, _ := hostTree(t, files)
+	work := filepath.Join(root, "work")
+	s := engine.Load(engine.Config{Folder: work, ProcessEnv: map[string]string{"GOENV": "off"}, ModFiles: []string{}, GoBinary: "/nonexistent/go", Scripts: true}, nil)
+	if len(s.Scripts) != 128 {
+		t.Errorf("%d scripts read; want the bound, 128", len(s.Scripts))
+	}
+	skipped := s.Skipped()
+	if len(skipped) != 1 || !strings.HasSuffix(skipped[0].Path, "s128.sh") || !strings.Contains(skipped[0].Reason, "it and 171 more repository scripts: only the first 128") {
+		t.Errorf("skipped %+v; want one report, on s128.sh, counting the 172 scripts not read", skipped)
 	}
 }
