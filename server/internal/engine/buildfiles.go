@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -11,6 +12,10 @@ import (
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources"
 	"github.com/go-proxy-doctor/go-proxy-doctor/server/internal/sources/buildenv"
 )
+
+// maxBuildBytes bounds what the build files of a folder hold in all (a
+// variable so that a test can lower it).
+var maxBuildBytes = 32 << 20
 
 // maxBuildFiles bounds the build files of a folder, and buildFileDepth how
 // far below the folder a Dockerfile or compose file is looked for.
@@ -117,16 +122,31 @@ type parsedBuild struct {
 func loadBuildFiles(s *sources.Snapshot, folder string, paths []string, read Reader, parse *sources.ParseLoad) {
 	s.SetContainment(containedIn(folder))
 	seen := map[string]bool{}
+	total := 0
+	unread, over := "", 0 // the first build file past maxBuildBytes, and how many
+	defer func() {
+		if unread != "" {
+			s.Refuse(unread, fmt.Sprintf("it and %d more build files: the build files of a folder are read up to %d MiB in all", over-1, maxBuildBytes>>20))
+		}
+	}()
 	var load func(p string, kind sources.Kind)
 	load = func(p string, kind sources.Kind) {
 		if seen[p] || len(s.BuildFiles) >= maxBuildFiles {
 			return
 		}
 		seen[p] = true
+		if total >= maxBuildBytes {
+			if unread == "" {
+				unread = p
+			}
+			over++
+			return
+		}
 		content, err := read(p)
 		if err != nil {
 			return
 		}
+		total += len(content)
 		r := sources.Memo(parse, "buildenv", kind, p, content, func() parsedBuild {
 			v, err := buildenv.Parse(kind, p, content)
 			return parsedBuild{v, err}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,27 @@ func TestBuildFileSymlinkOutside(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the linked Dockerfile is not reported as skipped: %+v", s.Skipped())
+	}
+}
+
+// The build files of a folder are read up to maxBuildBytes in all: past
+// it, files are not read, and the first is reported once with the count.
+func TestBuildFilesBytesBounded(t *testing.T) {
+	defer func(old int) { maxBuildBytes = old }(maxBuildBytes)
+	maxBuildBytes = 1 << 10
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "ws")
+	files := map[string]string{}
+	for i := range 6 {
+		files[fmt.Sprintf("ws/svc%d/Dockerfile", i)] = "FROM golang:1.26\nENV GOFLAGS=-mod=mod\nRUN go build ./...\n# " + strings.Repeat("x", 400) + "\n"
+	}
+	writeFiles(t, dir, files)
+	s := Load(Config{Folder: folder, ProcessEnv: map[string]string{"PATH": "/nonexistent"}, GoBinary: "/nonexistent/go", ModFiles: []string{}}, nil)
+	if len(s.BuildFiles) != 3 {
+		t.Errorf("%d build files read; want 3 (1 KiB in all, ~460 bytes each)", len(s.BuildFiles))
+	}
+	sk := s.Skipped()
+	if len(sk) != 1 || !strings.Contains(sk[0].Reason, "it and 2 more build files") {
+		t.Errorf("skipped %+v; want one report counting the 3 files not read", sk)
 	}
 }
