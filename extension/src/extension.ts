@@ -80,8 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     { dispose: () => health.stop() },
   );
   await session.start();
-  // vscode-go activated only after the wait: its pins reach the server now.
-  if (goActivated) void goActivated.then(() => resend());
+  // vscode-go activated only after the wait: its pins reach the server now (not when the capture saw it).
+  if (goActivated && !env.vscodeGoActive) void goActivated.then(() => resend());
   health.configure(healthInterval());
 }
 
